@@ -1,0 +1,31 @@
+namespace Latchkey.Core.Clients;
+
+/// <summary>What an API key may do.</summary>
+[Flags]
+public enum ApiKeyPermissions
+{
+    None = 0,
+
+    /// <summary>Sign On (Wix permission <c>IAM.AUTHENTICAITON_SIGN_ON</c>) and the <c>authorized_client</c> grant.</summary>
+    SignOn = 1,
+
+    /// <summary>Site administration: policies, members, clients.</summary>
+    Admin = 2,
+
+    All = SignOn | Admin,
+}
+
+/// <summary>A trusted backend's credential. The key is shown once; only its digest is stored.</summary>
+public sealed class ApiKey
+{
+    public const string Prefix = "lk_";
+
+    public Guid Id { get; init; }
+    public Guid SiteId { get; init; }
+    public required string Name { get; set; }
+    public required byte[] KeyHash { get; init; }
+    public int KeyVersion { get; init; }
+    public ApiKeyPermissions Permissions { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}

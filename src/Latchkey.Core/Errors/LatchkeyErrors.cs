@@ -1,0 +1,66 @@
+namespace Latchkey.Core.Errors;
+
+/// <summary>
+/// The one catalog of error codes. Nothing else invents codes; a test checks that every entry has a page under
+/// <c>docs/errors/</c> and that codes are unique and lower_snake.
+/// </summary>
+public static class LatchkeyErrors
+{
+    // Authentication outcomes the Wix SDK branches on (legacy numeric codes, contract §11).
+    public static readonly LatchkeyError EmailAlreadyExists =
+        new("email_already_exists", 409, "-19995", "A member with this email already exists.");
+    public static readonly LatchkeyError InvalidCredentials =
+        new("invalid_credentials", 401, "-19976", "Wrong email or password.");
+    public static readonly LatchkeyError MemberNotFound =
+        new("member_not_found", 404, "-19999", "No member has this email.");
+    public static readonly LatchkeyError PasswordResetRequired =
+        new("password_reset_required", 401, "-19973", "The member must reset their password before logging in.");
+    public static readonly LatchkeyError MemberBlocked =
+        new("member_blocked", 403, "-19980", "The member is blocked by the site owner.");
+
+    // Request shape.
+    public static readonly LatchkeyError ValidationFailed =
+        new("validation_failed", 400, "INVALID_ARGUMENT", "The request has invalid fields.");
+    public static readonly LatchkeyError MalformedBody =
+        new("malformed_body", 400, "INVALID_ARGUMENT", "The request body is not valid JSON for this endpoint.");
+    public static readonly LatchkeyError BodyTooLarge =
+        new("body_too_large", 413, "PAYLOAD_TOO_LARGE", "The request body is larger than the server accepts.");
+    public static readonly LatchkeyError UnsupportedMediaType =
+        new("unsupported_media_type", 415, "INVALID_ARGUMENT", "Send the request body as application/json.");
+
+    // Callers.
+    public static readonly LatchkeyError Unauthenticated =
+        new("unauthenticated", 401, "UNAUTHENTICATED", "A valid access token or API key is required.");
+    public static readonly LatchkeyError PermissionDenied =
+        new("permission_denied", 403, "PERMISSION_DENIED", "The caller is not allowed to do this.");
+    public static readonly LatchkeyError SiteNotFound =
+        new("site_not_found", 404, "SITE_NOT_FOUND", "The site named by the credential does not exist.");
+    public static readonly LatchkeyError ClientNotFound =
+        new("client_not_found", 400, "CLIENT_NOT_FOUND", "No OAuth client has this clientId.");
+
+    // Redirects.
+    public static readonly LatchkeyError RedirectNotAllowed =
+        new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
+
+    // Capacity.
+    public static readonly LatchkeyError HashingBusy =
+        new("hashing_busy", 429, "THROTTLED_FEATURE", "Too many password checks are in progress; retry shortly.");
+    public static readonly LatchkeyError NotFound =
+        new("not_found", 404, "NOT_FOUND", "No endpoint has this path.");
+    public static readonly LatchkeyError MethodNotAllowed =
+        new("method_not_allowed", 405, "METHOD_NOT_ALLOWED", "This endpoint does not accept that HTTP method.");
+    public static readonly LatchkeyError InternalError =
+        new("internal_error", 500, "INTERNAL", "An unexpected error occurred; it has been logged.");
+
+    /// <summary>Every entry, for the catalog tests and the docs index.</summary>
+    public static IReadOnlyList<LatchkeyError> All { get; } =
+    [
+        EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked,
+        ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
+        Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
+        RedirectNotAllowed, HashingBusy, NotFound, MethodNotAllowed, InternalError,
+    ];
+
+    public static LatchkeyError Validation(params FieldViolation[] violations) =>
+        ValidationFailed with { Violations = violations, Detail = violations.Length > 0 ? violations[0].Description : null };
+}

@@ -1,0 +1,72 @@
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Features;
+
+/// <summary>What a register, login or verification step ends in: a Wix <c>StateMachineResponse</c> in domain terms.</summary>
+public sealed record AuthOutcome(StateType State, Member Member, string? SessionToken = null, string? StateToken = null);
+
+/// <summary>
+/// Turns a member who has proven who they are into an outcome: a session token when nothing stands in the way,
+/// otherwise a flow continued by a state token (decisions §3, §5).
+/// </summary>
+public sealed class OutcomeIssuer(ISessionTokenStore sessions, IFlowStore flows, TokenHasher hasher, TimeProvider clock)
+{
+    public async Task<AuthOutcome> ConcludeAsync(Site site, Member member, FlowKind kind, CancellationToken cancellationToken)
+    {
+        var pending = member.Status == MemberStatus.Pending ? member.PendingReasons : PendingReasons.None;
+        if (pending.HasFlag(PendingReasons.EmailVerificationRequired) && site.RequireEmailVerification)
+        {
+            return await StartFlowAsync(member, kind, FlowState.RequireEmailVerification, StateType.RequireEmailVerification, cancellationToken);
+        }
+
+        if (pending.HasFlag(PendingReasons.AdminApprovalRequired))
+        {
+            return await StartFlowAsync(member, kind, FlowState.RequireOwnerApproval, StateType.RequireOwnerApproval, cancellationToken);
+        }
+
+        return new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken));
+    }
+
+    public async Task<string> IssueSessionTokenAsync(Member member, CancellationToken cancellationToken)
+    {
+        var token = SecretGenerator.NewToken();
+        var now = clock.GetUtcNow();
+        await sessions.AddAsync(new SessionToken
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = member.SiteId,
+            MemberId = member.Id,
+            TokenHash = hasher.Hash(token),
+            KeyVersion = hasher.CurrentVersion,
+            CreatedAt = now,
+            ExpiresAt = now + SessionToken.Lifetime,
+        }, cancellationToken);
+        return token;
+    }
+
+    private async Task<AuthOutcome> StartFlowAsync(
+        Member member, FlowKind kind, FlowState flowState, StateType state, CancellationToken cancellationToken)
+    {
+        var token = SecretGenerator.NewToken();
+        var now = clock.GetUtcNow();
+        var flow = new Flow
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = member.SiteId,
+            MemberId = member.Id,
+            Kind = kind,
+            State = FlowState.Started,
+            StateTokenHash = hasher.Hash(token),
+            KeyVersion = hasher.CurrentVersion,
+            CreatedAt = now,
+            ExpiresAt = now + Flow.Lifetime,
+        };
+        flow.MoveTo(flowState);
+        await flows.AddAsync(flow, cancellationToken);
+        return new AuthOutcome(state, member, StateToken: token);
+    }
+}

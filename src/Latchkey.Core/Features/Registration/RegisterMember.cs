@@ -1,0 +1,81 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Passwords;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+
+namespace Latchkey.Core.Features.Registration;
+
+public sealed record RegisterInput(string? Email, string? Password, IdentityProfile? Profile);
+
+/// <summary>
+/// Register V2 (contract §3.1): validate, hash, create the member in the status the sign-on policy asks for, then
+/// conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
+/// </summary>
+public sealed class RegisterMember(IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, TimeProvider clock)
+{
+    public async Task<Result<AuthOutcome>> HandleAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
+    {
+        var email = EmailAddress.Parse(input.Email);
+        var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
+        violations.AddRange(site.PasswordPolicy.Check(input.Password));
+        violations.AddRange(ProfileRules.Check(input.Profile));
+        if (violations.Count > 0)
+        {
+            return LatchkeyErrors.Validation([.. violations]);
+        }
+
+        // A cheap look-up first so that a duplicate does not cost a hash; the unique index decides under a race.
+        if (await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken) is not null)
+        {
+            return LatchkeyErrors.EmailAlreadyExists;
+        }
+
+        var hash = await hasher.HashAsync(input.Password!, site.HashParameters, cancellationToken);
+        if (!hash.IsSuccess)
+        {
+            return hash.Error!;
+        }
+
+        var now = clock.GetUtcNow();
+        var member = new Member
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            Email = email.Value.Value,
+            NormalizedEmail = email.Value.Normalized,
+            PasswordHash = hash.Value,
+            Profile = input.Profile ?? IdentityProfile.Empty,
+            SecurityStamp = Tokens.SecretGenerator.NewToken(16),
+            Revision = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        ApplySignOnPolicy(site, member);
+
+        if (!await members.TryAddAsync(member, cancellationToken))
+        {
+            return LatchkeyErrors.EmailAlreadyExists;
+        }
+
+        return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
+    }
+
+    private static void ApplySignOnPolicy(Site site, Member member)
+    {
+        var reasons = PendingReasons.None;
+        if (site.RequireEmailVerification)
+        {
+            reasons |= PendingReasons.EmailVerificationRequired;
+        }
+
+        if (site.RequireOwnerApproval)
+        {
+            reasons |= PendingReasons.AdminApprovalRequired;
+        }
+
+        member.PendingReasons = reasons;
+        member.Status = reasons == PendingReasons.None ? MemberStatus.Active : MemberStatus.Pending;
+    }
+}

@@ -1,0 +1,88 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+
+namespace Latchkey.Core.Features.SignOn;
+
+public sealed record SignOnInput(string? Email, IdentityProfile? Profile, bool VerifyEmail);
+
+public sealed record SignOnOutcome(Member Member, string SessionToken);
+
+/// <summary>
+/// Sign On (contract §3.3, decisions §5): a trusted backend vouches for the member. Creates the member when absent,
+/// updates the profile when present, and always answers with a session token (no state machine).
+/// </summary>
+public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, TimeProvider clock)
+{
+    public async Task<Result<SignOnOutcome>> HandleAsync(Site site, SignOnInput input, CancellationToken cancellationToken)
+    {
+        var email = EmailAddress.Parse(input.Email);
+        var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
+        violations.AddRange(ProfileRules.Check(input.Profile));
+        if (violations.Count > 0)
+        {
+            return LatchkeyErrors.Validation([.. violations]);
+        }
+
+        var now = clock.GetUtcNow();
+        var member = await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken);
+        if (member is null || member.Status == MemberStatus.Deleted)
+        {
+            member = NewMember(site, email.Value, input, now);
+            if (!await members.TryAddAsync(member, cancellationToken))
+            {
+                // Another request created the same member a moment ago: sign on to that one.
+                member = await members.FindByEmailAsync(site.Id, email.Value.Normalized, cancellationToken);
+                if (member is null)
+                {
+                    return LatchkeyErrors.EmailAlreadyExists;
+                }
+            }
+        }
+        else
+        {
+            if (member.Status == MemberStatus.Blocked)
+            {
+                return LatchkeyErrors.MemberBlocked;
+            }
+
+            member.Profile = member.Profile.MergeFrom(input.Profile);
+            if (input.VerifyEmail)
+            {
+                MarkEmailVerified(member);
+            }
+
+            member.Touch(now);
+            await members.UpdateAsync(member, cancellationToken);
+        }
+
+        return new SignOnOutcome(member, await outcomes.IssueSessionTokenAsync(member, cancellationToken));
+    }
+
+    private static Member NewMember(Site site, EmailAddress email, SignOnInput input, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        SiteId = site.Id,
+        Email = email.Value,
+        NormalizedEmail = email.Normalized,
+        EmailVerified = input.VerifyEmail,
+        // The trusted caller vouches for the member, so sign-on creates an active member.
+        Status = MemberStatus.Active,
+        Profile = input.Profile ?? IdentityProfile.Empty,
+        SecurityStamp = Tokens.SecretGenerator.NewToken(16),
+        Revision = 1,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    private static void MarkEmailVerified(Member member)
+    {
+        member.EmailVerified = true;
+        member.PendingReasons &= ~PendingReasons.EmailVerificationRequired;
+        if (member.Status == MemberStatus.Pending && member.PendingReasons == PendingReasons.None)
+        {
+            member.Status = MemberStatus.Active;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Latchkey.Core.Flows;
+
+/// <summary>What a flow is for.</summary>
+public enum FlowKind
+{
+    Registration = 1,
+    Login = 2,
+}
+
+/// <summary>
+/// A multi-step authentication that has not reached SUCCESS yet (decisions §3): a persisted record with a small state
+/// machine (<see cref="FlowTransitions"/>). The client continues it with a state token; only the token's digest is
+/// kept, and each step replaces it, so a state token is good for one step at a time.
+/// </summary>
+public sealed class Flow
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    public Guid Id { get; init; }
+    public Guid SiteId { get; init; }
+    public Guid MemberId { get; init; }
+    public FlowKind Kind { get; init; }
+    public FlowState State { get; set; }
+    public required byte[] StateTokenHash { get; set; }
+    public int KeyVersion { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public bool IsExpired(TimeProvider clock) => clock.GetUtcNow() >= ExpiresAt;
+
+    public bool CanMoveTo(FlowState next) => FlowTransitions.IsAllowed(Kind, State, next);
+
+    public void MoveTo(FlowState next)
+    {
+        if (!CanMoveTo(next))
+        {
+            throw new InvalidOperationException($"A {Kind} flow cannot move from {State} to {next}.");
+        }
+
+        State = next;
+    }
+}

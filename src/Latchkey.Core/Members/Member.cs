@@ -1,0 +1,34 @@
+namespace Latchkey.Core.Members;
+
+/// <summary>A site member: one identity with an email login and, optionally, a password.</summary>
+public sealed class Member
+{
+    public Guid Id { get; init; }
+    public Guid SiteId { get; init; }
+    public required string Email { get; set; }
+    public required string NormalizedEmail { get; set; }
+    public bool EmailVerified { get; set; }
+    public MemberStatus Status { get; set; }
+    public PendingReasons PendingReasons { get; set; }
+
+    /// <summary>PHC string (Argon2id for hashes Latchkey made); null for password-less members.</summary>
+    public string? PasswordHash { get; set; }
+
+    public bool PasswordResetRequired { get; set; }
+    public IdentityProfile Profile { get; set; } = IdentityProfile.Empty;
+
+    /// <summary>Incremented on every update (Wix <c>revision</c>).</summary>
+    public long Revision { get; set; }
+
+    /// <summary>Changes whenever credentials change; tokens minted under an older stamp stop working.</summary>
+    public required string SecurityStamp { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public void Touch(DateTimeOffset now)
+    {
+        Revision++;
+        UpdatedAt = now;
+    }
+}

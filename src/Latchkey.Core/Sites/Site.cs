@@ -1,0 +1,31 @@
+using Latchkey.Core.Passwords;
+
+namespace Latchkey.Core.Sites;
+
+/// <summary>
+/// A site owns members, policies, clients and API keys; nothing crosses sites (decisions §1).
+/// </summary>
+public sealed class Site
+{
+    public Guid Id { get; init; }
+    public required string Name { get; set; }
+
+    /// <summary>Sign-on policy (contract §7.1): new sign-ups wait for an admin.</summary>
+    public bool RequireOwnerApproval { get; set; }
+
+    /// <summary>Sign-on policy (contract §7.1): unverified emails must verify with a code.</summary>
+    public bool RequireEmailVerification { get; set; }
+
+    /// <summary>Restores Wix's 404 <c>-19999</c> for unknown emails at login. Default false (401, no enumeration).</summary>
+    public bool RevealUnknownEmail { get; set; }
+
+    public int PasswordMinLength { get; set; } = PasswordPolicy.Default.MinLength;
+    public int PasswordMaxLength { get; set; } = PasswordPolicy.Default.MaxLength;
+    public int HashIterations { get; set; } = HashParameters.Default.Iterations;
+    public int HashMemoryKiB { get; set; } = HashParameters.Default.MemoryKiB;
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public PasswordPolicy PasswordPolicy => new(PasswordMinLength, PasswordMaxLength);
+
+    public HashParameters HashParameters => new(HashIterations, HashMemoryKiB);
+}

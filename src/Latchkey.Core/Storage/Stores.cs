@@ -1,0 +1,62 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Storage;
+
+/// <summary>Sites and their policies.</summary>
+public interface ISiteStore
+{
+    Task<Site?> FindAsync(Guid siteId, CancellationToken cancellationToken);
+
+    Task<bool> AnyAsync(CancellationToken cancellationToken);
+
+    Task AddAsync(Site site, CancellationToken cancellationToken);
+}
+
+/// <summary>Members, unique per site by normalised email.</summary>
+public interface IMemberStore
+{
+    Task<Member?> FindAsync(Guid siteId, Guid memberId, CancellationToken cancellationToken);
+
+    Task<Member?> FindByEmailAsync(Guid siteId, string normalizedEmail, CancellationToken cancellationToken);
+
+    /// <summary>Adds the member; false when the email is already taken on the site (also under a race).</summary>
+    Task<bool> TryAddAsync(Member member, CancellationToken cancellationToken);
+
+    Task UpdateAsync(Member member, CancellationToken cancellationToken);
+}
+
+/// <summary>Session tokens, kept as digests and redeemed atomically.</summary>
+public interface ISessionTokenStore
+{
+    Task AddAsync(SessionToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the token with this digest consumed and returns it, in one conditional update: of many concurrent
+    /// callers exactly one gets it. Null when unknown, expired or already used.
+    /// </summary>
+    Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>Multi-step flows and their current state-token digest.</summary>
+public interface IFlowStore
+{
+    Task AddAsync(Flow flow, CancellationToken cancellationToken);
+
+    Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken);
+}
+
+/// <summary>OAuth clients as Latchkey sees them, and API keys.</summary>
+public interface IClientStore
+{
+    Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken);
+
+    Task AddAsync(SiteClient client, CancellationToken cancellationToken);
+
+    Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
+
+    Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken);
+}
