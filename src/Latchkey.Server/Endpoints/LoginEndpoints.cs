@@ -1,0 +1,31 @@
+using Latchkey.Core.Features.Login;
+using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>Login V2 (contract §3.2). Errors always carry <c>applicationError</c>: the SDK reads it unguarded.</summary>
+public static class LoginEndpoints
+{
+    public static void MapLoginEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost(WixRoutes.Authentication, "/v2/login", LogInAsync, "Login");
+
+    private static async Task<IResult> LogInAsync(
+        HttpRequest request, CallerResolver callers, LogInMember step, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return WixErrors.ToResult(caller.Error!, alwaysApplicationError: true);
+        }
+
+        var body = await RequestBody.ReadAsync<LoginRequest>(request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return WixErrors.ToResult(body.Error!, alwaysApplicationError: true);
+        }
+
+        var input = new LoginInput(body.Value!.LoginId?.Email, body.Value.Password);
+        return WixResults.From(await step.HandleAsync(caller.Value!.Site, input, cancellationToken), alwaysApplicationError: true);
+    }
+}

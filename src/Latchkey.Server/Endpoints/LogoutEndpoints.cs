@@ -1,0 +1,50 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features.Logout;
+using Latchkey.Core.Storage;
+using Latchkey.Server.Http;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// Logout (contract §3.5, decisions §4): a browser navigation. Clears the session cookie and redirects only to an
+/// allow-listed origin; anything else is 400 with no <c>Location</c>.
+/// </summary>
+public static class LogoutEndpoints
+{
+    public const string SessionCookie = "lk_session";
+
+    public static void MapLogoutEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet(WixRoutes.Authentication, "/v1/logout", LogOutAsync, "Logout");
+
+    private static async Task<IResult> LogOutAsync(
+        HttpContext http, IClientStore clients, string? postLogoutRedirectUri, string? clientId, CancellationToken cancellationToken)
+    {
+        SiteClient? client = null;
+        if (!string.IsNullOrEmpty(clientId))
+        {
+            client = await clients.FindAsync(clientId, cancellationToken);
+            if (client is null)
+            {
+                return WixErrors.ToResult(LatchkeyErrors.ClientNotFound.WithDetail($"No OAuth client has clientId '{clientId}'."));
+            }
+        }
+
+        var redirect = LogoutRedirect.Check(postLogoutRedirectUri, client);
+        if (!redirect.IsSuccess)
+        {
+            return WixErrors.ToResult(redirect.Error!);
+        }
+
+        http.Response.Cookies.Delete(SessionCookie, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return redirect.Value is { } uri
+            ? Results.Redirect(uri.AbsoluteUri)
+            : Results.Content(SignedOutPage, "text/html; charset=utf-8");
+    }
+
+    private const string SignedOutPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>
+        <body><h1>You are signed out</h1><p>You can close this window.</p></body></html>
+        """;
+}

@@ -1,0 +1,31 @@
+using Latchkey.Core.Features.Registration;
+using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>Register V2 (contract §3.1).</summary>
+public static class RegistrationEndpoints
+{
+    public static void MapRegistrationEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost(WixRoutes.Authentication, "/v2/register", RegisterAsync, "Register");
+
+    private static async Task<IResult> RegisterAsync(
+        HttpRequest request, CallerResolver callers, RegisterMember step, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return WixErrors.ToResult(caller.Error!);
+        }
+
+        var body = await RequestBody.ReadAsync<RegisterRequest>(request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return WixErrors.ToResult(body.Error!);
+        }
+
+        var input = new RegisterInput(body.Value!.LoginId?.Email, body.Value.Password, body.Value.Profile);
+        return WixResults.From(await step.HandleAsync(caller.Value!.Site, input, cancellationToken));
+    }
+}

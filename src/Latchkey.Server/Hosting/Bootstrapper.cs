@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+using Latchkey.Server.OAuth;
+using Latchkey.Storage;
+using Latchkey.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Latchkey.Server.Hosting;
+
+/// <summary>What the first start created (decisions §1), as written to <c>&lt;data dir&gt;/bootstrap.json</c>.</summary>
+public sealed record BootstrapValues(string SiteId, string ClientId, string ApiKey);
+
+/// <summary>
+/// Runs before the server listens: migrates the database, makes sure a signing key exists and, on an empty database,
+/// creates the default site, its Wix-SDK client and an admin API key, prints them once and writes bootstrap.json.
+/// </summary>
+public sealed partial class Bootstrapper(
+    IServiceProvider services, IOptions<LatchkeyOptions> options, TokenHasher tokenHasher, SigningKeyRing keyRing,
+    TimeProvider clock, ILogger<Bootstrapper> logger)
+{
+    public const string AnonymousGrant = "anonymous";
+
+    public async Task<BootstrapValues?> RunAsync(CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
+        await SqliteStorage.MigrateAsync(db, cancellationToken);
+        await keyRing.EnsureKeyAsync(db, cancellationToken);
+
+        var path = Path.Combine(options.Value.DataDirectory, "bootstrap.json");
+        var sites = scope.ServiceProvider.GetRequiredService<ISiteStore>();
+        if (await sites.AnyAsync(cancellationToken))
+        {
+            LogReused(logger, path);
+            return null;
+        }
+
+        var values = await CreateDefaultsAsync(scope.ServiceProvider, cancellationToken);
+        OwnerOnlyFile.WriteAllText(path, JsonSerializer.Serialize(values, JsonSerializerOptions.Web));
+        // Printed once, on the console on purpose (not the log pipeline): the API key is a secret.
+        Console.WriteLine($"""
+            Latchkey bootstrap (shown once; also in {path}, readable by its owner only):
+              siteId:   {values.SiteId}
+              clientId: {values.ClientId}
+              apiKey:   {values.ApiKey}
+            """);
+        return values;
+    }
+
+    private async Task<BootstrapValues> CreateDefaultsAsync(IServiceProvider scoped, CancellationToken cancellationToken)
+    {
+        var bootstrap = options.Value.Bootstrap;
+        var now = clock.GetUtcNow();
+        var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
+        await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
+
+        var clientId = Guid.CreateVersion7().ToString();
+        await CreateWixSdkClientAsync(scoped, clientId, bootstrap, cancellationToken);
+        var clients = scoped.GetRequiredService<IClientStore>();
+        await clients.AddAsync(new SiteClient
+        {
+            ClientId = clientId,
+            SiteId = site.Id,
+            Kind = ClientKind.WixSdk,
+            RedirectUris = bootstrap.RedirectUris,
+            AllowedOrigins = bootstrap.AllowedOrigins,
+            CreatedAt = now,
+        }, cancellationToken);
+
+        var apiKey = ApiKey.Prefix + SecretGenerator.NewToken();
+        await clients.AddApiKeyAsync(new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            Name = "bootstrap admin key",
+            KeyHash = tokenHasher.Hash(apiKey),
+            KeyVersion = tokenHasher.CurrentVersion,
+            Permissions = ApiKeyPermissions.All,
+            CreatedAt = now,
+        }, cancellationToken);
+
+        return new BootstrapValues(site.Id.ToString(), clientId, apiKey);
+    }
+
+    private static async Task CreateWixSdkClientAsync(
+        IServiceProvider scoped, string clientId, BootstrapOptions bootstrap, CancellationToken cancellationToken)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Public,
+            DisplayName = "Wix SDK client",
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.Prefixes.GrantType + AnonymousGrant,
+                Permissions.ResponseTypes.Code,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var uri in bootstrap.RedirectUris)
+        {
+            descriptor.RedirectUris.Add(new Uri(uri));
+        }
+
+        await scoped.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Using the existing site and clients (bootstrap values in {Path}).")]
+    private static partial void LogReused(ILogger logger, string path);
+}

@@ -1,0 +1,92 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+using Latchkey.Server.OAuth;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation;
+
+namespace Latchkey.Server.Http;
+
+/// <summary>Who is calling, and for which site.</summary>
+public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? ApiKey)
+{
+    public bool IsVisitor => ApiKey is null && Role == LatchkeyClaims.VisitorRole;
+
+    public bool CanSignOn => ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.SignOn);
+}
+
+/// <summary>
+/// Reads the <c>Authorization</c> header in every form decisions §2 allows: a bare token, <c>Bearer &lt;token&gt;</c>,
+/// and the SDK's <c>&lt;accessToken&gt;,&lt;apiKey&gt;</c> pair. Access tokens are validated by OpenIddict; API keys
+/// are looked up by their digest.
+/// </summary>
+public sealed class CallerResolver(
+    OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher)
+{
+    public async Task<Result<Caller>> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var header = request.Headers.Authorization.ToString().Trim();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            header = header[7..].Trim();
+        }
+
+        if (header.Length == 0)
+        {
+            return LatchkeyErrors.Unauthenticated.WithDetail("Send a visitor or member access token (or an API key) in the Authorization header.");
+        }
+
+        string? accessToken = null;
+        string? apiKey = null;
+        foreach (var part in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith(ApiKey.Prefix, StringComparison.Ordinal))
+            {
+                apiKey = part;
+            }
+            else
+            {
+                accessToken = part;
+            }
+        }
+
+        return apiKey is not null
+            ? await FromApiKeyAsync(apiKey, cancellationToken)
+            : await FromAccessTokenAsync(accessToken!, cancellationToken);
+    }
+
+    private async Task<Result<Caller>> FromApiKeyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var key = await clients.FindApiKeyAsync(hasher.Hash(apiKey), cancellationToken);
+        if (key is null)
+        {
+            return LatchkeyErrors.Unauthenticated.WithDetail("The API key is unknown or revoked.");
+        }
+
+        var site = await sites.FindAsync(key.SiteId, cancellationToken);
+        return site is null ? LatchkeyErrors.SiteNotFound : new Caller(site, null, null, key);
+    }
+
+    private async Task<Result<Caller>> FromAccessTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        System.Security.Claims.ClaimsPrincipal principal;
+        try
+        {
+            principal = await validation.ValidateAccessTokenAsync(token, cancellationToken);
+        }
+        catch (OpenIddictExceptions.ValidationException)
+        {
+            return LatchkeyErrors.Unauthenticated.WithDetail("The access token is invalid or expired; get a new one from /oauth2/token.");
+        }
+
+        if (!Guid.TryParse(principal.GetClaim(LatchkeyClaims.Site), out var siteId) ||
+            await sites.FindAsync(siteId, cancellationToken) is not { } site)
+        {
+            return LatchkeyErrors.SiteNotFound;
+        }
+
+        return new Caller(site, principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetClaim(LatchkeyClaims.Role), null);
+    }
+}

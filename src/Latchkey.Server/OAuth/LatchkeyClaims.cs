@@ -1,0 +1,17 @@
+namespace Latchkey.Server.OAuth;
+
+/// <summary>Claims Latchkey puts in its tokens besides the standard ones (decisions §3).</summary>
+public static class LatchkeyClaims
+{
+    /// <summary>The site the token belongs to.</summary>
+    public const string Site = "site";
+
+    /// <summary><c>visitor</c> or <c>member</c>.</summary>
+    public const string Role = "role";
+
+    public const string VisitorRole = "visitor";
+    public const string MemberRole = "member";
+
+    /// <summary>Transaction property set while signing in a visitor, so that no handler writes a row for it.</summary>
+    public const string StatelessTransaction = ".latchkey_stateless";
+}

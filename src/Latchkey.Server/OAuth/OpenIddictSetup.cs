@@ -1,0 +1,73 @@
+using Latchkey.Server.Hosting;
+using Latchkey.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+
+namespace Latchkey.Server.OAuth;
+
+/// <summary>
+/// OpenIddict is the protocol engine (style §5). Latchkey's specifics are event handlers: the JSON request adapter,
+/// the anonymous grant and stateless visitor tokens. Keys come from the database through <see cref="SigningKeyRing"/>.
+/// </summary>
+public static class OpenIddictSetup
+{
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(4);
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
+
+    public static IServiceCollection AddLatchkeyOpenIddict(this IServiceCollection services)
+    {
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<LatchkeyDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("oauth2/token", "_api/oauth2/token")
+                    .SetJsonWebKeySetEndpointUris("oauth2/jwks", "_api/oauth2/jwks");
+                server.AllowRefreshTokenFlow().AllowCustomFlow(AnonymousGrant.GrantType);
+                server.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
+                // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
+                server.DisableAccessTokenEncryption();
+                // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).
+                server.UseAspNetCore().DisableTransportSecurityRequirement();
+
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
+                server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
+                server.AddEventHandler(AnonymousGrant.Descriptor);
+                server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);
+                server.AddEventHandler(StatelessVisitorTokens.SkipTokenEntry.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.AttachAuthorization.Descriptor);
+                server.AddEventHandler(StatelessVisitorTokens.AttachAuthorizationUnlessStateless.Descriptor);
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
+            });
+
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysFromDatabase>();
+        return services;
+    }
+
+    /// <summary>Adds the persisted signing keys and the derived refresh-token encryption key before OpenIddict validates its options.</summary>
+    private sealed class ServerKeysFromDatabase(SigningKeyRing ring, MasterKey masterKey, IOptions<LatchkeyOptions> options)
+        : IConfigureOptions<OpenIddictServerOptions>
+    {
+        public void Configure(OpenIddictServerOptions server)
+        {
+            foreach (var key in ring.Keys)
+            {
+                server.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256));
+            }
+
+            server.EncryptionCredentials.Add(new EncryptingCredentials(
+                new SymmetricSecurityKey(masterKey.Derive("refresh-token-encryption/v1")) { KeyId = "lk-enc-1" },
+                SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+
+            if (options.Value.PublicBaseUrl is { Length: > 0 } issuer)
+            {
+                server.Issuer = new Uri(issuer);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Storage.Sqlite;
+
+public static class SqliteStorage
+{
+    /// <summary>The database file under the data directory.</summary>
+    public static string ConnectionStringFor(string dataDirectory) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.Combine(dataDirectory, "latchkey.db"),
+        Pooling = true,
+        // Writers wait for each other instead of failing at once with SQLITE_BUSY.
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
+            .UseOpenIddict();
+
+    public static IServiceCollection AddLatchkeySqlite(this IServiceCollection services, string connectionString)
+    {
+        services.AddDbContext<LatchkeyDbContext>(options => Configure(options, connectionString));
+        return services.AddLatchkeyStores();
+    }
+
+    /// <summary>
+    /// Applies migrations, then turns on WAL (persistent in the file): readers no longer block the writer, which is
+    /// what lets one SQLite file serve concurrent requests.
+    /// </summary>
+    public static async Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", cancellationToken);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the context without the server.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<LatchkeyDbContext>
+{
+    public LatchkeyDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<LatchkeyDbContext>();
+        Configure(builder);
+        return new LatchkeyDbContext(builder.Options);
+    }
+
+    private static void Configure(DbContextOptionsBuilder builder) =>
+        SqliteStorage.Configure(builder, "Data Source=design-time.db");
+}

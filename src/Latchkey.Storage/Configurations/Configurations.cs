@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Latchkey.Storage.Configurations;
+
+internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
+{
+    public void Configure(EntityTypeBuilder<Site> builder)
+    {
+        builder.ToTable("sites");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.Ignore(s => s.PasswordPolicy);
+        builder.Ignore(s => s.HashParameters);
+    }
+}
+
+internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Member> builder)
+    {
+        builder.ToTable("members");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Email).HasMaxLength(EmailAddress.MaxLength);
+        builder.Property(m => m.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
+        // Uniqueness on the normal form, never on a collation (style §8).
+        builder.HasIndex(m => new { m.SiteId, m.NormalizedEmail }).IsUnique();
+        builder.Property(m => m.PasswordHash).HasMaxLength(512);
+        builder.Property(m => m.SecurityStamp).HasMaxLength(64);
+        builder.Property(m => m.Revision).IsConcurrencyToken();
+        builder.Property(m => m.Profile)
+            .HasColumnName("profile_json")
+            .HasConversion(p => p.ToJson(), json => IdentityProfile.FromJson(json))
+            .Metadata.SetValueComparer(new ValueComparer<IdentityProfile>(
+                (a, b) => a!.ToJson() == b!.ToJson(), p => p.ToJson().GetHashCode(StringComparison.Ordinal), p => p));
+        builder.HasOne<Site>().WithMany().HasForeignKey(m => m.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SiteClientConfiguration : IEntityTypeConfiguration<SiteClient>
+{
+    public void Configure(EntityTypeBuilder<SiteClient> builder)
+    {
+        builder.ToTable("site_clients");
+        builder.HasKey(c => c.ClientId);
+        builder.Property(c => c.ClientId).HasMaxLength(100);
+        builder.Property(c => c.RedirectUris).HasConversion(StringListConverter.Instance).Metadata.SetValueComparer(StringListConverter.Comparer);
+        builder.Property(c => c.AllowedOrigins).HasConversion(StringListConverter.Instance).Metadata.SetValueComparer(StringListConverter.Comparer);
+        builder.HasOne<Site>().WithMany().HasForeignKey(c => c.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("api_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Name).HasMaxLength(200);
+        builder.HasIndex(k => k.KeyHash).IsUnique();
+        builder.HasOne<Site>().WithMany().HasForeignKey(k => k.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SessionTokenConfiguration : IEntityTypeConfiguration<SessionToken>
+{
+    public void Configure(EntityTypeBuilder<SessionToken> builder)
+    {
+        builder.ToTable("session_tokens");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.ExpiresAt);
+        builder.HasOne<Member>().WithMany().HasForeignKey(t => t.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FlowConfiguration : IEntityTypeConfiguration<Flow>
+{
+    public void Configure(EntityTypeBuilder<Flow> builder)
+    {
+        builder.ToTable("flows");
+        builder.HasKey(f => f.Id);
+        builder.HasIndex(f => f.StateTokenHash).IsUnique();
+        builder.HasIndex(f => f.ExpiresAt);
+        builder.HasOne<Member>().WithMany().HasForeignKey(f => f.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<SigningKey>
+{
+    public void Configure(EntityTypeBuilder<SigningKey> builder)
+    {
+        builder.ToTable("signing_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Id).HasMaxLength(64);
+        builder.Property(k => k.Algorithm).HasMaxLength(16);
+    }
+}
+
+internal static class StringListConverter
+{
+    public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<IReadOnlyList<string>, string> Instance =
+        new(list => JsonSerializer.Serialize(list, (JsonSerializerOptions?)null),
+            json => JsonSerializer.Deserialize<List<string>>(json, (JsonSerializerOptions?)null) ?? new List<string>());
+
+    public static readonly ValueComparer<IReadOnlyList<string>> Comparer =
+        new((a, b) => a!.SequenceEqual(b!), list => list.Aggregate(0, (h, s) => HashCode.Combine(h, s)), list => list.ToList());
+}

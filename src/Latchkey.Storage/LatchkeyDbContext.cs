@@ -1,0 +1,36 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// One model for every provider: Latchkey's tables plus OpenIddict's (applications, authorizations, scopes, tokens).
+/// Each provider project brings its own migrations set.
+/// </summary>
+public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> options) : DbContext(options)
+{
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<SiteClient> Clients => Set<SiteClient>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<SessionToken> SessionTokens => Set<SessionToken>();
+    public DbSet<Flow> Flows => Set<Flow>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LatchkeyDbContext).Assembly);
+        modelBuilder.UseOpenIddict();
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Timestamps are stored as UTC ticks on every provider: sortable and comparable in SQL (SQLite has no
+        // native DateTimeOffset ordering), and never subject to a server's time zone.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetTicksConverter>();
+    }
+}

@@ -1,0 +1,19 @@
+using Latchkey.Core.Storage;
+using Latchkey.Storage.Stores;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the stores over <see cref="LatchkeyDbContext"/>; the provider project adds the context itself.</summary>
+    public static IServiceCollection AddLatchkeyStores(this IServiceCollection services)
+    {
+        services.AddScoped<IMemberStore, EfMemberStore>();
+        services.AddScoped<ISessionTokenStore, EfSessionTokenStore>();
+        services.AddScoped<IFlowStore, EfFlowStore>();
+        services.AddScoped<ISiteStore, EfSiteStore>();
+        services.AddScoped<IClientStore, EfClientStore>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage.Stores;
+
+internal sealed class EfClientStore(LatchkeyDbContext db) : IClientStore
+{
+    public Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+        db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
+
+    public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
+    {
+        db.Clients.Add(client);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == keyHash && k.RevokedAt == null, cancellationToken);
+
+    public async Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken)
+    {
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

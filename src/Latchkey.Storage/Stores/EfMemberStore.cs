@@ -1,0 +1,46 @@
+using Latchkey.Core.Members;
+using Latchkey.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage.Stores;
+
+internal sealed class EfMemberStore(LatchkeyDbContext db) : IMemberStore
+{
+    public Task<Member?> FindAsync(Guid siteId, Guid memberId, CancellationToken cancellationToken) =>
+        db.Members.FirstOrDefaultAsync(m => m.SiteId == siteId && m.Id == memberId, cancellationToken);
+
+    public Task<Member?> FindByEmailAsync(Guid siteId, string normalizedEmail, CancellationToken cancellationToken) =>
+        db.Members.FirstOrDefaultAsync(m => m.SiteId == siteId && m.NormalizedEmail == normalizedEmail, cancellationToken);
+
+    public async Task<bool> TryAddAsync(Member member, CancellationToken cancellationToken)
+    {
+        db.Members.Add(member);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(member).State = EntityState.Detached;
+            // The unique index on (site, normalized email) is the judge under a race; any other failure is a bug.
+            if (await db.Members.AsNoTracking().AnyAsync(
+                    m => m.SiteId == member.SiteId && m.NormalizedEmail == member.NormalizedEmail, cancellationToken))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    public async Task UpdateAsync(Member member, CancellationToken cancellationToken)
+    {
+        if (db.Entry(member).State == EntityState.Detached)
+        {
+            db.Members.Update(member);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
