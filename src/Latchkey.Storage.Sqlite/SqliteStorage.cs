@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Storage.Sqlite;
 
@@ -19,12 +18,6 @@ public static class SqliteStorage
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
             .UseOpenIddict();
-
-    public static IServiceCollection AddLatchkeySqlite(this IServiceCollection services, string connectionString)
-    {
-        services.AddDbContext<LatchkeyDbContext>(options => Configure(options, connectionString));
-        return services.AddLatchkeyStores();
-    }
 
     /// <summary>
     /// Applies migrations, then turns on WAL (persistent in the file): readers no longer block the writer, which is

@@ -18,6 +18,15 @@ public sealed class LatchkeyOptions
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public StorageOptions Storage { get; set; } = new();
+}
+
+/// <summary><c>Latchkey:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>A SQLite connection string. Default: <c>&lt;data dir&gt;/latchkey.db</c>.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 /// <summary><c>Latchkey:Bootstrap</c>: what the first start creates (decisions §1).</summary>

@@ -7,7 +7,11 @@ using Latchkey.Core.Tokens;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
+using Latchkey.Storage;
 using Latchkey.Storage.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Hosting;
 
@@ -18,33 +22,37 @@ public static class LatchkeyServices
 
     public static WebApplicationBuilder AddLatchkey(this WebApplicationBuilder builder)
     {
-        var dataDirectory = DataDirectory.Resolve(builder.Configuration);
-        var section = builder.Configuration.GetSection(LatchkeyOptions.Section);
-        var options = section.Get<LatchkeyOptions>() ?? new LatchkeyOptions();
-        builder.Services.AddOptions<LatchkeyOptions>().Bind(section).PostConfigure(o => o.DataDirectory = dataDirectory);
-        builder.Services.AddOptions<HashingOptions>().Bind(section.GetSection("Hashing"));
-
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddLatchkey();
+        return builder;
+    }
 
-        var masterKey = MasterKey.Load(options.MasterKey, dataDirectory);
-        var services = builder.Services;
-        services.AddSingleton(masterKey);
-        services.AddSingleton(TokenHasher.FromMasterKey(masterKey.Bytes));
-        services.AddSingleton(TimeProvider.System);
+    /// <summary>
+    /// Everything reads configuration through options, late: a test host's settings (or any configuration source
+    /// added after <c>CreateBuilder</c>) are honoured.
+    /// </summary>
+    public static IServiceCollection AddLatchkey(this IServiceCollection services)
+    {
+        services.AddOptions<LatchkeyOptions>().BindConfiguration(LatchkeyOptions.Section)
+            .PostConfigure(o => o.DataDirectory = DataDirectory.Resolve(o.DataDirectory));
+        services.AddOptions<HashingOptions>().BindConfiguration($"{LatchkeyOptions.Section}:Hashing");
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LatchkeyOptions>>(
+            (kestrel, latchkey) => kestrel.Limits.MaxRequestBodySize = latchkey.Value.MaxRequestBodyBytes);
+
+        services.AddSingleton(sp => MasterKey.Load(Options(sp).MasterKey, Options(sp).DataDirectory));
+        services.AddSingleton(sp => TokenHasher.FromMasterKey(sp.GetRequiredService<MasterKey>().Bytes));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HashingGate>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<Bootstrapper>();
 
-        var connectionString = section["Storage:ConnectionString"] is { Length: > 0 } configured
-            ? configured
-            : SqliteStorage.ConnectionStringFor(dataDirectory);
-        services.AddLatchkeySqlite(connectionString);
+        services.AddDbContext<LatchkeyDbContext>((sp, db) => SqliteStorage.Configure(db, ConnectionString(Options(sp))));
+        services.AddLatchkeyStores();
         services.AddLatchkeyOpenIddict();
 
         services.AddScoped<CallerResolver>();
@@ -52,8 +60,16 @@ public static class LatchkeyServices
         services.AddScoped<RegisterMember>();
         services.AddScoped<LogInMember>();
         services.AddScoped<SignOnMember>();
-        return builder;
+        return services;
     }
+
+    private static LatchkeyOptions Options(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<LatchkeyOptions>>().Value;
+
+    private static string ConnectionString(LatchkeyOptions options) =>
+        options.Storage.ConnectionString is { Length: > 0 } configured
+            ? configured
+            : SqliteStorage.ConnectionStringFor(options.DataDirectory);
 
     public static WebApplication MapLatchkey(this WebApplication app)
     {

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Latchkey.Core.Errors;
 using Latchkey.Server.Wire;
-using Microsoft.AspNetCore.Http.Features;
+using Latchkey.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Http;
 
@@ -19,9 +20,35 @@ public static class RequestBody
             return LatchkeyErrors.UnsupportedMediaType.WithDetail($"Content-Type '{contentType}' is not JSON; send application/json.");
         }
 
+        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<LatchkeyOptions>>().Value.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, WixJson.Options, cancellationToken);
+            // Bounded read: a chunked body without Content-Length cannot exceed the limit either.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            if (buffer.Length == 0)
+            {
+                return LatchkeyErrors.MalformedBody.WithDetail("The request body is empty; send a JSON object.");
+            }
+
+            buffer.Position = 0;
+            var value = await JsonSerializer.DeserializeAsync<T>(buffer, WixJson.Options, cancellationToken);
             return value is null ? LatchkeyErrors.MalformedBody.WithDetail("The request body must be a JSON object.") : value;
         }
         catch (JsonException e)
@@ -30,15 +57,12 @@ public static class RequestBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(request);
+            return TooLarge(limit);
         }
     }
 
-    private static LatchkeyError TooLarge(HttpRequest request)
-    {
-        var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        return LatchkeyErrors.BodyTooLarge.WithDetail(limit is null ? "The request body is too large." : $"The request body must be at most {limit} bytes.");
-    }
+    private static LatchkeyError TooLarge(long limit) =>
+        LatchkeyErrors.BodyTooLarge.WithDetail($"The request body must be at most {limit} bytes.");
 
     private static string Describe(JsonException e) => e.Path is { Length: > 1 } path
         ? $"The JSON at '{path}' is not valid for this endpoint (line {e.LineNumber + 1}, byte {e.BytePositionInLine})."

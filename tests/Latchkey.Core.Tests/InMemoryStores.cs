@@ -1,0 +1,51 @@
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Tests;
+
+/// <summary>Plain in-memory ports for unit tests of the steps; the real stores have their own contract suite.</summary>
+internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore
+{
+    public List<Member> Members { get; } = [];
+    public List<SessionToken> Sessions { get; } = [];
+    public List<Flow> Flows { get; } = [];
+
+    public Task<Member?> FindAsync(Guid siteId, Guid memberId, CancellationToken cancellationToken) =>
+        Task.FromResult(Members.FirstOrDefault(m => m.SiteId == siteId && m.Id == memberId));
+
+    public Task<Member?> FindByEmailAsync(Guid siteId, string normalizedEmail, CancellationToken cancellationToken) =>
+        Task.FromResult(Members.FirstOrDefault(m => m.SiteId == siteId && m.NormalizedEmail == normalizedEmail));
+
+    public Task<bool> TryAddAsync(Member member, CancellationToken cancellationToken)
+    {
+        if (Members.Any(m => m.SiteId == member.SiteId && m.NormalizedEmail == member.NormalizedEmail))
+        {
+            return Task.FromResult(false);
+        }
+
+        Members.Add(member);
+        return Task.FromResult(true);
+    }
+
+    public Task UpdateAsync(Member member, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task AddAsync(SessionToken token, CancellationToken cancellationToken)
+    {
+        Sessions.Add(token);
+        return Task.CompletedTask;
+    }
+
+    public Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task AddAsync(Flow flow, CancellationToken cancellationToken)
+    {
+        Flows.Add(flow);
+        return Task.CompletedTask;
+    }
+
+    public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
+        Task.FromResult(Flows.FirstOrDefault(f => f.StateTokenHash.SequenceEqual(stateTokenHash)));
+}
