@@ -1,0 +1,221 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Storage.Contract;
+
+/// <summary>
+/// What every storage provider must do, asserted through the ports only. A provider's test project subclasses this
+/// and supplies a fresh, migrated database per test (style §9: one contract suite on every database).
+/// </summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private ServiceProvider? _services;
+
+    /// <summary>Registers <see cref="LatchkeyDbContext"/> on a fresh database.</summary>
+    protected abstract void AddDatabase(IServiceCollection services);
+
+    /// <summary>Applies the provider's migrations.</summary>
+    protected abstract Task MigrateAsync(LatchkeyDbContext db);
+
+    public async ValueTask InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        AddDatabase(services);
+        services.AddLatchkeyStores();
+        _services = services.BuildServiceProvider();
+        using var scope = _services.CreateScope();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Each call is a new scope: a new context, as a new request would have.</summary>
+    protected T Fresh<T>() where T : notnull => _services!.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    private async Task<Site> NewSiteAsync()
+    {
+        var site = new Site { Id = Guid.CreateVersion7(), Name = "contract", CreatedAt = Now };
+        await Fresh<ISiteStore>().AddAsync(site, CancellationToken.None);
+        return site;
+    }
+
+    private static Member NewMember(Site site, string email) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        SiteId = site.Id,
+        Email = email,
+        NormalizedEmail = EmailAddress.Normalize(email),
+        Status = MemberStatus.Active,
+        SecurityStamp = "stamp",
+        Revision = 1,
+        CreatedAt = Now,
+        UpdatedAt = Now,
+        Profile = new IdentityProfile { Nickname = "nick", Labels = ["a", "b"] },
+    };
+
+    private async Task<(Member Member, byte[] Hash)> NewSessionAsync(Site site, DateTimeOffset expiresAt)
+    {
+        var member = NewMember(site, $"{Guid.CreateVersion7()}@example.com");
+        await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None);
+        var hash = TokenHasher.FromMasterKey(new byte[32]).Hash(SecretGenerator.NewToken());
+        await Fresh<ISessionTokenStore>().AddAsync(new SessionToken
+        {
+            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, TokenHash = hash, KeyVersion = 1,
+            CreatedAt = Now, ExpiresAt = expiresAt,
+        }, CancellationToken.None);
+        return (member, hash);
+    }
+
+    [Fact]
+    public async Task Members_round_trip_with_their_profile()
+    {
+        var site = await NewSiteAsync();
+        var member = NewMember(site, "Ann@Example.com");
+        Assert.True(await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None));
+
+        var found = await Fresh<IMemberStore>().FindByEmailAsync(site.Id, "ann@example.com", CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal("Ann@Example.com", found.Email);
+        Assert.Equal("nick", found.Profile.Nickname);
+        Assert.Equal(["a", "b"], found.Profile.Labels!);
+        Assert.Equal(Now, found.CreatedAt);
+    }
+
+    [Fact]
+    public async Task A_normalized_email_is_unique_per_site_but_not_across_sites()
+    {
+        var site = await NewSiteAsync();
+        var other = await NewSiteAsync();
+        Assert.True(await Fresh<IMemberStore>().TryAddAsync(NewMember(site, "ann@example.com"), CancellationToken.None));
+
+        Assert.False(await Fresh<IMemberStore>().TryAddAsync(NewMember(site, "ANN@example.com"), CancellationToken.None));
+        Assert.True(await Fresh<IMemberStore>().TryAddAsync(NewMember(other, "ann@example.com"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_registration_of_one_email_creates_one_member()
+    {
+        var site = await NewSiteAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            Task.Run(() => Fresh<IMemberStore>().TryAddAsync(NewMember(site, "race@example.com"), CancellationToken.None))));
+
+        Assert.Single(results, added => added);
+    }
+
+    [Fact]
+    public async Task Updates_persist()
+    {
+        var site = await NewSiteAsync();
+        var member = NewMember(site, "ann@example.com");
+        var store = Fresh<IMemberStore>();
+        await store.TryAddAsync(member, CancellationToken.None);
+
+        member.Profile = member.Profile with { FirstName = "Ann" };
+        member.Touch(Now.AddMinutes(1));
+        await store.UpdateAsync(member, CancellationToken.None);
+
+        var found = await Fresh<IMemberStore>().FindAsync(site.Id, member.Id, CancellationToken.None);
+        Assert.Equal("Ann", found!.Profile.FirstName);
+        Assert.Equal(2, found.Revision);
+        Assert.Equal(Now.AddMinutes(1), found.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_session_token_is_redeemed_once_and_never_again()
+    {
+        var site = await NewSiteAsync();
+        var (member, hash) = await NewSessionAsync(site, Now.AddMinutes(5));
+
+        var first = await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now, CancellationToken.None);
+        var second = await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now, CancellationToken.None);
+
+        Assert.Equal(member.Id, first!.MemberId);
+        Assert.Equal(Now, first.ConsumedAt);
+        Assert.Null(second);
+    }
+
+    [Fact]
+    public async Task An_expired_session_token_is_never_redeemed()
+    {
+        var site = await NewSiteAsync();
+        var (_, hash) = await NewSessionAsync(site, Now.AddMinutes(5));
+
+        Assert.Null(await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now.AddMinutes(5), CancellationToken.None));
+        Assert.Null(await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now.AddMinutes(6), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_unknown_session_token_is_not_redeemed()
+    {
+        await NewSiteAsync();
+
+        Assert.Null(await Fresh<ISessionTokenStore>().TryRedeemAsync(new byte[32], Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_redemptions_of_one_session_token_have_exactly_one_winner()
+    {
+        var site = await NewSiteAsync();
+        var (_, hash) = await NewSessionAsync(site, Now.AddMinutes(5));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            Task.Run(() => Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now, CancellationToken.None))));
+
+        Assert.Single(results, r => r is not null);
+    }
+
+    [Fact]
+    public async Task Flows_are_found_by_their_state_token_digest()
+    {
+        var site = await NewSiteAsync();
+        var member = NewMember(site, "ann@example.com");
+        await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None);
+        var hash = TokenHasher.FromMasterKey(new byte[32]).Hash("state");
+        await Fresh<IFlowStore>().AddAsync(new Flow
+        {
+            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, Kind = FlowKind.Registration,
+            State = FlowState.RequireOwnerApproval, StateTokenHash = hash, KeyVersion = 1, CreatedAt = Now, ExpiresAt = Now.AddMinutes(15),
+        }, CancellationToken.None);
+
+        var flow = await Fresh<IFlowStore>().FindByStateTokenAsync(hash, CancellationToken.None);
+
+        Assert.Equal(FlowState.RequireOwnerApproval, flow!.State);
+        Assert.Null(await Fresh<IFlowStore>().FindByStateTokenAsync(new byte[32], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Clients_and_api_keys_round_trip_and_revoked_keys_are_not_found()
+    {
+        var site = await NewSiteAsync();
+        await Fresh<IClientStore>().AddAsync(new SiteClient
+        {
+            ClientId = "client-1", SiteId = site.Id, Kind = ClientKind.WixSdk,
+            RedirectUris = ["http://localhost:3000/callback"], AllowedOrigins = ["http://localhost:3000"], CreatedAt = Now,
+        }, CancellationToken.None);
+        var live = new ApiKey { Id = Guid.CreateVersion7(), SiteId = site.Id, Name = "k", KeyHash = [1, 2, 3], Permissions = ApiKeyPermissions.SignOn, CreatedAt = Now };
+        var revoked = new ApiKey { Id = Guid.CreateVersion7(), SiteId = site.Id, Name = "r", KeyHash = [4, 5, 6], CreatedAt = Now, RevokedAt = Now };
+        await Fresh<IClientStore>().AddApiKeyAsync(live, CancellationToken.None);
+        await Fresh<IClientStore>().AddApiKeyAsync(revoked, CancellationToken.None);
+
+        var client = await Fresh<IClientStore>().FindAsync("client-1", CancellationToken.None);
+        Assert.Equal(["http://localhost:3000/callback"], client!.RedirectUris);
+        Assert.Equal(ApiKeyPermissions.SignOn, (await Fresh<IClientStore>().FindApiKeyAsync([1, 2, 3], CancellationToken.None))!.Permissions);
+        Assert.Null(await Fresh<IClientStore>().FindApiKeyAsync([4, 5, 6], CancellationToken.None));
+    }
+}
