@@ -76,7 +76,7 @@ public sealed class CallerResolver(
         {
             principal = await validation.ValidateAccessTokenAsync(token, cancellationToken);
         }
-        catch (OpenIddictExceptions.ValidationException)
+        catch (Exception e) when (e is OpenIddictExceptions.ProtocolException or OpenIddictExceptions.ValidationException)
         {
             return LatchkeyErrors.Unauthenticated.WithDetail("The access token is invalid or expired; get a new one from /oauth2/token.");
         }

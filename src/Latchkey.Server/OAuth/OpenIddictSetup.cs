@@ -34,6 +34,7 @@ public static class OpenIddictSetup
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
                 server.AddEventHandler(AnonymousGrant.Descriptor);
+                server.AddEventHandler(WholeSecondsExpiresIn.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.SkipTokenEntry.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.AttachAuthorization.Descriptor);

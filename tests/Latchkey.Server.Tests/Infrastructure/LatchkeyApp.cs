@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Latchkey.Server.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Latchkey.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh Latchkey per test: its own data directory with a real SQLite file, a fake clock that starts at the real
+/// now (OpenIddict's own clock and Latchkey's agree until a test advances it), and the bootstrap values it printed.
+/// </summary>
+public sealed class LatchkeyApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public LatchkeyApp(string? dataDirectory = null, Dictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("latchkey-test-").FullName;
+        _settings = settings ?? [];
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
+
+    public BootstrapValues Bootstrap =>
+        JsonSerializer.Deserialize<BootstrapValues>(File.ReadAllText(Path.Combine(DataDirectory, "bootstrap.json")), JsonSerializerOptions.Web)!;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Latchkey:DataDirectory", DataDirectory);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>A raw connection to the database file, to check what is (and is not) stored.</summary>
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "latchkey.db")}");
+        connection.Open();
+        return connection;
+    }
+
+    public long Count(string table)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public void Execute(string sql)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A visitor access token from the anonymous grant, as the Wix SDK gets one first.</summary>
+    public async Task<string> VisitorTokenAsync()
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/oauth2/token", new { clientId = Bootstrap.ClientId, grantType = "anonymous" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>An HTTP client that sends the visitor token the way the Wix SDK does: bare, no "Bearer".</summary>
+    public async Task<HttpClient> VisitorClientAsync()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", await VisitorTokenAsync());
+        return client;
+    }
+
+    public HttpClient ApiKeyClient(string? visitorToken = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation(
+            "Authorization", visitorToken is null ? Bootstrap.ApiKey : $"{visitorToken},{Bootstrap.ApiKey}");
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+    }
+}
+
+public static class HttpAssertions
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>Asserts status and the Wix envelope's stable code; returns the body for further checks.</summary>
+    public static async Task<JsonElement> AssertWixErrorAsync(this HttpResponseMessage response, int status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(code, body.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("message").GetString()));
+        return body;
+    }
+
+    public static string? WireCode(this JsonElement body) =>
+        body.GetProperty("details").GetProperty("applicationError").GetProperty("code").GetString();
+
+    public static StringContent Json(string raw) => new(raw, new MediaTypeHeaderValue("application/json"));
+}

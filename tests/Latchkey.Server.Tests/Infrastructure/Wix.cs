@@ -1,0 +1,19 @@
+using System.Net.Http.Json;
+
+namespace Latchkey.Server.Tests.Infrastructure;
+
+/// <summary>Request helpers shaped like the Wix SDK's bodies (contract §3).</summary>
+public static class Wix
+{
+    public const string Password = "correct horse battery";
+    public const string Auth = "/_api/iam/authentication";
+
+    public static Task<HttpResponseMessage> RegisterAsync(this HttpClient client, string email, string password = Password, object? profile = null) =>
+        client.PostAsJsonAsync($"{Auth}/v2/register", new { loginId = new { email }, password, profile });
+
+    public static Task<HttpResponseMessage> LoginAsync(this HttpClient client, string email, string password = Password) =>
+        client.PostAsJsonAsync($"{Auth}/v2/login", new { loginId = new { email }, password });
+
+    public static Task<HttpResponseMessage> SignOnAsync(this HttpClient client, string email, object? profile = null, bool? verifyEmail = null) =>
+        client.PostAsJsonAsync($"{Auth}/v2/sign-on", new { loginId = new { email }, profile, verifyEmail });
+}
