@@ -67,8 +67,8 @@ public sealed partial class Bootstrapper(
             ClientId = clientId,
             SiteId = site.Id,
             Kind = ClientKind.WixSdk,
-            RedirectUris = bootstrap.RedirectUris,
-            AllowedOrigins = bootstrap.AllowedOrigins,
+            RedirectUris = bootstrap.EffectiveRedirectUris,
+            AllowedOrigins = bootstrap.EffectiveAllowedOrigins,
             CreatedAt = now,
         }, cancellationToken);
 
@@ -108,7 +108,7 @@ public sealed partial class Bootstrapper(
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
-        foreach (var uri in bootstrap.RedirectUris)
+        foreach (var uri in bootstrap.EffectiveRedirectUris)
         {
             descriptor.RedirectUris.Add(new Uri(uri));
         }

@@ -34,7 +34,17 @@ public sealed class BootstrapOptions
 {
     public string SiteName { get; set; } = "Default site";
 
-    public List<string> AllowedOrigins { get; set; } = ["http://localhost:3000"];
+    public static readonly IReadOnlyList<string> DefaultAllowedOrigins = ["http://localhost:3000"];
+    public static readonly IReadOnlyList<string> DefaultRedirectUris = ["http://localhost:3000/callback", "http://localhost:3000/after-reset"];
 
-    public List<string> RedirectUris { get; set; } = ["http://localhost:3000/callback", "http://localhost:3000/after-reset"];
+    /// <summary>Origins the bootstrap client allows. Empty means <see cref="DefaultAllowedOrigins"/>; a configured list replaces it.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Exact redirect URIs of the bootstrap client. Empty means <see cref="DefaultRedirectUris"/>; a configured list replaces it.</summary>
+    public List<string> RedirectUris { get; set; } = [];
+
+    // The binder appends to a list that already has items, so defaults are applied here, not as initial values.
+    public IReadOnlyList<string> EffectiveAllowedOrigins => AllowedOrigins.Count > 0 ? AllowedOrigins : DefaultAllowedOrigins;
+
+    public IReadOnlyList<string> EffectiveRedirectUris => RedirectUris.Count > 0 ? RedirectUris : DefaultRedirectUris;
 }

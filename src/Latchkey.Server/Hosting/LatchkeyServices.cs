@@ -22,7 +22,10 @@ public static class LatchkeyServices
 
     public static WebApplicationBuilder AddLatchkey(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        // Only when nothing says where to listen (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP(S)_PORTS, Kestrel endpoints).
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) &&
+            string.IsNullOrEmpty(configuration["https_ports"]) && !configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }

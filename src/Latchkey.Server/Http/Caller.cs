@@ -52,9 +52,14 @@ public sealed class CallerResolver(
             }
         }
 
-        return apiKey is not null
-            ? await FromApiKeyAsync(apiKey, cancellationToken)
-            : await FromAccessTokenAsync(accessToken!, cancellationToken);
+        if (apiKey is not null)
+        {
+            return await FromApiKeyAsync(apiKey, cancellationToken);
+        }
+
+        return accessToken is null
+            ? LatchkeyErrors.Unauthenticated.WithDetail("The Authorization header holds no token.")
+            : await FromAccessTokenAsync(accessToken, cancellationToken);
     }
 
     private async Task<Result<Caller>> FromApiKeyAsync(string apiKey, CancellationToken cancellationToken)

@@ -26,6 +26,8 @@ public static partial class ErrorHandling
                 LogUnhandled(logger, exception, context.TraceIdentifier);
             }
 
+            // The exception handler cleared the headers set earlier in the pipeline.
+            context.Response.Headers["x-wix-request-id"] = context.TraceIdentifier;
             await WixErrors.ToResult(error).ExecuteAsync(context);
         }));
 

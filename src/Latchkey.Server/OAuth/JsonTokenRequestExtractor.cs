@@ -34,13 +34,7 @@ public sealed class JsonTokenRequestExtractor : IOpenIddictServerHandler<Extract
             return;
         }
 
-        if (request.HasFormContentType)
-        {
-            context.Request = new OpenIddictRequest(await request.ReadFormAsync(context.CancellationToken));
-            return;
-        }
-
-        if (!request.HasJsonContentType())
+        if (!request.HasFormContentType && !request.HasJsonContentType())
         {
             context.Reject(Errors.InvalidRequest, "Send the token request as application/json or application/x-www-form-urlencoded.");
             return;
@@ -48,6 +42,12 @@ public sealed class JsonTokenRequestExtractor : IOpenIddictServerHandler<Extract
 
         try
         {
+            if (request.HasFormContentType)
+            {
+                context.Request = new OpenIddictRequest(await request.ReadFormAsync(context.CancellationToken));
+                return;
+            }
+
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.CancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
@@ -67,9 +67,9 @@ public sealed class JsonTokenRequestExtractor : IOpenIddictServerHandler<Extract
         {
             context.Reject(Errors.InvalidRequest, "The token request body is not valid JSON.");
         }
-        catch (BadHttpRequestException)
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
         {
-            context.Reject(Errors.InvalidRequest, "The token request body is too large.");
+            context.Reject(Errors.InvalidRequest, "The token request body is too large or cannot be read.");
         }
     }
 

@@ -45,6 +45,23 @@ public class BootstrapTests
     }
 
     [Fact]
+    public async Task Configured_allow_lists_replace_the_localhost_defaults()
+    {
+        using var app = new LatchkeyApp(settings: new()
+        {
+            ["Latchkey:Bootstrap:AllowedOrigins:0"] = "https://app.example",
+            ["Latchkey:Bootstrap:RedirectUris:0"] = "https://app.example/callback",
+        });
+        using var client = app.CreateClient();
+        (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
+
+        using var db = app.OpenDatabase();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT RedirectUris || ' ' || AllowedOrigins FROM site_clients";
+        Assert.Equal("""["https://app.example/callback"] ["https://app.example"]""", (string)command.ExecuteScalar()!);
+    }
+
+    [Fact]
     public async Task A_restart_keeps_members_tokens_and_keys_and_creates_nothing_new()
     {
         var directory = Directory.CreateTempSubdirectory("latchkey-restart-").FullName;

@@ -199,6 +199,8 @@ public class RegistrationTests
     [InlineData("not-a-token")]
     [InlineData("Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln")]
     [InlineData("lk_not-a-real-key")]
+    [InlineData(",")]
+    [InlineData("Bearer ")]
     public async Task Register_without_a_valid_credential_is_401(string? authorization)
     {
         using var app = new LatchkeyApp();

@@ -74,6 +74,23 @@ public class SignOnTests
     }
 
     [Fact]
+    public async Task Signing_on_a_deleted_accounts_email_starts_a_new_active_account_on_the_record()
+    {
+        using var app = new LatchkeyApp();
+        using var visitor = await app.VisitorClientAsync();
+        (await visitor.RegisterAsync("ann@example.com", profile: new { nickname = "old" })).EnsureSuccessStatusCode();
+        app.Execute("UPDATE members SET Status = 4");
+        using var client = app.ApiKeyClient();
+
+        var identity = (await (await client.SignOnAsync("ann@example.com", new { firstName = "New" })).JsonAsync()).GetProperty("identity");
+
+        Assert.Equal("ACTIVE", identity.GetProperty("status").GetProperty("name").GetString());
+        Assert.False(identity.GetProperty("identityProfile").TryGetProperty("nickname", out _));
+        Assert.Equal(0, identity.GetProperty("factors").GetArrayLength()); // the old password is gone
+        await (await visitor.LoginAsync("ann@example.com")).AssertWixErrorAsync(401, "invalid_credentials");
+    }
+
+    [Fact]
     public async Task An_invalid_email_is_a_field_violation()
     {
         using var app = new LatchkeyApp();

@@ -27,7 +27,14 @@ public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, T
 
         var now = clock.GetUtcNow();
         var member = await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken);
-        if (member is null || member.Status == MemberStatus.Deleted)
+        if (member is { Status: MemberStatus.Deleted })
+        {
+            // The email belonged to a deleted account: the trusted caller vouches for a new person, so the record
+            // starts over (no password, the given profile, new security stamp) instead of reviving the old one.
+            Restart(member, input, now);
+            await members.UpdateAsync(member, cancellationToken);
+        }
+        else if (member is null)
         {
             member = NewMember(site, email.Value, input, now);
             if (!await members.TryAddAsync(member, cancellationToken))
@@ -75,6 +82,18 @@ public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, T
         CreatedAt = now,
         UpdatedAt = now,
     };
+
+    private static void Restart(Member member, SignOnInput input, DateTimeOffset now)
+    {
+        member.Status = MemberStatus.Active;
+        member.PendingReasons = PendingReasons.None;
+        member.PasswordHash = null;
+        member.PasswordResetRequired = false;
+        member.EmailVerified = input.VerifyEmail;
+        member.Profile = input.Profile ?? IdentityProfile.Empty;
+        member.SecurityStamp = Tokens.SecretGenerator.NewToken(16);
+        member.Touch(now);
+    }
 
     private static void MarkEmailVerified(Member member)
     {
