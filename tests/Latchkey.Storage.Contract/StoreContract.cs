@@ -74,8 +74,13 @@ public abstract class StoreContract : IAsyncLifetime
         var hash = TokenHasher.FromMasterKey(new byte[32]).Hash(SecretGenerator.NewToken());
         await Fresh<ISessionTokenStore>().AddAsync(new SessionToken
         {
-            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, TokenHash = hash, KeyVersion = 1,
-            CreatedAt = Now, ExpiresAt = expiresAt,
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            MemberId = member.Id,
+            TokenHash = hash,
+            KeyVersion = 1,
+            CreatedAt = Now,
+            ExpiresAt = expiresAt,
         }, CancellationToken.None);
         return (member, hash);
     }
@@ -189,8 +194,15 @@ public abstract class StoreContract : IAsyncLifetime
         var hash = TokenHasher.FromMasterKey(new byte[32]).Hash("state");
         await Fresh<IFlowStore>().AddAsync(new Flow
         {
-            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, Kind = FlowKind.Registration,
-            State = FlowState.RequireOwnerApproval, StateTokenHash = hash, KeyVersion = 1, CreatedAt = Now, ExpiresAt = Now.AddMinutes(15),
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            MemberId = member.Id,
+            Kind = FlowKind.Registration,
+            State = FlowState.RequireOwnerApproval,
+            StateTokenHash = hash,
+            KeyVersion = 1,
+            CreatedAt = Now,
+            ExpiresAt = Now.AddMinutes(15),
         }, CancellationToken.None);
 
         var flow = await Fresh<IFlowStore>().FindByStateTokenAsync(hash, CancellationToken.None);
@@ -205,8 +217,12 @@ public abstract class StoreContract : IAsyncLifetime
         var site = await NewSiteAsync();
         await Fresh<IClientStore>().AddAsync(new SiteClient
         {
-            ClientId = "client-1", SiteId = site.Id, Kind = ClientKind.WixSdk,
-            RedirectUris = ["http://localhost:3000/callback"], AllowedOrigins = ["http://localhost:3000"], CreatedAt = Now,
+            ClientId = "client-1",
+            SiteId = site.Id,
+            Kind = ClientKind.WixSdk,
+            RedirectUris = ["http://localhost:3000/callback"],
+            AllowedOrigins = ["http://localhost:3000"],
+            CreatedAt = Now,
         }, CancellationToken.None);
         var live = new ApiKey { Id = Guid.CreateVersion7(), SiteId = site.Id, Name = "k", KeyHash = [1, 2, 3], Permissions = ApiKeyPermissions.SignOn, CreatedAt = Now };
         var revoked = new ApiKey { Id = Guid.CreateVersion7(), SiteId = site.Id, Name = "r", KeyHash = [4, 5, 6], CreatedAt = Now, RevokedAt = Now };

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Latchkey.Core.Errors;
-using Latchkey.Server.Wire;
 using Latchkey.Server.Hosting;
+using Latchkey.Server.Wire;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Http;

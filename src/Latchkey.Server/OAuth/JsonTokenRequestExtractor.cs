@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;

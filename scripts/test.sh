@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests need, checks formatting, builds (warnings are
+# errors), runs all test projects, and ends with one line "N passed, N failed". Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+fail() {
+  echo "test.sh: $1" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+# Tools the tests call: curl (the smoke scenario against a real server process) and python3 (counting results).
+missing=()
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+  (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null || fail "could not install ${missing[*]}"
+fi
+
+dotnet tool restore >/dev/null || fail "dotnet tool restore failed"
+dotnet restore Latchkey.slnx --nologo -v quiet || fail "restore failed"
+dotnet format Latchkey.slnx --verify-no-changes --no-restore || fail "formatting differs: run 'dotnet format Latchkey.slnx'"
+dotnet build Latchkey.slnx -c Release --no-restore --nologo -v quiet || fail "build failed"
+
+dotnet test Latchkey.slnx -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
+status=$?
+
+python3 - "$results" "$status" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
+for path in files:
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+if not files or (int(sys.argv[2]) != 0 and failed == 0):
+    failed += 1  # the runner failed without a result file saying why
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
