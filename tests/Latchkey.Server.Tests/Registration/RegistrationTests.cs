@@ -226,6 +226,16 @@ public class RegistrationTests
     }
 
     [Fact]
+    public async Task A_token_for_a_site_that_no_longer_exists_is_404_site_not_found()
+    {
+        using var app = new LatchkeyApp();
+        using var client = await app.VisitorClientAsync();
+        app.Execute("PRAGMA foreign_keys = ON; DELETE FROM sites;");
+
+        await (await client.RegisterAsync("ann@example.com")).AssertWixErrorAsync(404, "site_not_found");
+    }
+
+    [Fact]
     public async Task A_Bearer_prefixed_token_works_too()
     {
         using var app = new LatchkeyApp();
