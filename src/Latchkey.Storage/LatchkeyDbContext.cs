@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<SessionToken> SessionTokens => Set<SessionToken>();
     public DbSet<Flow> Flows => Set<Flow>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

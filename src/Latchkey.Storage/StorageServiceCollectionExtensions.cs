@@ -14,6 +14,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IFlowStore, EfFlowStore>();
         services.AddScoped<ISiteStore, EfSiteStore>();
         services.AddScoped<IClientStore, EfClientStore>();
+        services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
         return services;
     }
 }

@@ -38,6 +38,12 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError ClientNotFound =
         new("client_not_found", 400, "CLIENT_NOT_FOUND", "No OAuth client has this clientId.");
 
+    // Sessions.
+    public static readonly LatchkeyError SessionTokenInvalid =
+        new("session_token_invalid", 400, "INVALID_SESSION_TOKEN", "The session token is unknown, expired or already used.");
+    public static readonly LatchkeyError MemberTokenRequired =
+        new("member_token_required", 401, "UNAUTHENTICATED", "This call needs a member access token from a live session.");
+
     // Redirects.
     public static readonly LatchkeyError RedirectNotAllowed =
         new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
@@ -58,6 +64,7 @@ public static class LatchkeyErrors
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
+        SessionTokenInvalid, MemberTokenRequired,
         RedirectNotAllowed, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];
 

@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
 
@@ -59,4 +60,22 @@ public interface IClientStore
     Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
 
     Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken);
+}
+
+/// <summary>Member sessions: what a <c>sid</c> claim points at.</summary>
+public interface IMemberSessionStore
+{
+    Task AddAsync(MemberSession session, CancellationToken cancellationToken);
+
+    Task<MemberSession?> FindAsync(Guid sessionId, CancellationToken cancellationToken);
+
+    Task<MemberSession?> FindByCookieAsync(byte[] cookieHash, CancellationToken cancellationToken);
+
+    /// <summary>Slides the expiry of a live session; false when it is revoked or expired.</summary>
+    Task<bool> TouchAsync(Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task RevokeAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends every live session of the member except <paramref name="keep"/>; returns how many ended.</summary>
+    Task<int> RevokeAllAsync(Guid memberId, Guid? keep, DateTimeOffset now, CancellationToken cancellationToken);
 }

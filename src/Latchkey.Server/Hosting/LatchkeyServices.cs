@@ -3,6 +3,7 @@ using Latchkey.Core.Features.Login;
 using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Features.SignOn;
 using Latchkey.Core.Passwords;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
@@ -63,6 +64,9 @@ public static class LatchkeyServices
         services.AddScoped<RegisterMember>();
         services.AddScoped<LogInMember>();
         services.AddScoped<SignOnMember>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<HostedLoginPage>();
+        services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
     }
 
@@ -86,6 +90,8 @@ public static class LatchkeyServices
         app.MapSignOnEndpoints();
         app.MapValidateEmailEndpoints();
         app.MapLogoutEndpoints();
+        app.MapAuthorizeEndpoints();
+        HostedLoginPage.Map(app);
         return app;
     }
 }

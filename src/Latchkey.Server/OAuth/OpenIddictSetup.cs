@@ -15,6 +15,7 @@ public static class OpenIddictSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(4);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromSeconds(60);
 
     public static IServiceCollection AddLatchkeyOpenIddict(this IServiceCollection services)
     {
@@ -23,16 +24,34 @@ public static class OpenIddictSetup
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("oauth2/token", "_api/oauth2/token")
+                    .SetAuthorizationEndpointUris("oauth2/authorize", "_api/oauth2/authorize")
                     .SetJsonWebKeySetEndpointUris("oauth2/jwks", "_api/oauth2/jwks");
-                server.AllowRefreshTokenFlow().AllowCustomFlow(AnonymousGrant.GrantType);
-                server.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowRefreshTokenFlow().AllowCustomFlow(AnonymousGrant.GrantType);
+                server.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
+                // Refresh tokens are opaque references whose identifiers are stored only as digests (decisions §3);
+                // rotation has no reuse leeway: a used token presented again revokes the family (RFC 9700).
+                server.UseReferenceRefreshTokens().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                server.Configure(options => options.ResponseModes.Add(WebMessageResponseMode.Name));
                 // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
                 // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).
-                server.UseAspNetCore().DisableTransportSecurityRequirement();
+                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough();
 
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractGetOrPostRequest<OpenIddictServerEvents.ExtractAuthorizationRequestContext>.Descriptor);
+                server.AddEventHandler(CamelCaseAuthorizationRequestExtractor.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
+                server.AddEventHandler(WebMessageResponseMode.AllowMissingRedirectUri.Descriptor);
+                server.AddEventHandler(WebMessageResponseMode.WritePostMessagePage.Descriptor);
+                server.AddEventHandler(AuthorizationErrorPage.Descriptor);
+                server.AddEventHandler(RefreshPolicy.ResolveClientKind.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
+                server.AddEventHandler(RefreshPolicy.RedeemUnlessStable.Descriptor);
+                server.AddEventHandler(RefreshPolicy.KeepStableToken.Descriptor);
+                server.AddEventHandler(RefreshPolicy.RequireLiveSession.Descriptor);
                 server.AddEventHandler(AnonymousGrant.Descriptor);
                 server.AddEventHandler(WholeSecondsExpiresIn.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);

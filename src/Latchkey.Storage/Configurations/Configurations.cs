@@ -2,6 +2,7 @@ using System.Text.Json;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -90,6 +91,18 @@ internal sealed class FlowConfiguration : IEntityTypeConfiguration<Flow>
         builder.HasIndex(f => f.StateTokenHash).IsUnique();
         builder.HasIndex(f => f.ExpiresAt);
         builder.HasOne<Member>().WithMany().HasForeignKey(f => f.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MemberSessionConfiguration : IEntityTypeConfiguration<MemberSession>
+{
+    public void Configure(EntityTypeBuilder<MemberSession> builder)
+    {
+        builder.ToTable("member_sessions");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => s.CookieHash).IsUnique();
+        builder.HasIndex(s => s.MemberId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(s => s.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1,0 +1,109 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Members;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Sessions;
+
+/// <summary>A redeemed session token: who it proved, and the session it opened.</summary>
+public sealed record RedeemedSession(Member Member, MemberSession Session, string? Cookie);
+
+/// <summary>
+/// Redeems session tokens into member sessions and checks sessions on later use. Redemption is single use by a
+/// conditional update; a token from another site, or for a member who may no longer sign in, opens nothing.
+/// </summary>
+public sealed class SessionService(
+    ISessionTokenStore sessionTokens, IMemberSessionStore sessions, IMemberStore members, TokenHasher hasher, TimeProvider clock)
+{
+    public async Task<Result<RedeemedSession>> RedeemAsync(
+        Guid siteId, string? sessionToken, bool withCookie, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(sessionToken) || sessionToken.Length > 200)
+        {
+            return LatchkeyErrors.SessionTokenInvalid;
+        }
+
+        var now = clock.GetUtcNow();
+        var redeemed = await sessionTokens.TryRedeemAsync(hasher.Hash(sessionToken), now, cancellationToken);
+        if (redeemed is null || redeemed.SiteId != siteId)
+        {
+            return LatchkeyErrors.SessionTokenInvalid;
+        }
+
+        var member = await members.FindAsync(siteId, redeemed.MemberId, cancellationToken);
+        if (member is null || !CanSignIn(member))
+        {
+            return LatchkeyErrors.SessionTokenInvalid;
+        }
+
+        return await OpenAsync(member, withCookie, cancellationToken);
+    }
+
+    /// <summary>Opens a session for a member a trusted caller vouched for (the <c>authorized_client</c> grant).</summary>
+    public async Task<RedeemedSession> OpenAsync(Member member, bool withCookie, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cookie = withCookie ? SecretGenerator.NewToken() : null;
+        var session = new MemberSession
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = member.SiteId,
+            MemberId = member.Id,
+            CookieHash = cookie is null ? null : hasher.Hash(cookie),
+            KeyVersion = hasher.CurrentVersion,
+            CreatedAt = now,
+            ExpiresAt = now + MemberSession.IdleLifetime,
+        };
+        await sessions.AddAsync(session, cancellationToken);
+        return new RedeemedSession(member, session, cookie);
+    }
+
+    /// <summary>The live browser session behind a cookie, with its member, or null.</summary>
+    public async Task<RedeemedSession?> FromCookieAsync(Guid siteId, string? cookie, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(cookie) || cookie.Length > 200)
+        {
+            return null;
+        }
+
+        var session = await sessions.FindByCookieAsync(hasher.Hash(cookie), cancellationToken);
+        if (session is null || session.SiteId != siteId || !session.IsLive(clock.GetUtcNow()))
+        {
+            return null;
+        }
+
+        var member = await members.FindAsync(siteId, session.MemberId, cancellationToken);
+        return member is not null && CanSignIn(member) ? new RedeemedSession(member, session, null) : null;
+    }
+
+    /// <summary>
+    /// Whether tokens of this session may still be used or refreshed: the session is live and its member may
+    /// still sign in. Sliding: each successful check extends the session.
+    /// </summary>
+    public async Task<bool> IsUsableAsync(Guid siteId, Guid sessionId, bool slide, CancellationToken cancellationToken)
+    {
+        var session = await sessions.FindAsync(sessionId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (session is null || session.SiteId != siteId || !session.IsLive(now))
+        {
+            return false;
+        }
+
+        var member = await members.FindAsync(siteId, session.MemberId, cancellationToken);
+        if (member is null || !CanSignIn(member))
+        {
+            return false;
+        }
+
+        return !slide || await sessions.TouchAsync(sessionId, now, now + MemberSession.IdleLifetime, cancellationToken);
+    }
+
+    public Task EndAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        sessions.RevokeAsync(sessionId, clock.GetUtcNow(), cancellationToken);
+
+    public Task<int> EndAllAsync(Guid memberId, Guid? keep, CancellationToken cancellationToken) =>
+        sessions.RevokeAllAsync(memberId, keep, clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>Only active members hold sessions: blocked, pending or deleted members are signed out.</summary>
+    public static bool CanSignIn(Member member) => member.Status == MemberStatus.Active && !member.PasswordResetRequired;
+}

@@ -1,0 +1,72 @@
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Storage;
+using Latchkey.Server.Http;
+using Latchkey.Server.OAuth;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// <c>/oauth2/authorize</c> (decisions §4). OpenIddict has already validated the client, redirect URI, response type
+/// and PKCE challenge; this decides who the member is: a session token (single use), else the browser session
+/// cookie, else <c>login_required</c> for <c>prompt=none</c> or the hosted login page.
+/// </summary>
+public static class AuthorizeEndpoints
+{
+    public static void MapAuthorizeEndpoints(this IEndpointRouteBuilder app)
+    {
+        foreach (var path in (string[])["/oauth2/authorize", "/_api/oauth2/authorize"])
+        {
+            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
+        }
+    }
+
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext http, IClientStore clients, SessionService sessions, HostedLoginPage loginPage, CancellationToken cancellationToken)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("OpenIddict did not extract the authorization request.");
+        var client = await clients.FindAsync(request.ClientId!, cancellationToken)
+            ?? throw new InvalidOperationException("OpenIddict accepted a client that Latchkey does not know.");
+
+        var sessionToken = (string?)request["session_token"];
+        if (!string.IsNullOrEmpty(sessionToken))
+        {
+            var redeemed = await sessions.RedeemAsync(client.SiteId, sessionToken, withCookie: false, cancellationToken);
+            return redeemed.IsSuccess
+                ? SignIn(request, redeemed.Value!)
+                : Forbid(Errors.InvalidRequest, "The session token is unknown, expired, already used, or for another site.");
+        }
+
+        if (await sessions.FromCookieAsync(client.SiteId, http.Request.Cookies[SessionCookie.Name], cancellationToken) is { } browser &&
+            !request.HasPromptValue(PromptValues.Login))
+        {
+            return SignIn(request, browser);
+        }
+
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Forbid(Errors.LoginRequired, "No session token was given and the browser has no session.");
+        }
+
+        return await loginPage.HandleAsync(http, request, client, cancellationToken);
+    }
+
+    internal static IResult SignIn(OpenIddictRequest request, RedeemedSession session) =>
+        Results.SignIn(
+            MemberPrincipal.Create(session.Member, session.Session, request.GetScopes()),
+            authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

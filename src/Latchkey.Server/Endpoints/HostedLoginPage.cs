@@ -1,0 +1,102 @@
+using System.Text.Encodings.Web;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Features.Login;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Storage;
+using Latchkey.Server.Http;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.WebUtilities;
+using OpenIddict.Abstractions;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// The minimal hosted login page behind <c>prompt=login</c> (the full hosted pages come with their own issue).
+/// The form posts to <c>/oauth2/authorize/login</c>, never to the OAuth endpoint, so a password never enters the
+/// protocol engine or its logs; on success the browser gets its session cookie and returns to the authorize URL.
+/// </summary>
+public sealed class HostedLoginPage(IAntiforgery antiforgery)
+{
+    public const string LoginPath = "/oauth2/authorize/login";
+
+    public Task<IResult> HandleAsync(HttpContext http, OpenIddictRequest request, SiteClient client, CancellationToken cancellationToken)
+    {
+        _ = client;
+        _ = cancellationToken;
+        return Task.FromResult(Page(http, ReturnQuery(http.Request.QueryString.Value ?? ""), error: null));
+    }
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost(LoginPath, SubmitAsync).DisableAntiforgery();
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, LogInMember login,
+        SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.BadRequest();
+        }
+
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var returnQuery = form["return"].ToString();
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return new HostedLoginPage(antiforgery).Page(http, returnQuery, "The form expired; please try again.");
+        }
+
+        var query = QueryHelpers.ParseQuery(returnQuery);
+        var clientId = query.TryGetValue("client_id", out var snake) ? snake.ToString() : query.GetValueOrDefault("clientId").ToString();
+        if (await clients.FindAsync(clientId, cancellationToken) is not { } client ||
+            await sites.FindAsync(client.SiteId, cancellationToken) is not { } site)
+        {
+            return Results.BadRequest();
+        }
+
+        var outcome = await login.HandleAsync(site, new LoginInput(form["email"], form["password"]), cancellationToken);
+        if (!outcome.IsSuccess || outcome.Value!.State != StateType.Success)
+        {
+            var message = outcome.IsSuccess ? "This account is not ready to sign in yet." : outcome.Error!.Message;
+            return new HostedLoginPage(antiforgery).Page(http, returnQuery, message);
+        }
+
+        var redeemed = await sessions.RedeemAsync(site.Id, outcome.Value.SessionToken, withCookie: true, cancellationToken);
+        if (!redeemed.IsSuccess)
+        {
+            return new HostedLoginPage(antiforgery).Page(http, returnQuery, redeemed.Error!.Message);
+        }
+
+        SessionCookie.Set(http.Response, http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
+        return Results.Redirect("/oauth2/authorize" + returnQuery, permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>The authorize query without <c>prompt=login</c>, so that returning to it does not ask again.</summary>
+    private static string ReturnQuery(string query)
+    {
+        var parsed = QueryHelpers.ParseQuery(query)
+            .Where(p => !(p.Key is "prompt" && p.Value.ToString() == "login"))
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+        return QueryString.Create(parsed).Value ?? "";
+    }
+
+    private IResult Page(HttpContext http, string returnQuery, string? error)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var e = HtmlEncoder.Default;
+        var errorHtml = error is null ? "" : $"""<p id="error" role="alert">{e.Encode(error)}</p>""";
+        var html = $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sign in</title></head>
+            <body><main><h1>Sign in</h1>{errorHtml}
+            <form method="post" action="{LoginPath}">
+            <input type="hidden" name="{e.Encode(tokens.FormFieldName)}" value="{e.Encode(tokens.RequestToken!)}">
+            <input type="hidden" name="return" value="{e.Encode(returnQuery)}">
+            <label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username" required {(error is null ? "autofocus" : "aria-describedby=\"error\"")}>
+            <label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required>
+            <button type="submit">Sign in</button>
+            </form></main></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: error is null ? 200 : 400);
+    }
+}
