@@ -48,6 +48,9 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError RedirectNotAllowed =
         new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
 
+    public static readonly LatchkeyError RedirectIntentUnsupported =
+        new("redirect_intent_unsupported", 400, "UNSUPPORTED_INTENT", "Latchkey creates redirect sessions for the auth and logout intents only.");
+
     // Capacity.
     public static readonly LatchkeyError HashingBusy =
         new("hashing_busy", 429, "THROTTLED_FEATURE", "Too many password checks are in progress; retry shortly.");
@@ -65,7 +68,7 @@ public static class LatchkeyErrors
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,
-        RedirectNotAllowed, HashingBusy, NotFound, MethodNotAllowed, InternalError,
+        RedirectNotAllowed, RedirectIntentUnsupported, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];
 
     public static LatchkeyError Validation(params FieldViolation[] violations) =>

@@ -15,8 +15,9 @@ public sealed record RedeemedSession(Member Member, MemberSession Session, strin
 public sealed class SessionService(
     ISessionTokenStore sessionTokens, IMemberSessionStore sessions, IMemberStore members, TokenHasher hasher, TimeProvider clock)
 {
+    /// <summary>Redeems a session token; <c>siteId</c> is null when the token itself names the site (createSessionCookie).</summary>
     public async Task<Result<RedeemedSession>> RedeemAsync(
-        Guid siteId, string? sessionToken, bool withCookie, CancellationToken cancellationToken)
+        Guid? siteId, string? sessionToken, bool withCookie, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(sessionToken) || sessionToken.Length > 200)
         {
@@ -25,12 +26,12 @@ public sealed class SessionService(
 
         var now = clock.GetUtcNow();
         var redeemed = await sessionTokens.TryRedeemAsync(hasher.Hash(sessionToken), now, cancellationToken);
-        if (redeemed is null || redeemed.SiteId != siteId)
+        if (redeemed is null || (siteId is not null && redeemed.SiteId != siteId))
         {
             return LatchkeyErrors.SessionTokenInvalid;
         }
 
-        var member = await members.FindAsync(siteId, redeemed.MemberId, cancellationToken);
+        var member = await members.FindAsync(redeemed.SiteId, redeemed.MemberId, cancellationToken);
         if (member is null || !CanSignIn(member))
         {
             return LatchkeyErrors.SessionTokenInvalid;
@@ -96,6 +97,16 @@ public sealed class SessionService(
         }
 
         return !slide || await sessions.TouchAsync(sessionId, now, now + MemberSession.IdleLifetime, cancellationToken);
+    }
+
+    /// <summary>Ends the browser session behind a cookie, if any (logout).</summary>
+    public async Task EndByCookieAsync(string? cookie, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(cookie) && cookie.Length <= 200 &&
+            await sessions.FindByCookieAsync(hasher.Hash(cookie), cancellationToken) is { } session)
+        {
+            await sessions.RevokeAsync(session.Id, clock.GetUtcNow(), cancellationToken);
+        }
     }
 
     public Task EndAsync(Guid sessionId, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Logout;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Http;
 
@@ -12,13 +13,12 @@ namespace Latchkey.Server.Endpoints;
 /// </summary>
 public static class LogoutEndpoints
 {
-    public const string SessionCookie = "lk_session";
-
     public static void MapLogoutEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet(WixRoutes.Authentication, "/v1/logout", LogOutAsync, "Logout");
 
     private static async Task<IResult> LogOutAsync(
-        HttpContext http, IClientStore clients, string? postLogoutRedirectUri, string? clientId, CancellationToken cancellationToken)
+        HttpContext http, IClientStore clients, SessionService sessions, string? postLogoutRedirectUri, string? clientId,
+        CancellationToken cancellationToken)
     {
         SiteClient? client = null;
         if (!string.IsNullOrEmpty(clientId))
@@ -36,7 +36,9 @@ public static class LogoutEndpoints
             return WixErrors.ToResult(redirect.Error!);
         }
 
-        http.Response.Cookies.Delete(SessionCookie, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
+        // Ending the browser session ends its tokens too: refresh and member calls check the session (RequireLiveSession).
+        await sessions.EndByCookieAsync(http.Request.Cookies[SessionCookie.Name], cancellationToken);
+        SessionCookie.Clear(http.Response, http.Request);
         return redirect.Value is { } uri
             ? Results.Redirect(uri.AbsoluteUri)
             : Results.Content(SignedOutPage, "text/html; charset=utf-8");

@@ -1,5 +1,6 @@
 using Latchkey.Core.Features;
 using Latchkey.Core.Features.Login;
+using Latchkey.Core.Features.PasswordChange;
 using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Features.SignOn;
 using Latchkey.Core.Passwords;
@@ -65,6 +66,8 @@ public static class LatchkeyServices
         services.AddScoped<LogInMember>();
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
+        services.AddScoped<ChangePassword>();
+        services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<HostedLoginPage>();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
@@ -92,6 +95,9 @@ public static class LatchkeyServices
         app.MapLogoutEndpoints();
         app.MapAuthorizeEndpoints();
         HostedLoginPage.Map(app);
+        app.MapRedirectSessionEndpoints();
+        app.MapSessionCookieEndpoints();
+        app.MapPasswordChangeEndpoints();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
@@ -12,7 +13,17 @@ namespace Latchkey.Server.Http;
 /// <summary>Who is calling, and for which site.</summary>
 public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? ApiKey)
 {
+    /// <summary>The client the access token was issued to.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The member session of a member token (<c>sid</c>).</summary>
+    public Guid? SessionId { get; init; }
+
     public bool IsVisitor => ApiKey is null && Role == LatchkeyClaims.VisitorRole;
+
+    public bool IsMember => ApiKey is null && Role == LatchkeyClaims.MemberRole && SessionId is not null;
+
+    public Guid? MemberId => IsMember && Guid.TryParse(Subject, out var id) ? id : null;
 
     public bool CanSignOn => ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.SignOn);
 }
@@ -23,7 +34,7 @@ public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? Ap
 /// are looked up by their digest.
 /// </summary>
 public sealed class CallerResolver(
-    OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher)
+    OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher, SessionService sessions)
 {
     public async Task<Result<Caller>> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -92,6 +103,20 @@ public sealed class CallerResolver(
             return LatchkeyErrors.SiteNotFound;
         }
 
-        return new Caller(site, principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetClaim(LatchkeyClaims.Role), null);
+        var caller = new Caller(site, principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetClaim(LatchkeyClaims.Role), null)
+        {
+            ClientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId),
+            SessionId = MemberPrincipal.SessionOf(principal),
+        };
+
+        // A member token is only as good as its session: logout, a password change elsewhere or a block end it now,
+        // not when the token expires.
+        if (caller.Role == LatchkeyClaims.MemberRole &&
+            (caller.SessionId is not { } sid || !await sessions.IsUsableAsync(site.Id, sid, slide: false, cancellationToken)))
+        {
+            return LatchkeyErrors.Unauthenticated.WithDetail("The member's session has ended; sign in again.");
+        }
+
+        return caller;
     }
 }

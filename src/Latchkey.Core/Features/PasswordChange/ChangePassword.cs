@@ -1,0 +1,42 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Passwords;
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+
+namespace Latchkey.Core.Features.PasswordChange;
+
+public sealed record ChangePasswordInput(Guid MemberId, Guid CallerSessionId, string? NewPassword);
+
+/// <summary>
+/// Change Password (contract §3.4, decisions §5): a signed-in member sets a new password. The caller's session
+/// stays; every other session of the member, and so every other refresh token, ends.
+/// </summary>
+public sealed class ChangePassword(IMemberStore members, PasswordHasher hasher, SessionService sessions, TimeProvider clock)
+{
+    public async Task<Result<int>> HandleAsync(Site site, ChangePasswordInput input, CancellationToken cancellationToken)
+    {
+        var violations = site.PasswordPolicy.Check(input.NewPassword, "newPassword");
+        if (violations.Count > 0)
+        {
+            return LatchkeyErrors.Validation([.. violations]);
+        }
+
+        if (await members.FindAsync(site.Id, input.MemberId, cancellationToken) is not { } member || !SessionService.CanSignIn(member))
+        {
+            return LatchkeyErrors.MemberTokenRequired;
+        }
+
+        var hash = await hasher.HashAsync(input.NewPassword!, site.HashParameters, cancellationToken);
+        if (!hash.IsSuccess)
+        {
+            return hash.Error!;
+        }
+
+        member.PasswordHash = hash.Value;
+        member.SecurityStamp = Tokens.SecretGenerator.NewToken(16);
+        member.Touch(clock.GetUtcNow());
+        await members.UpdateAsync(member, cancellationToken);
+        return await sessions.EndAllAsync(member.Id, keep: input.CallerSessionId, cancellationToken);
+    }
+}
