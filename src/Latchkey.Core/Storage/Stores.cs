@@ -55,6 +55,8 @@ public interface IClientStore
 {
     Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken);
+
     Task AddAsync(SiteClient client, CancellationToken cancellationToken);
 
     Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);

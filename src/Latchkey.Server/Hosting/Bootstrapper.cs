@@ -7,8 +7,6 @@ using Latchkey.Server.OAuth;
 using Latchkey.Storage;
 using Latchkey.Storage.Sqlite;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Latchkey.Server.Hosting;
 
@@ -23,8 +21,6 @@ public sealed partial class Bootstrapper(
     IServiceProvider services, IOptions<LatchkeyOptions> options, TokenHasher tokenHasher, SigningKeyRing keyRing,
     TimeProvider clock, ILogger<Bootstrapper> logger)
 {
-    public const string AnonymousGrant = "anonymous";
-
     public async Task<BootstrapValues?> RunAsync(CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
@@ -59,18 +55,11 @@ public sealed partial class Bootstrapper(
         var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
         await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
 
-        var clientId = Guid.CreateVersion7().ToString();
-        await CreateWixSdkClientAsync(scoped, clientId, bootstrap, cancellationToken);
+        var client = await scoped.GetRequiredService<ClientRegistry>().CreateAsync(
+            new ClientRegistration(site.Id, ClientKind.WixSdk, Confidential: false, "Wix SDK client",
+                bootstrap.EffectiveRedirectUris, bootstrap.EffectiveAllowedOrigins),
+            cancellationToken);
         var clients = scoped.GetRequiredService<IClientStore>();
-        await clients.AddAsync(new SiteClient
-        {
-            ClientId = clientId,
-            SiteId = site.Id,
-            Kind = ClientKind.WixSdk,
-            RedirectUris = bootstrap.EffectiveRedirectUris,
-            AllowedOrigins = bootstrap.EffectiveAllowedOrigins,
-            CreatedAt = now,
-        }, cancellationToken);
 
         var apiKey = ApiKey.Prefix + SecretGenerator.NewToken();
         await clients.AddApiKeyAsync(new ApiKey
@@ -84,36 +73,7 @@ public sealed partial class Bootstrapper(
             CreatedAt = now,
         }, cancellationToken);
 
-        return new BootstrapValues(site.Id.ToString(), clientId, apiKey);
-    }
-
-    private static async Task CreateWixSdkClientAsync(
-        IServiceProvider scoped, string clientId, BootstrapOptions bootstrap, CancellationToken cancellationToken)
-    {
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = clientId,
-            ClientType = ClientTypes.Public,
-            DisplayName = "Wix SDK client",
-            Permissions =
-            {
-                Permissions.Endpoints.Token,
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.Revocation,
-                Permissions.Endpoints.EndSession,
-                Permissions.GrantTypes.AuthorizationCode,
-                Permissions.GrantTypes.RefreshToken,
-                Permissions.Prefixes.GrantType + AnonymousGrant,
-                Permissions.ResponseTypes.Code,
-            },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        };
-        foreach (var uri in bootstrap.EffectiveRedirectUris)
-        {
-            descriptor.RedirectUris.Add(new Uri(uri));
-        }
-
-        await scoped.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor, cancellationToken);
+        return new BootstrapValues(site.Id.ToString(), client.ClientId, apiKey);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Using the existing site and clients (bootstrap values in {Path}).")]

@@ -68,6 +68,7 @@ public static class LatchkeyServices
         services.AddScoped<SessionService>();
         services.AddScoped<ChangePassword>();
         services.AddSingleton<PublicBaseUrl>();
+        services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedLoginPage>();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
@@ -98,6 +99,8 @@ public static class LatchkeyServices
         app.MapRedirectSessionEndpoints();
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();
+        app.MapTokenInfoEndpoints();
+        app.MapAdminClientEndpoints();
         return app;
     }
 }

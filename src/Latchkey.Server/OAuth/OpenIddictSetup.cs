@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Latchkey.Server.OAuth;
 
@@ -25,9 +26,14 @@ public static class OpenIddictSetup
             {
                 server.SetTokenEndpointUris("oauth2/token", "_api/oauth2/token")
                     .SetAuthorizationEndpointUris("oauth2/authorize", "_api/oauth2/authorize")
-                    .SetJsonWebKeySetEndpointUris("oauth2/jwks", "_api/oauth2/jwks");
+                    .SetJsonWebKeySetEndpointUris("oauth2/jwks", "_api/oauth2/jwks")
+                    .SetIntrospectionEndpointUris("oauth2/introspect", "_api/oauth2/introspect")
+                    .SetRevocationEndpointUris("oauth2/revoke", "_api/oauth2/revoke")
+                    .SetUserInfoEndpointUris("oauth2/user-info", "_api/oauth2/user-info");
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
-                    .AllowRefreshTokenFlow().AllowCustomFlow(AnonymousGrant.GrantType);
+                    .AllowRefreshTokenFlow().AllowClientCredentialsFlow()
+                    .AllowCustomFlow(AnonymousGrant.GrantType).AllowCustomFlow(AuthorizedClientGrant.GrantType);
+                server.RegisterScopes(Scopes.OfflineAccess, Scopes.OpenId, Scopes.Email, Scopes.Profile);
                 server.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
                 // Refresh tokens are opaque references whose identifiers are stored only as digests (decisions §3);
@@ -37,7 +43,8 @@ public static class OpenIddictSetup
                 // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
                 // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).
-                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough();
+                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough();
 
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
@@ -53,6 +60,8 @@ public static class OpenIddictSetup
                 server.AddEventHandler(RefreshPolicy.KeepStableToken.Descriptor);
                 server.AddEventHandler(RefreshPolicy.RequireLiveSession.Descriptor);
                 server.AddEventHandler(AnonymousGrant.Descriptor);
+                server.AddEventHandler(AuthorizedClientGrant.Descriptor);
+                server.AddEventHandler(ClientCredentialsGrant.Descriptor);
                 server.AddEventHandler(WholeSecondsExpiresIn.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.SkipTokenEntry.Descriptor);

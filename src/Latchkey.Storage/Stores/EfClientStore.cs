@@ -9,6 +9,9 @@ internal sealed class EfClientStore(LatchkeyDbContext db) : IClientStore
     public Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
         db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
 
+    public async Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
+        await db.Clients.AsNoTracking().Where(c => c.SiteId == siteId).OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
+
     public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
     {
         db.Clients.Add(client);
