@@ -8,6 +8,8 @@
 // with a visitor token of CLIENT_ID (the Wix-SDK bootstrap client); the standard client then redeems it with
 // /oauth2/authorize?prompt=none&sessionToken=… (latchkey-decisions.md §4). Refresh tokens of a standard client
 // rotate with reuse detection (decisions §3).
+// openid-client enforces what discovery promises: with authorization_response_iss_parameter_supported=true
+// every authorization response (code or error redirect) must carry iss=<issuer> exactly, trailing slash included.
 
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
@@ -74,16 +76,19 @@ test('discovery: /.well-known/openid-configuration describes the endpoints a rel
   // Runs without OIDC_CLIENT_ID: discovery needs no client.
   const config = await discover(clientId ?? 'conformance-discovery');
   const md = config.serverMetadata();
-  assert.equal(md.issuer, `${env.base}/`);
+  // Collect every gap, so one run lists all of them.
+  const problems = [];
+  if (md.issuer !== `${env.base}/`) problems.push(`issuer is ${md.issuer}, want ${env.base}/`);
   for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'introspection_endpoint', 'userinfo_endpoint']) {
-    assert.ok(md[field], `metadata has no ${field}`);
-    assert.ok(md[field].startsWith(`${env.base}/`), `${field} is not on the server: ${md[field]}`);
+    if (!md[field]) problems.push(`no ${field}`);
+    else if (!md[field].startsWith(`${env.base}/`)) problems.push(`${field} is not on the server: ${md[field]}`);
   }
-  assert.ok(md.response_types_supported?.includes('code'), `response_types_supported: ${md.response_types_supported}`);
-  assert.ok(md.code_challenge_methods_supported?.includes('S256'), `code_challenge_methods_supported: ${md.code_challenge_methods_supported}`);
+  if (!md.response_types_supported?.includes('code')) problems.push(`response_types_supported lacks code: ${md.response_types_supported}`);
+  if (!md.code_challenge_methods_supported?.includes('S256')) problems.push(`code_challenge_methods_supported lacks S256: ${md.code_challenge_methods_supported}`);
   for (const grant of ['authorization_code', 'refresh_token']) {
-    assert.ok(md.grant_types_supported?.includes(grant), `grant_types_supported lacks ${grant}: ${md.grant_types_supported}`);
+    if (!md.grant_types_supported?.includes(grant)) problems.push(`grant_types_supported lacks ${grant}: ${md.grant_types_supported}`);
   }
+  assert.deepEqual(problems, [], `discovery metadata:\n  ${problems.join('\n  ')}`);
 });
 
 test('authorization code + PKCE (prompt=none + sessionToken) → tokens', { skip: noClient }, async () => {

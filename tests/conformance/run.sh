@@ -12,6 +12,8 @@
 #
 # Environment:
 #   CONFORMANCE_REPORTER   node test reporter (default: spec; e.g. tap)
+#   CONFORMANCE_NODE_ARGS  extra node arguments, e.g. "--test-name-pattern=renewToken"
+#   CONFORMANCE_SERVER_LOG copy the server log here when a test fails
 #   CONFORMANCE_SETUP      optional script *sourced* after the server is up (WIX_TEST_BASE, CLIENT_ID, API_KEY,
 #                          LATCHKEY_DATA_DIR are set); it may register an OIDC client and export OIDC_CLIENT_ID,
 #                          OIDC_REDIRECT_URI, OIDC_CLIENT_SECRET for openid-client.test.mjs
@@ -30,7 +32,7 @@ if [[ ! -d $here/node_modules ]]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 data_dir=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-conformance.XXXXXX")
 log="$data_dir/server.log"
 base="http://127.0.0.1:$port"
@@ -58,7 +60,7 @@ for _ in $(seq 150); do
 done
 curl -fsS -o /dev/null "$base/health/live" || { echo "run.sh: $base/health/live never answered; log:" >&2; tail -50 "$log" >&2; exit 2; }
 
-bootstrap() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$data_dir/bootstrap.json" "$1"; }
+bootstrap() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]])' "$data_dir/bootstrap.json" "$1"; }
 export WIX_TEST_BASE=$base
 CLIENT_ID=$(bootstrap clientId); export CLIENT_ID
 API_KEY=$(bootstrap apiKey); export API_KEY
@@ -73,8 +75,9 @@ fi
 if [[ $# -gt 0 ]]; then suites=("$@"); else suites=(wix-sdk.test.mjs openid-client.test.mjs); fi
 
 status=0
+# shellcheck disable=SC2086
 (cd "$here" && node --import ./preload-wix-redirect.mjs --test --test-force-exit \
-  --test-reporter="${CONFORMANCE_REPORTER:-spec}" "${suites[@]}") || status=$?
+  --test-reporter="${CONFORMANCE_REPORTER:-spec}" ${CONFORMANCE_NODE_ARGS:-} "${suites[@]}") || status=$?
 
 if [[ $status -ne 0 && -n ${CONFORMANCE_SERVER_LOG:-} ]]; then
   cp "$log" "$CONFORMANCE_SERVER_LOG"
