@@ -14,6 +14,7 @@
 #   CONFORMANCE_REPORTER   node test reporter (default: spec; e.g. tap)
 #   CONFORMANCE_NODE_ARGS  extra node arguments, e.g. "--test-name-pattern=renewToken"
 #   CONFORMANCE_SERVER_LOG copy the server log here when a test fails
+#   LATCHKEY_SERVER_DLL    run another build of the server (default: this tree's Release build)
 #   CONFORMANCE_SETUP      optional script *sourced* after the server is up (WIX_TEST_BASE, CLIENT_ID, API_KEY,
 #                          LATCHKEY_DATA_DIR are set); it may register an OIDC client and export OIDC_CLIENT_ID,
 #                          OIDC_REDIRECT_URI, OIDC_CLIENT_SECRET for openid-client.test.mjs
@@ -24,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-dll="$root/src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll"
+dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll"}
 [[ -f $dll ]] || { echo "run.sh: $dll not found; run: dotnet build src/Latchkey.Server -c Release" >&2; exit 2; }
 
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 2; }

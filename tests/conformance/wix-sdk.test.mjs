@@ -213,6 +213,34 @@ test('getMemberTokens: an authorization code works once', async () => {
   );
 });
 
+/** getAuthUrl(query) + GET fullUrl, expecting an error redirect; returns parseFromUrl's result. */
+async function authorizeExpectingError(client, sessionToken) {
+  const oauthData = client.auth.generateOAuthData(CALLBACK_URI);
+  const { authUrl } = await client.auth.getAuthUrl(oauthData, { prompt: 'none', sessionToken, responseMode: 'query' });
+  const res = await fetch(authUrl, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  assert.equal(res.status, 302, `want an error redirect to ${CALLBACK_URI}, got ${res.status}`);
+  assert.ok(location?.startsWith(`${CALLBACK_URI}?`), `Location should be ${CALLBACK_URI}?error=…, got ${location}`);
+  const parsed = client.auth.parseFromUrl(location, 'query');
+  assert.equal(parsed.code, null, `no code may be issued: ${location}`);
+  assert.equal(parsed.state, oauthData.state, 'the error redirect must carry the state');
+  return parsed;
+}
+
+test('a session token is single use: a second authorize with it answers an error, no code', async () => {
+  const client = newClient();
+  const { sessionToken } = await sdkRegister(client);
+  await memberTokensViaQuery(client, sessionToken);
+  const { error } = await authorizeExpectingError(client, sessionToken);
+  assert.ok(error, 'parseFromUrl found no error');
+});
+
+test('getAuthUrl(prompt none) without a session → error=login_required (decisions §4)', async () => {
+  const client = newClient();
+  const { error } = await authorizeExpectingError(client, undefined);
+  assert.equal(error, 'login_required');
+});
+
 test('renewToken: the same member refresh token works three times (stable refresh token)', async () => {
   const client = newClient();
   const { sessionToken } = await sdkRegister(client);
