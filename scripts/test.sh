@@ -16,10 +16,13 @@ fail() {
   exit 1
 }
 
-# Tools the tests call: curl (the smoke scenario against a real server process) and python3 (counting results).
+# Tools the tests call: curl (the smoke scenario against a real server process), python3 (counting results) and
+# Node with npm (the conformance suites drive the unmodified Wix SDK and openid-client).
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null || fail "could not install ${missing[*]}"
 fi
@@ -33,9 +36,26 @@ dotnet test Latchkey.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
 
-python3 - "$results" "$status" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+# Conformance: the official Wix SDK and openid-client against the Release server binary.
+conformance_log="$results/conformance.log"
+CONFORMANCE_REPORTER=tap bash tests/conformance/run.sh >"$conformance_log" 2>&1
+conformance_status=$?
+grep -E '^not ok|^# (tests|pass|fail|skipped)' "$conformance_log" || true
+if [[ $conformance_status -ne 0 ]]; then
+  echo "test.sh: conformance failed (exit $conformance_status); the full log is $conformance_log" >&2
+  tail -60 "$conformance_log" >&2
+fi
+
+python3 - "$results" "$status" "$conformance_log" "$conformance_status" <<'PY'
+import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
+log = open(sys.argv[3], encoding="utf-8", errors="replace").read()
+counts = {k: int(v) for k, v in re.findall(r"^# (pass|fail|skipped) (\d+)$", log, re.M)}
+passed += counts.get("pass", 0)
+failed += counts.get("fail", 0)
+skipped += counts.get("skipped", 0)
+if int(sys.argv[4]) != 0 and counts.get("fail", 0) == 0:
+    failed += 1  # the conformance run failed before or outside its tests
 files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
 for path in files:
     counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")

@@ -68,6 +68,16 @@ API_KEY=$(bootstrap apiKey); export API_KEY
 export LATCHKEY_DATA_DIR=$data_dir
 echo "run.sh: Latchkey at $base (data $data_dir, client $CLIENT_ID)"
 
+# A standard (rotating) confidential client for openid-client, registered through the admin API with the
+# bootstrap key, unless the caller brought one.
+if [[ -z ${OIDC_CLIENT_ID:-} ]]; then
+  export OIDC_REDIRECT_URI=http://localhost:3000/oidc-callback
+  registered=$(curl -fsS -X POST "$base/admin/v1/clients" -H "Authorization: $API_KEY" -H 'Content-Type: application/json' \
+    -d "{\"displayName\":\"openid-client conformance\",\"kind\":\"standard\",\"confidential\":true,\"redirectUris\":[\"$OIDC_REDIRECT_URI\"],\"allowedOrigins\":[\"http://localhost:3000\"]}")
+  OIDC_CLIENT_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).clientId)' "$registered"); export OIDC_CLIENT_ID
+  OIDC_CLIENT_SECRET=$(node -e 'console.log(JSON.parse(process.argv[1]).clientSecret)' "$registered"); export OIDC_CLIENT_SECRET
+fi
+
 if [[ -n ${CONFORMANCE_SETUP:-} ]]; then
   # shellcheck disable=SC1090
   source "$CONFORMANCE_SETUP"

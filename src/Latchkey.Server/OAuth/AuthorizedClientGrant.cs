@@ -17,7 +17,7 @@ namespace Latchkey.Server.OAuth;
 /// <c>scope=offline_access</c>, on its own word. The tokens are presented by the site's Wix-SDK client, so the SDK
 /// can refresh them with its own clientId.
 /// </summary>
-public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore members, IClientStore clients, SessionService sessions)
+public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore members, SessionService sessions)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public const string GrantType = "authorized_client";
@@ -58,14 +58,12 @@ public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore m
             return;
         }
 
-        var client = (await clients.FindBySiteAsync(site.Id, context.CancellationToken)).FirstOrDefault(c => c.Kind == Core.Clients.ClientKind.WixSdk);
         var principal = MemberPrincipal.Create(member, session, [Scopes.OfflineAccess]);
-        if (client is not null)
+        if (context.Request.ClientId is { Length: > 0 } clientId)
         {
-            // Present the tokens as the site's SDK client: refresh then works with the SDK's clientId, and the
-            // stable refresh policy of that client applies.
-            context.Request.ClientId = client.ClientId;
-            principal.SetPresenters(client.ClientId);
+            // Presented by the site's SDK client (InferAuthorizedClientId): the SDK then refreshes with its own
+            // clientId, under that client's stable refresh policy.
+            principal.SetPresenters(clientId);
         }
 
         context.SignIn(principal);

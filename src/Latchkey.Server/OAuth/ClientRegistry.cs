@@ -42,6 +42,11 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications, I
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        if (registration.Kind == ClientKind.WixSdk)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.GrantType + AuthorizedClientGrant.GrantType);
+        }
+
         if (registration.Confidential)
         {
             descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
