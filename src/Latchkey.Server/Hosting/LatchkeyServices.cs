@@ -59,6 +59,7 @@ public static class LatchkeyServices
         services.AddDbContext<LatchkeyDbContext>((sp, db) => SqliteStorage.Configure(db, ConnectionString(Options(sp))));
         services.AddLatchkeyStores();
         services.AddLatchkeyOpenIddict();
+        services.AddSigningKeyRotation();
 
         services.AddScoped<CallerResolver>();
         services.AddScoped<OutcomeIssuer>();

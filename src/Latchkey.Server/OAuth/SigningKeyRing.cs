@@ -2,23 +2,28 @@ using System.Security.Cryptography;
 using Latchkey.Server.Hosting;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// ES256 signing keys, persisted in the database with the private key encrypted (AES-GCM under a key derived from
-/// the master key). The first start creates one; later starts (and other nodes) load the same ones.
+/// the master key), so every node signs and verifies with the same keys. A key signs for
+/// <see cref="SigningPeriod"/>; then a new key takes over, and the old one stays published (JWKS) and trusted until
+/// the last access token it signed has expired. A change fires <see cref="GetChangeToken"/>, which rebuilds
+/// OpenIddict's options with the new set.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, TimeProvider clock)
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, TimeProvider clock) : IDisposable
 {
-    /// <summary>How long a key signs before a new one takes over (rotation lands with the OAuth issue).</summary>
+    /// <summary>How long a key signs before a new one takes over.</summary>
     public static readonly TimeSpan SigningPeriod = TimeSpan.FromDays(90);
 
     private readonly Lock _gate = new();
     private IReadOnlyList<ECDsaSecurityKey>? _keys;
+    private CancellationTokenSource _changed = new();
 
-    /// <summary>Newest first: the first one signs; all of them verify.</summary>
+    /// <summary>Newest first: the first one signs; all of them verify and are published.</summary>
     public IReadOnlyList<ECDsaSecurityKey> Keys
     {
         get
@@ -30,12 +35,22 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
         }
     }
 
-    public async Task EnsureKeyAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    public IChangeToken GetChangeToken()
+    {
+        lock (_gate)
+        {
+            return new CancellationChangeToken(_changed.Token);
+        }
+    }
+
+    /// <summary>Creates a key when none signs any more (first start, or its period is over).</summary>
+    public async Task<bool> EnsureKeyAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (await db.SigningKeys.AnyAsync(k => k.RetiresAt > now, cancellationToken))
+        var signingFrom = now - SigningPeriod;
+        if (await db.SigningKeys.AnyAsync(k => k.CreatedAt > signingFrom, cancellationToken))
         {
-            return;
+            return false;
         }
 
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -45,16 +60,42 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
             Algorithm = SecurityAlgorithms.EcdsaSha256,
             EncryptedPrivateKey = Encrypt(ecdsa.ExportPkcs8PrivateKey()),
             CreatedAt = now,
-            RetiresAt = now + SigningPeriod,
+            RetiresAt = now + SigningPeriod + OpenIddictSetup.AccessTokenLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
+
+    /// <summary>Re-reads the keys when the published set differs (a rotation here or on another node).</summary>
+    public async Task<bool> RefreshAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var live = (await db.SigningKeys.AsNoTracking().Select(k => new { k.Id, k.RetiresAt }).ToListAsync(cancellationToken))
+            .Where(k => k.RetiresAt > now).Select(k => k.Id).Order().ToList();
+        lock (_gate)
+        {
+            if (_keys is not null && live.SequenceEqual(_keys.Select(k => k.KeyId).Order()))
+            {
+                return false;
+            }
+
+            _keys = null;
+            var previous = _changed;
+            _changed = new CancellationTokenSource();
+            previous.Cancel();
+            previous.Dispose();
+            return true;
+        }
+    }
+
+    public void Dispose() => _changed.Dispose();
 
     private List<ECDsaSecurityKey> Load()
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
-        var rows = db.SigningKeys.AsNoTracking().ToList().OrderByDescending(k => k.CreatedAt);
+        var now = clock.GetUtcNow();
+        var rows = db.SigningKeys.AsNoTracking().ToList().Where(k => k.RetiresAt > now).OrderByDescending(k => k.CreatedAt);
         var keys = new List<ECDsaSecurityKey>();
         foreach (var row in rows)
         {

@@ -1,0 +1,74 @@
+using Latchkey.Storage;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using OpenIddict.Validation;
+
+namespace Latchkey.Server.OAuth;
+
+/// <summary>
+/// Checks the signing keys on a schedule: creates the next key when the current one's period is over, and picks up
+/// keys another node created. When the set changes, OpenIddict's server and validation options are rebuilt (through
+/// <see cref="KeyChangeSource{TOptions}"/>), so requests in flight keep the old set and new ones see the new set.
+/// </summary>
+public sealed partial class SigningKeyRotation(
+    IServiceScopeFactory scopes, SigningKeyRing ring, ILogger<SigningKeyRotation> logger) : BackgroundService
+{
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>One check; the scheduled loop and the tests call it.</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
+        if (await ring.EnsureKeyAsync(db, cancellationToken))
+        {
+            LogRotated(logger);
+        }
+
+        return await ring.RefreshAsync(db, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The schedule runs on wall-clock time; the keys' ages are judged by the injected clock in the ring.
+        using var timer = new PeriodicTimer(CheckInterval, TimeProvider.System);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database may be briefly unavailable; the next tick tries again and the current keys keep working.
+                LogFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "A new signing key was created; the previous one stays published until its tokens expire.")]
+    private static partial void LogRotated(ILogger logger);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Checking the signing keys failed; retrying at the next interval.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Tells the options system to rebuild <typeparamref name="TOptions"/> when the key ring changes.</summary>
+public sealed class KeyChangeSource<TOptions>(SigningKeyRing ring) : IOptionsChangeTokenSource<TOptions>
+{
+    public string Name => Options.DefaultName;
+
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => ring.GetChangeToken();
+}
+
+public static class SigningKeyRotationRegistration
+{
+    public static IServiceCollection AddSigningKeyRotation(this IServiceCollection services)
+    {
+        services.AddSingleton<SigningKeyRotation>();
+        services.AddHostedService(sp => sp.GetRequiredService<SigningKeyRotation>());
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyChangeSource<OpenIddictServerOptions>>();
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>, KeyChangeSource<OpenIddictValidationOptions>>();
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using Latchkey.Server.OAuth;
+using Latchkey.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Server.Tests.Tokens;
+
+public class KeyRotationTests
+{
+    [Fact]
+    public async Task After_the_signing_period_a_new_key_signs_and_the_old_one_verifies_until_its_tokens_expire()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        var rotation = app.Services.GetRequiredService<SigningKeyRotation>();
+        var first = await app.VisitorTokenAsync();
+        var oldKid = Kid(first);
+
+        // Just before the period ends, a token is signed with the old key; just after, a new key takes over.
+        app.Clock.Advance(SigningKeyRing.SigningPeriod - TimeSpan.FromMinutes(1));
+        var lastOld = await app.VisitorTokenAsync();
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.True(await rotation.RunOnceAsync(CancellationToken.None));
+
+        var fresh = await app.VisitorTokenAsync();
+        Assert.Equal(oldKid, Kid(lastOld));
+        Assert.NotEqual(oldKid, Kid(fresh));
+        Assert.Equal(new[] { oldKid, Kid(fresh) }.Order(), (await JwksKidsAsync(http)).Order());
+        Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, lastOld, "old@example.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, fresh, "new@example.com")).StatusCode);
+
+        // Once every token of the old key has expired, it is no longer published.
+        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + TimeSpan.FromMinutes(5));
+        await rotation.RunOnceAsync(CancellationToken.None);
+        Assert.Equal([Kid(fresh)], await JwksKidsAsync(http));
+        Assert.Equal(2, app.Count("signing_keys"));
+    }
+
+    [Fact]
+    public async Task A_check_within_the_period_changes_nothing()
+    {
+        using var app = new LatchkeyApp();
+        await app.VisitorTokenAsync();
+
+        Assert.False(await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None));
+        Assert.Equal(1, app.Count("signing_keys"));
+    }
+
+    private static async Task<HttpResponseMessage> RegisterWith(LatchkeyApp app, string token, string email)
+    {
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+        return await client.RegisterAsync(email);
+    }
+
+    private static async Task<List<string>> JwksKidsAsync(HttpClient http)
+    {
+        var jwks = await (await http.GetAsync("/oauth2/jwks")).JsonAsync();
+        return [.. jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
+    }
+
+    private static string Kid(string jwt) =>
+        JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+}
