@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The server load benchmark (issue #4), on demand, not in CI:  bash bench/load/run.sh [seconds-per-scenario]
+# Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process
+# (bench/Latchkey.Load), and prints one table: operations/s, p50/p99 latency, status counts and the server's peak
+# RSS per scenario, the raw Argon2id ceiling of this machine, login/s ÷ raw hashes/s, the 500-connection login
+# storm, login latency at 1,000 vs 1,000,000 members, idle RSS and start-to-first-200.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}
+port=${LATCHKEY_BENCH_PORT:-5091}
+base="http://127.0.0.1:$port"
+dotnet build src/Latchkey.Server -c Release -v quiet --nologo >/dev/null
+dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
+server_dll=src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll
+load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
+
+pid=
+stop() { if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
+trap 'stop; rm -rf "$data"' EXIT
+
+# start <data dir>: launches the server and prints milliseconds from launch to the first 200 of /health/live.
+start() {
+  local t0; t0=$(date +%s%N)
+  LATCHKEY_DATA_DIR="$1" Logging__LogLevel__Default=Warning dotnet "$server_dll" --urls "$base" >"$1/server.log" 2>&1 &
+  pid=$!
+  until curl -fs -o /dev/null "$base/health/live"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$1/server.log" >&2; exit 1; }
+    sleep 0.005
+  done
+  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+}
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+# Peak RSS since the last reset: writing 5 to clear_refs resets VmHWM, so each scenario gets its own peak.
+reset_peak() { echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true; }
+peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+
+data=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
+first=$(start "$data")
+sleep 2
+idle=$(rss_mb)
+
+printf '| scenario | connections | ops/s | p50 ms | p99 ms | ops | 2xx | 429 | 5xx | other | timeouts | peak RSS MB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+row() { # row <scenario> <connections> [seconds]
+  reset_peak
+  local out; out=$(load run "$base" "$data" "$1" "$2" "${3:-$seconds}")
+  IFS=$'\t' read -r name ops p50 p99 count ok tooMany fivexx other timeouts <<<"$out"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)"
+  echo "$ops" > "$data/$1.ops"
+}
+row anonymous 64
+row refresh 64
+row flow 16
+row register 8
+row login 8
+row storm 500 30
+
+stop
+read -r _ raw cores <<<"$(load argon2 "$seconds")"
+login=$(cat "$data/login.ops")
+ratio=$(awk -v a="$login" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')
+
+# Login latency with 1,000 and with 1,000,000 members (the same PHC string copied, no hashing per member).
+latency_at() {
+  local dir; dir=$(mktemp -d /tmp/latchkey-seed.XXXXXX)
+  start "$dir" >/dev/null; stop
+  load seed "$dir" "$1" >/dev/null
+  start "$dir" >/dev/null
+  local out; out=$(load run "$base" "$dir" login-seeded 2 "$seconds")
+  stop; rm -rf "$dir"
+  IFS=$'\t' read -r _ ops p50 p99 _ <<<"$out"
+  echo "$ops $p50 $p99"
+}
+read -r small_ops small_p50 small_p99 <<<"$(latency_at 1000)"
+read -r big_ops big_p50 big_p99 <<<"$(latency_at 1000000)"
+
+printf '\n| measure | value |\n|---|---|\n'
+printf '| raw Argon2id ceiling (m=19 MiB, t=2, p=1, %s threads) | %s hashes/s |\n' "$cores" "$raw"
+printf '| login/s ÷ raw hashes/s | %s |\n' "$ratio"
+printf '| login at 1,000 members (2 connections) | %s/s, p50 %s ms, p99 %s ms |\n' "$small_ops" "$small_p50" "$small_p99"
+printf '| login at 1,000,000 members (2 connections) | %s/s, p50 %s ms, p99 %s ms |\n' "$big_ops" "$big_p50" "$big_p99"
+printf '| idle RSS after start | %s MB |\n' "$idle"
+printf '| start to first 200 (empty data dir, includes migrations and bootstrap) | %s ms |\n' "$first"
