@@ -31,11 +31,16 @@ public static class Runner
         Func<int, Task<Func<Task<HttpStatusCode>>>> make = scenario switch
         {
             "anonymous" => _ => Task.FromResult<Func<Task<HttpStatusCode>>>(api.AnonymousAsync),
-            "refresh" => async _ => { var refresh = await api.MemberRefreshTokenAsync(); return () => api.RefreshAsync(refresh); },
-            "register" => async _ => { var visitor = await api.VisitorAsync(); return () => api.RegisterAsync(visitor, $"load-{Guid.CreateVersion7()}@example.com"); },
-            "login" or "storm" => async _ => { var visitor = await api.VisitorAsync(); return () => api.LoginAsync(visitor, "login@example.com"); },
-            "login-seeded" => async worker => { var visitor = await api.VisitorAsync(); var n = worker; return () => api.LoginAsync(visitor, $"seed-{Interlocked.Increment(ref n) % 1000}@example.com"); },
-            "flow" => async _ => { var visitor = await api.VisitorAsync(); return () => api.SessionToTokensAsync(visitor); },
+            "refresh" => async _ => { var refresh = await api.MemberRefreshTokenAsync(); return () => api.RefreshAsync(refresh); }
+            ,
+            "register" => async _ => { var visitor = await api.VisitorAsync(); return () => api.RegisterAsync(visitor, $"load-{Guid.CreateVersion7()}@example.com"); }
+            ,
+            "login" or "storm" => async _ => { var visitor = await api.VisitorAsync(); return () => api.LoginAsync(visitor, "login@example.com"); }
+            ,
+            "login-seeded" => async worker => { var visitor = await api.VisitorAsync(); var n = worker; return () => api.LoginAsync(visitor, $"seed-{Interlocked.Increment(ref n) % 1000}@example.com"); }
+            ,
+            "flow" => async _ => { var visitor = await api.VisitorAsync(); return () => api.SessionToTokensAsync(visitor); }
+            ,
             _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
         };
 

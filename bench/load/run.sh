@@ -18,7 +18,7 @@ pid=
 stop() { if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
 trap 'stop; rm -rf "$data"' EXIT
 
-# start <data dir>: launches the server and prints milliseconds from launch to the first 200 of /health/live.
+# start <data dir>: launches the server; sets $pid and $start_ms (launch to the first 200 of /health/live).
 start() {
   local t0; t0=$(date +%s%N)
   LATCHKEY_DATA_DIR="$1" Logging__LogLevel__Default=Warning dotnet "$server_dll" --urls "$base" >"$1/server.log" 2>&1 &
@@ -27,7 +27,7 @@ start() {
     kill -0 "$pid" 2>/dev/null || { cat "$1/server.log" >&2; exit 1; }
     sleep 0.005
   done
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+  start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 # Peak RSS since the last reset: writing 5 to clear_refs resets VmHWM, so each scenario gets its own peak.
@@ -35,7 +35,8 @@ reset_peak() { echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true; }
 peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 
 data=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
-first=$(start "$data")
+start "$data"
+first=$start_ms
 sleep 2
 idle=$(rss_mb)
 
@@ -63,16 +64,16 @@ ratio=$(awk -v a="$login" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')
 # Login latency with 1,000 and with 1,000,000 members (the same PHC string copied, no hashing per member).
 latency_at() {
   local dir; dir=$(mktemp -d /tmp/latchkey-seed.XXXXXX)
-  start "$dir" >/dev/null; stop
+  start "$dir"; stop
   load seed "$dir" "$1" >/dev/null
-  start "$dir" >/dev/null
+  start "$dir"
   local out; out=$(load run "$base" "$dir" login-seeded 2 "$seconds")
   stop; rm -rf "$dir"
   IFS=$'\t' read -r _ ops p50 p99 _ <<<"$out"
   echo "$ops $p50 $p99"
 }
-read -r small_ops small_p50 small_p99 <<<"$(latency_at 1000)"
-read -r big_ops big_p50 big_p99 <<<"$(latency_at 1000000)"
+latency_at 1000 > "$data/small"; read -r small_ops small_p50 small_p99 < "$data/small"
+latency_at 1000000 > "$data/big"; read -r big_ops big_p50 big_p99 < "$data/big"
 
 printf '\n| measure | value |\n|---|---|\n'
 printf '| raw Argon2id ceiling (m=19 MiB, t=2, p=1, %s threads) | %s hashes/s |\n' "$cores" "$raw"

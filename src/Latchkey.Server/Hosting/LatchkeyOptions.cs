@@ -20,6 +20,18 @@ public sealed class LatchkeyOptions
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     public StorageOptions Storage { get; set; } = new();
+
+    public CacheOptions Cache { get; set; } = new();
+}
+
+/// <summary><c>Latchkey:Cache</c>: how long each node keeps rarely changing records. Zero turns a cache off.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Sites (policies). Default 5 s: a policy change on another node applies within this.</summary>
+    public int SiteSeconds { get; set; } = 5;
+
+    /// <summary>OAuth clients (allow-lists, kind). Default 30 s.</summary>
+    public int ClientSeconds { get; set; } = 30;
 }
 
 /// <summary><c>Latchkey:Storage</c>.</summary>

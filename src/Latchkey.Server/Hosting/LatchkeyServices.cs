@@ -56,8 +56,10 @@ public static class LatchkeyServices
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<Bootstrapper>();
 
-        services.AddDbContext<LatchkeyDbContext>((sp, db) => SqliteStorage.Configure(db, ConnectionString(Options(sp))));
+        // Pooled: options are built once and contexts are reused, instead of configuring EF on every request.
+        services.AddDbContextPool<LatchkeyDbContext>((sp, db) => SqliteStorage.Configure(db, ConnectionString(Options(sp))));
         services.AddLatchkeyStores();
+        services.AddCachedStores();
         services.AddLatchkeyOpenIddict();
         services.AddSigningKeyRotation();
 

@@ -34,6 +34,9 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Latchkey:DataDirectory", DataDirectory);
+        // Tests change sites and clients in the database directly and expect the next request to see it.
+        builder.UseSetting("Latchkey:Cache:SiteSeconds", "0");
+        builder.UseSetting("Latchkey:Cache:ClientSeconds", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

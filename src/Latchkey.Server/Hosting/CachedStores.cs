@@ -1,0 +1,86 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Latchkey.Server.Hosting;
+
+/// <summary>
+/// Sites and clients are read on nearly every request and change rarely, so each node keeps them for a few seconds
+/// (the load benchmark showed these look-ups as a large share of a visitor-token request). A change made on another
+/// node is seen within the cache lifetime; a change made here at once.
+/// API keys are not cached: revoking one must take effect immediately. Lifetimes come from <c>Latchkey:Cache</c>;
+/// zero turns a cache off.
+/// </summary>
+public static class CachedStores
+{
+
+    public static IServiceCollection AddCachedStores(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        Decorate<ISiteStore>(services, (inner, sp) => Lifetimes(sp).SiteSeconds > 0
+            ? new CachedSiteStore(inner, sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromSeconds(Lifetimes(sp).SiteSeconds))
+            : inner);
+        Decorate<IClientStore>(services, (inner, sp) => Lifetimes(sp).ClientSeconds > 0
+            ? new CachedClientStore(inner, sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromSeconds(Lifetimes(sp).ClientSeconds))
+            : inner);
+        return services;
+    }
+
+    private static CacheOptions Lifetimes(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LatchkeyOptions>>().Value.Cache;
+
+    private static void Decorate<T>(IServiceCollection services, Func<T, IServiceProvider, T> decorate)
+        where T : class
+    {
+        var original = services.Last(d => d.ServiceType == typeof(T));
+        services.Remove(original);
+        services.Add(ServiceDescriptor.Describe(typeof(T), sp => decorate((T)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!), sp), original.Lifetime));
+    }
+
+    private sealed class CachedSiteStore(ISiteStore inner, IMemoryCache cache, TimeSpan lifetime) : ISiteStore
+    {
+        public async Task<Site?> FindAsync(Guid siteId, CancellationToken cancellationToken) =>
+            await cache.GetOrCreateAsync(("site", siteId), entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = lifetime;
+                return inner.FindAsync(siteId, cancellationToken);
+            });
+
+        public Task<bool> AnyAsync(CancellationToken cancellationToken) => inner.AnyAsync(cancellationToken);
+
+        public async Task AddAsync(Site site, CancellationToken cancellationToken)
+        {
+            await inner.AddAsync(site, cancellationToken);
+            cache.Remove(("site", site.Id));
+        }
+    }
+
+    private sealed class CachedClientStore(IClientStore inner, IMemoryCache cache, TimeSpan lifetime) : IClientStore
+    {
+        public async Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+            await cache.GetOrCreateAsync(("client", clientId), entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = lifetime;
+                return inner.FindAsync(clientId, cancellationToken);
+            });
+
+        public async Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
+            (await cache.GetOrCreateAsync(("site-clients", siteId), entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = lifetime;
+                return inner.FindBySiteAsync(siteId, cancellationToken);
+            }))!;
+
+        public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
+        {
+            await inner.AddAsync(client, cancellationToken);
+            cache.Remove(("client", client.ClientId));
+            cache.Remove(("site-clients", client.SiteId));
+        }
+
+        public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) => inner.FindApiKeyAsync(keyHash, cancellationToken);
+
+        public Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken) => inner.AddApiKeyAsync(key, cancellationToken);
+    }
+}
