@@ -32,6 +32,10 @@ dotnet restore Latchkey.slnx --nologo -v quiet || fail "restore failed"
 dotnet format Latchkey.slnx --verify-no-changes --no-restore || fail "formatting differs: run 'dotnet format Latchkey.slnx'"
 dotnet build Latchkey.slnx -c Release --no-restore --nologo -v quiet || fail "build failed"
 
+# The benchmarks must keep compiling and running: one dry iteration each, in-process (numbers: docs/benchmarks.md).
+dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --job Dry --inProcess --filter '*' \
+  >"$results/benchmarks-dry.log" 2>&1 || { tail -40 "$results/benchmarks-dry.log" >&2; fail "the benchmarks did not run"; }
+
 dotnet test Latchkey.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
