@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Messaging;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
@@ -22,6 +23,7 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<Flow> Flows => Set<Flow>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
+    public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

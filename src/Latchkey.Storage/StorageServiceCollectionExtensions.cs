@@ -1,3 +1,4 @@
+using Latchkey.Core.Messaging;
 using Latchkey.Core.Storage;
 using Latchkey.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<ISiteStore, EfSiteStore>();
         services.AddScoped<IClientStore, EfClientStore>();
         services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
+        services.AddScoped<IOutboxStore, EfOutboxStore>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Latchkey.Core.Features.SignOn;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
+using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
@@ -62,6 +63,7 @@ public static class LatchkeyServices
         services.AddCachedStores();
         services.AddLatchkeyOpenIddict();
         services.AddSigningKeyRotation();
+        services.AddLatchkeyEmail();
 
         services.AddScoped<CallerResolver>();
         services.AddScoped<OutcomeIssuer>();

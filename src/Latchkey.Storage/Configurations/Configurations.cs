@@ -2,6 +2,7 @@ using System.Text.Json;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Messaging;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
@@ -103,6 +104,19 @@ internal sealed class MemberSessionConfiguration : IEntityTypeConfiguration<Memb
         builder.HasIndex(s => s.CookieHash).IsUnique();
         builder.HasIndex(s => s.MemberId);
         builder.HasOne<Member>().WithMany().HasForeignKey(s => s.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<OutboxEmail>
+{
+    public void Configure(EntityTypeBuilder<OutboxEmail> builder)
+    {
+        builder.ToTable("email_outbox");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.To).HasMaxLength(EmailAddress.MaxLength);
+        builder.Property(e => e.Subject).HasMaxLength(500);
+        builder.Property(e => e.LastError).HasMaxLength(1000);
+        builder.HasIndex(e => new { e.SentAt, e.NextAttemptAt });
     }
 }
 

@@ -1,0 +1,39 @@
+namespace Latchkey.Core.Messaging;
+
+/// <summary>
+/// A queued email. Its body (which holds codes and links) is sealed at rest and cleared once sent.
+/// </summary>
+public sealed class OutboxEmail
+{
+    public const int MaxAttempts = 12;
+
+    public Guid Id { get; init; }
+    public Guid SiteId { get; init; }
+    public required string To { get; init; }
+    public required string Subject { get; init; }
+    public byte[]? SealedText { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    /// <summary>A dispatcher holds the message until then (one node sends it, not several).</summary>
+    public DateTimeOffset LockedUntil { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? LastError { get; set; }
+
+    /// <summary>Exponential backoff: 2, 4, 8 … seconds, at most 10 minutes.</summary>
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, Math.Max(1, attempts))));
+}
+
+/// <summary>The outbox table as the dispatcher sees it.</summary>
+public interface IOutboxStore
+{
+    Task AddAsync(OutboxEmail email, CancellationToken cancellationToken);
+
+    /// <summary>Claims up to <paramref name="max"/> due messages for <paramref name="lease"/> (conditional update per row).</summary>
+    Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken);
+}

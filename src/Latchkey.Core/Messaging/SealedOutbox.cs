@@ -1,0 +1,48 @@
+using Latchkey.Core.Crypto;
+
+namespace Latchkey.Core.Messaging;
+
+/// <summary>The outbox port over the outbox table: seals the body and schedules the first attempt now.</summary>
+public sealed class SealedOutbox(IOutboxStore store, Sealer sealer, TimeProvider clock, OutboxSignal signal) : IEmailOutbox
+{
+    public async Task EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await store.AddAsync(new OutboxEmail
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = message.SiteId,
+            To = message.To,
+            Subject = message.Subject,
+            SealedText = sealer.Seal(message.Text),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        }, cancellationToken);
+        signal.Notify();
+    }
+}
+
+/// <summary>Wakes the dispatcher when a message is queued on this node (others are found by polling).</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _signal.Dispose();
+}

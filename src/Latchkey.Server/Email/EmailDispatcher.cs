@@ -1,0 +1,83 @@
+using Latchkey.Core.Crypto;
+using Latchkey.Core.Messaging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Latchkey.Server.Email;
+
+/// <summary>
+/// Sends the outbox: wakes when a message is queued on this node and polls every second for the rest, claims due
+/// messages (one node per message), and on failure schedules a retry with backoff and logs it. A flow never waits
+/// for the mail server, and a message is never dropped while attempts remain.
+/// </summary>
+public sealed partial class EmailDispatcher(
+    IServiceScopeFactory scopes, IEmailTransport transport, Sealer sealer, OutboxSignal signal, IOptions<EmailOptions> options,
+    TimeProvider clock, ILogger<EmailDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>Sends what is due now; returns how many were sent. The loop and the tests call it.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
+        var sent = 0;
+        foreach (var email in await store.ClaimDueAsync(clock.GetUtcNow(), Lease, 20, cancellationToken))
+        {
+            try
+            {
+                await transport.DeliverAsync(Compose(email), cancellationToken);
+                await store.MarkSentAsync(email.Id, clock.GetUtcNow(), cancellationToken);
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var attempts = email.Attempts + 1;
+                await store.MarkFailedAsync(email.Id, attempts, clock.GetUtcNow() + OutboxEmail.Backoff(attempts), e.Message, cancellationToken);
+                LogFailed(logger, e, email.Id, attempts, OutboxEmail.MaxAttempts);
+            }
+        }
+
+        return sent;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchDueAsync(stoppingToken);
+                await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database may be briefly unavailable: keep the loop alive and try again shortly.
+                LogLoopFailed(logger, e);
+                await Task.Delay(PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private MimeMessage Compose(OutboxEmail email)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(options.Value.From));
+        message.To.Add(MailboxAddress.Parse(email.To));
+        message.Subject = email.Subject;
+        message.MessageId = $"{email.Id:N}@latchkey";
+        message.Body = new TextPart("plain") { Text = sealer.Open(email.SealedText!) };
+        return message;
+    }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Sending email {Id} failed (attempt {Attempt} of {Max}); it will be retried.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid id, int attempt, int max);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The email dispatcher loop failed; retrying.")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+}

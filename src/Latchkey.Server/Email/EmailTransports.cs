@@ -1,0 +1,58 @@
+using Latchkey.Server.Hosting;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Latchkey.Server.Email;
+
+/// <summary>Delivers one composed message.</summary>
+public interface IEmailTransport
+{
+    Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>SMTP through MailKit, with the configured TLS mode and credentials.</summary>
+public sealed class SmtpTransport(IOptions<EmailOptions> options) : IEmailTransport
+{
+    public async Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+        await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Latchkey:Email:Smtp:Host is not set."), smtp.Port, smtp.Security, cancellationToken);
+        if (!string.IsNullOrEmpty(smtp.UserName))
+        {
+            await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}
+
+/// <summary>The embedded default: each message becomes <c>&lt;data dir&gt;/outbox/&lt;id&gt;.eml</c>, readable by its owner.</summary>
+public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, ILogger<EmlFileTransport> logger) : IEmailTransport
+{
+    public async Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(options.Value.DataDirectory, "outbox");
+        Directory.CreateDirectory(directory);
+        var name = (message.MessageId ?? Guid.CreateVersion7().ToString("N")).Split('@')[0];
+        var path = Path.Combine(directory, $"{name}.eml");
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(path, fileOptions))
+        {
+            await message.WriteToAsync(stream, cancellationToken);
+        }
+
+        var to = message.To.ToString();
+        LogWritten(logger, to, path);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "No SMTP server is configured: the email to {To} was written to {Path}.")]
+    private static partial void LogWritten(ILogger logger, string to, string path);
+}
