@@ -1,13 +1,22 @@
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Messaging;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.Tests;
 
 /// <summary>Plain in-memory ports for unit tests of the steps; the real stores have their own contract suite.</summary>
-internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore
+internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox
 {
+    public List<EmailMessage> Emails { get; } = [];
+
+    public Task EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        Emails.Add(message);
+        return Task.CompletedTask;
+    }
+
     public List<Member> Members { get; } = [];
     public List<SessionToken> Sessions { get; } = [];
     public List<Flow> Flows { get; } = [];
@@ -48,4 +57,6 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
 
     public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
         Task.FromResult(Flows.FirstOrDefault(f => f.StateTokenHash.SequenceEqual(stateTokenHash)));
+
+    public Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) => Task.FromResult(true);
 }

@@ -44,6 +44,20 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError MemberTokenRequired =
         new("member_token_required", 401, "UNAUTHENTICATED", "This call needs a member access token from a live session.");
 
+    // Flows and codes.
+    public static readonly LatchkeyError StateTokenInvalid =
+        new("state_token_invalid", 400, "INVALID_STATE_TOKEN", "The state token is unknown, already used for this step, or for another step.");
+    public static readonly LatchkeyError FlowExpired =
+        new("flow_expired", 410, "FLOW_EXPIRED", "This sign-in flow has expired; start again.");
+    public static readonly LatchkeyError VerificationCodeInvalid =
+        new("verification_code_invalid", 400, "VERIFICATION_FAILED", "The code is wrong or has expired.");
+    public static readonly LatchkeyError VerificationAttemptsExceeded =
+        new("verification_attempts_exceeded", 400, "VERIFICATION_FAILED", "Too many wrong codes; this flow has ended. Log in again for a new code.");
+    public static readonly LatchkeyError ResendTooSoon =
+        new("resend_too_soon", 429, "THROTTLED_FEATURE", "A code was sent moments ago; wait before asking for another.");
+    public static readonly LatchkeyError ResendLimitReached =
+        new("resend_limit_reached", 429, "THROTTLED_FEATURE", "No more codes can be sent for this flow; log in again to start over.");
+
     // Redirects.
     public static readonly LatchkeyError RedirectNotAllowed =
         new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
@@ -68,6 +82,7 @@ public static class LatchkeyErrors
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,
+        StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
         RedirectNotAllowed, RedirectIntentUnsupported, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];
 

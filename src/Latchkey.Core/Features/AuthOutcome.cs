@@ -1,3 +1,4 @@
+using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Sites;
@@ -13,7 +14,8 @@ public sealed record AuthOutcome(StateType State, Member Member, string? Session
 /// Turns a member who has proven who they are into an outcome: a session token when nothing stands in the way,
 /// otherwise a flow continued by a state token (decisions §3, §5).
 /// </summary>
-public sealed class OutcomeIssuer(ISessionTokenStore sessions, IFlowStore flows, TokenHasher hasher, TimeProvider clock)
+public sealed class OutcomeIssuer(
+    ISessionTokenStore sessions, IFlowStore flows, TokenHasher hasher, VerificationCodes codes, TimeProvider clock)
 {
     public async Task<AuthOutcome> ConcludeAsync(Site site, Member member, FlowKind kind, CancellationToken cancellationToken)
     {
@@ -66,7 +68,35 @@ public sealed class OutcomeIssuer(ISessionTokenStore sessions, IFlowStore flows,
             ExpiresAt = now + Flow.Lifetime,
         };
         flow.MoveTo(flowState);
+        if (flowState == FlowState.RequireEmailVerification)
+        {
+            // The code is queued with the flow; the outbox sends it after the request, never inside it.
+            await codes.IssueAsync(flow, member, cancellationToken);
+        }
+
         await flows.AddAsync(flow, cancellationToken);
         return new AuthOutcome(state, member, StateToken: token);
+    }
+
+    /// <summary>Moves a flow to its next step with a new state token (one token per step), or concludes it.</summary>
+    public async Task<AuthOutcome?> ContinueAsync(Flow flow, byte[] presentedHash, Member member, CancellationToken cancellationToken)
+    {
+        if (member.PendingReasons.HasFlag(PendingReasons.AdminApprovalRequired))
+        {
+            var token = SecretGenerator.NewToken();
+            flow.MoveTo(FlowState.RequireOwnerApproval);
+            flow.StateTokenHash = hasher.Hash(token);
+            flow.KeyVersion = hasher.CurrentVersion;
+            flow.CodeHash = null;
+            return await flows.TryUpdateAsync(flow, presentedHash, cancellationToken)
+                ? new AuthOutcome(StateType.RequireOwnerApproval, member, StateToken: token)
+                : null;
+        }
+
+        flow.MoveTo(FlowState.Succeeded);
+        flow.CodeHash = null;
+        return await flows.TryUpdateAsync(flow, presentedHash, cancellationToken)
+            ? new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken))
+            : null;
     }
 }

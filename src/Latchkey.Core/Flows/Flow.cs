@@ -23,7 +23,23 @@ public sealed class Flow
     public FlowState State { get; set; }
     public required byte[] StateTokenHash { get; set; }
     public int KeyVersion { get; set; }
+    /// <summary>Wrong codes entered so far; at <see cref="MaxCodeAttempts"/> the flow fails.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Digest of the emailed code, bound to this flow; null when the step needs no code.</summary>
+    public byte[]? CodeHash { get; set; }
+
+    public DateTimeOffset? CodeExpiresAt { get; set; }
+
+    /// <summary>Codes sent after the first one.</summary>
+    public int Resends { get; set; }
+
+    public DateTimeOffset? CodeSentAt { get; set; }
+
+    public const int MaxCodeAttempts = 5;
+    public const int MaxResends = 5;
+    public static readonly TimeSpan ResendCooldown = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(15);
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset ExpiresAt { get; set; }
 

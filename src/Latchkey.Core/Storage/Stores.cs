@@ -48,6 +48,12 @@ public interface IFlowStore
     Task AddAsync(Flow flow, CancellationToken cancellationToken);
 
     Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the flow only if its state token is still <paramref name="expectedStateTokenHash"/>: of two concurrent
+    /// steps on one state token, one wins and the other gets false.
+    /// </summary>
+    Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken);
 }
 
 /// <summary>OAuth clients as Latchkey sees them, and API keys.</summary>

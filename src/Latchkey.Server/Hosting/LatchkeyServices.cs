@@ -1,4 +1,5 @@
 using Latchkey.Core.Features;
+using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Features.PasswordChange;
 using Latchkey.Core.Features.Registration;
@@ -71,6 +72,9 @@ public static class LatchkeyServices
         services.AddScoped<LogInMember>();
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
+        services.AddScoped<VerificationCodes>();
+        services.AddScoped<VerifyEmailCode>();
+        services.AddScoped<ResendVerificationCode>();
         services.AddScoped<ChangePassword>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
@@ -105,6 +109,7 @@ public static class LatchkeyServices
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();
         app.MapTokenInfoEndpoints();
+        app.MapVerificationEndpoints();
         app.MapAdminClientEndpoints();
         return app;
     }

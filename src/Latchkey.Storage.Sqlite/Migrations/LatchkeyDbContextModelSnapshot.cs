@@ -96,6 +96,15 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CodeExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("CodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("CodeSentAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -110,6 +119,9 @@ namespace Latchkey.Storage.Sqlite.Migrations
 
                     b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Resends")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SiteId")
                         .HasColumnType("TEXT");

@@ -13,5 +13,18 @@ internal sealed class EfFlowStore(LatchkeyDbContext db) : IFlowStore
     }
 
     public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
-        db.Flows.FirstOrDefaultAsync(f => f.StateTokenHash == stateTokenHash, cancellationToken);
+        db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.StateTokenHash == stateTokenHash, cancellationToken);
+
+    public async Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) =>
+        await db.Flows.Where(f => f.Id == flow.Id && f.StateTokenHash == expectedStateTokenHash)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(f => f.State, flow.State)
+                .SetProperty(f => f.StateTokenHash, flow.StateTokenHash)
+                .SetProperty(f => f.KeyVersion, flow.KeyVersion)
+                .SetProperty(f => f.Attempts, flow.Attempts)
+                .SetProperty(f => f.CodeHash, flow.CodeHash)
+                .SetProperty(f => f.CodeExpiresAt, flow.CodeExpiresAt)
+                .SetProperty(f => f.Resends, flow.Resends)
+                .SetProperty(f => f.CodeSentAt, flow.CodeSentAt)
+                .SetProperty(f => f.ExpiresAt, flow.ExpiresAt), cancellationToken) == 1;
 }

@@ -1,0 +1,45 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Features.EmailVerification;
+
+/// <summary>
+/// Resend (Latchkey's <c>/v1/auth/resend</c>, decisions §5): a new code for the same flow and state token, at most
+/// five times and 30 seconds apart; the earlier code stops working.
+/// </summary>
+public sealed class ResendVerificationCode(
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, TokenHasher hasher, TimeProvider clock)
+{
+    public async Task<Result<bool>> HandleAsync(Guid siteId, string? stateToken, CancellationToken cancellationToken)
+    {
+        var found = await FlowSteps.FindAsync(flows, hasher, siteId, stateToken, FlowState.RequireEmailVerification, clock, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+
+        var flow = found.Value!;
+        if (flow.Resends >= Flow.MaxResends)
+        {
+            return LatchkeyErrors.ResendLimitReached;
+        }
+
+        var wait = flow.CodeSentAt + Flow.ResendCooldown - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            return LatchkeyErrors.ResendTooSoon with { RetryAfterSeconds = (int)Math.Ceiling(wait.Value.TotalSeconds) };
+        }
+
+        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member)
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        var presented = flow.StateTokenHash;
+        flow.Resends++;
+        await codes.IssueAsync(flow, member, cancellationToken);
+        return await flows.TryUpdateAsync(flow, presented, cancellationToken) ? true : LatchkeyErrors.StateTokenInvalid;
+    }
+}

@@ -1,0 +1,96 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.Features.EmailVerification;
+
+public sealed record VerifyEmailInput(string? StateToken, string? Code);
+
+/// <summary>
+/// Verify During Authentication (contract §4.1): the emailed code continues a REQUIRE_EMAIL_VERIFICATION flow to
+/// SUCCESS, or to REQUIRE_OWNER_APPROVAL when the site also wants approval. Five wrong codes end the flow.
+/// </summary>
+public sealed class VerifyEmailCode(
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, TokenHasher hasher, TimeProvider clock)
+{
+    public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyEmailInput input, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(input.Code) || input.Code.Length != 6 || !input.Code.All(char.IsAsciiDigit))
+        {
+            return LatchkeyErrors.Validation(new FieldViolation("code", "code is the 6-digit code from the email.", "FORMAT", "STRING"));
+        }
+
+        var flow = await FlowSteps.FindAsync(flows, hasher, siteId, input.StateToken, FlowState.RequireEmailVerification, clock, cancellationToken);
+        if (!flow.IsSuccess)
+        {
+            return flow.Error!;
+        }
+
+        var current = flow.Value!;
+        var presented = current.StateTokenHash;
+        if (!codes.Matches(current, input.Code))
+        {
+            current.Attempts++;
+            if (current.Attempts >= Flow.MaxCodeAttempts)
+            {
+                current.MoveTo(FlowState.Failed);
+                current.CodeHash = null;
+            }
+
+            await flows.TryUpdateAsync(current, presented, cancellationToken);
+            return current.State == FlowState.Failed ? LatchkeyErrors.VerificationAttemptsExceeded : LatchkeyErrors.VerificationCodeInvalid;
+        }
+
+        if (await members.FindAsync(siteId, current.MemberId, cancellationToken) is not { } member)
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        member.EmailVerified = true;
+        member.PendingReasons &= ~PendingReasons.EmailVerificationRequired;
+        if (member.Status == MemberStatus.Pending && member.PendingReasons == PendingReasons.None)
+        {
+            member.Status = MemberStatus.Active;
+        }
+
+        member.Touch(clock.GetUtcNow());
+        // The flow moves first (conditionally): of two concurrent verifications, only one continues.
+        var outcome = await outcomes.ContinueAsync(current, presented, member, cancellationToken);
+        if (outcome is null)
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        await members.UpdateAsync(member, cancellationToken);
+        return outcome;
+    }
+}
+
+/// <summary>Loading a flow by its state token, shared by the steps that continue one.</summary>
+public static class FlowSteps
+{
+    public static async Task<Result<Flow>> FindAsync(
+        IFlowStore flows, TokenHasher hasher, Guid siteId, string? stateToken, FlowState expected, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(stateToken) || stateToken.Length > 1000)
+        {
+            return LatchkeyErrors.Validation(new FieldViolation("stateToken", "stateToken is required.", "REQUIRED_FIELD", "STRING"));
+        }
+
+        var flow = await flows.FindByStateTokenAsync(hasher.Hash(stateToken), cancellationToken);
+        if (flow is null || flow.SiteId != siteId)
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        if (flow.IsExpired(clock))
+        {
+            return LatchkeyErrors.FlowExpired;
+        }
+
+        return flow.State == expected ? flow : LatchkeyErrors.StateTokenInvalid;
+    }
+}
