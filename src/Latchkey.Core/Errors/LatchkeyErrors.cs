@@ -18,6 +18,9 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError MemberBlocked =
         new("member_blocked", 403, "-19980", "The member is blocked by the site owner.");
 
+    public static readonly LatchkeyError MemberIdNotFound =
+        new("member_id_not_found", 404, "NOT_FOUND", "No member of this site has that id.");
+
     // Request shape.
     public static readonly LatchkeyError ValidationFailed =
         new("validation_failed", 400, "INVALID_ARGUMENT", "The request has invalid fields.");
@@ -78,7 +81,7 @@ public static class LatchkeyErrors
     /// <summary>Every entry, for the catalog tests and the docs index.</summary>
     public static IReadOnlyList<LatchkeyError> All { get; } =
     [
-        EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked,
+        EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberIdNotFound,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,

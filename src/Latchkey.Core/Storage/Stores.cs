@@ -15,6 +15,8 @@ public interface ISiteStore
     Task<bool> AnyAsync(CancellationToken cancellationToken);
 
     Task AddAsync(Site site, CancellationToken cancellationToken);
+
+    Task UpdateAsync(Site site, CancellationToken cancellationToken);
 }
 
 /// <summary>Members, unique per site by normalised email.</summary>

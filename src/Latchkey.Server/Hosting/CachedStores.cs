@@ -49,6 +49,12 @@ public static class CachedStores
 
         public Task<bool> AnyAsync(CancellationToken cancellationToken) => inner.AnyAsync(cancellationToken);
 
+        public async Task UpdateAsync(Site site, CancellationToken cancellationToken)
+        {
+            await inner.UpdateAsync(site, cancellationToken);
+            cache.Remove(("site", site.Id));
+        }
+
         public async Task AddAsync(Site site, CancellationToken cancellationToken)
         {
             await inner.AddAsync(site, cancellationToken);

@@ -73,6 +73,8 @@ public static class LatchkeyServices
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
         services.AddScoped<VerificationCodes>();
+        services.AddScoped<Latchkey.Core.Features.MemberApproval.ChangeMemberStatus>();
+        services.AddScoped<Latchkey.Core.Features.SignOnPolicy.UpdateSignOnPolicy>();
         services.AddScoped<VerifyEmailCode>();
         services.AddScoped<ResendVerificationCode>();
         services.AddScoped<ChangePassword>();
@@ -110,6 +112,8 @@ public static class LatchkeyServices
         app.MapPasswordChangeEndpoints();
         app.MapTokenInfoEndpoints();
         app.MapVerificationEndpoints();
+        app.MapSignOnPolicyEndpoints();
+        app.MapMemberStatusEndpoints();
         app.MapAdminClientEndpoints();
         return app;
     }

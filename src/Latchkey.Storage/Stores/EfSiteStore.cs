@@ -11,6 +11,13 @@ internal sealed class EfSiteStore(LatchkeyDbContext db) : ISiteStore
 
     public Task<bool> AnyAsync(CancellationToken cancellationToken) => db.Sites.AnyAsync(cancellationToken);
 
+    public async Task UpdateAsync(Site site, CancellationToken cancellationToken)
+    {
+        db.Sites.Update(site);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(site).State = EntityState.Detached;
+    }
+
     public async Task AddAsync(Site site, CancellationToken cancellationToken)
     {
         db.Sites.Add(site);

@@ -1,0 +1,42 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+
+namespace Latchkey.Core.Features.MemberApproval;
+
+/// <summary>
+/// The Members API's approve and block (contract §7.2). Approving clears the owner-approval wait and also unblocks;
+/// blocking ends every session of the member at once, so its refresh tokens and member calls stop working now.
+/// </summary>
+public sealed class ChangeMemberStatus(IMemberStore members, SessionService sessions, TimeProvider clock)
+{
+    public async Task<Result<Member>> ApproveAsync(Site site, Guid memberId, CancellationToken cancellationToken)
+    {
+        if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { Status: not MemberStatus.Deleted } member)
+        {
+            return LatchkeyErrors.MemberIdNotFound;
+        }
+
+        member.PendingReasons &= ~PendingReasons.AdminApprovalRequired;
+        member.Status = member.PendingReasons == PendingReasons.None ? MemberStatus.Active : MemberStatus.Pending;
+        member.Touch(clock.GetUtcNow());
+        await members.UpdateAsync(member, cancellationToken);
+        return member;
+    }
+
+    public async Task<Result<Member>> BlockAsync(Site site, Guid memberId, CancellationToken cancellationToken)
+    {
+        if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { Status: not MemberStatus.Deleted } member)
+        {
+            return LatchkeyErrors.MemberIdNotFound;
+        }
+
+        member.Status = MemberStatus.Blocked;
+        member.Touch(clock.GetUtcNow());
+        await members.UpdateAsync(member, cancellationToken);
+        await sessions.EndAllAsync(member.Id, keep: null, cancellationToken);
+        return member;
+    }
+}

@@ -1,0 +1,53 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features.MemberApproval;
+using Latchkey.Core.Members;
+using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>Members API approve and block (contract §7.2), admin API key.</summary>
+public static class MemberStatusEndpoints
+{
+    private static readonly string[] Prefixes = ["/members/v1/members", "/_api/members/v1/members"];
+
+    public static void MapMemberStatusEndpoints(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            app.MapPost(prefix + "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (site, member) => step.ApproveAsync(site, member, ct), ct));
+            app.MapPost(prefix + "/{id}/block", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (site, member) => step.BlockAsync(site, member, ct), ct));
+        }
+    }
+
+    private static async Task<IResult> ChangeAsync(
+        string id, HttpRequest request, CallerResolver callers, Func<Core.Sites.Site, Guid, Task<Result<Member>>> change, CancellationToken cancellationToken)
+    {
+        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return WixErrors.ToResult(caller.Error!);
+        }
+
+        if (!Guid.TryParse(id, out var memberId))
+        {
+            return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound.WithDetail($"'{id}' is not a member id."));
+        }
+
+        var result = await change(caller.Value!.Site, memberId);
+        return result.IsSuccess
+            ? WixResults.Ok(new { member = new { id = result.Value!.Id.ToString(), status = MembersApiStatus(result.Value), identity = IdentityDto.From(result.Value) } })
+            : WixErrors.ToResult(result.Error!);
+    }
+
+    /// <summary>The Members API's status names (contract §7.2), distinct from the identity status.</summary>
+    private static string MembersApiStatus(Member member) => member.Status switch
+    {
+        MemberStatus.Active => "APPROVED",
+        MemberStatus.Pending => "PENDING",
+        MemberStatus.Blocked => "BLOCKED",
+        _ => "UNKNOWN",
+    };
+}
