@@ -24,6 +24,7 @@ public class FlowTransitionsTests
     [Theory]
     [InlineData(FlowKind.Registration, "registration.mmd")]
     [InlineData(FlowKind.Login, "login.mmd")]
+    [InlineData(FlowKind.Recovery, "recovery.mmd")]
     public void The_drawn_diagram_matches_the_table(FlowKind kind, string file)
     {
         var drawn = File.ReadAllText(RepoPaths.Of("docs", "flows", file)).ReplaceLineEndings("\n");

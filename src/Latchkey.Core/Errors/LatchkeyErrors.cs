@@ -61,6 +61,9 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError ResendLimitReached =
         new("resend_limit_reached", 429, "THROTTLED_FEATURE", "No more codes can be sent for this flow; log in again to start over.");
 
+    public static readonly LatchkeyError RecoveryTokenInvalid =
+        new("recovery_token_invalid", 400, "-19972", "The recovery link is unknown, expired or already used; ask for a new one.");
+
     // Redirects.
     public static readonly LatchkeyError RedirectNotAllowed =
         new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
@@ -86,6 +89,7 @@ public static class LatchkeyErrors
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,
         StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
+        RecoveryTokenInvalid,
         RedirectNotAllowed, RedirectIntentUnsupported, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];
 

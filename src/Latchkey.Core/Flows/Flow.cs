@@ -5,6 +5,9 @@ public enum FlowKind
 {
     Registration = 1,
     Login = 2,
+
+    /// <summary>Password recovery: the emailed link's token is the state token.</summary>
+    Recovery = 3,
 }
 
 /// <summary>
@@ -25,6 +28,9 @@ public sealed class Flow
     public int KeyVersion { get; set; }
     /// <summary>Wrong codes entered so far; at <see cref="MaxCodeAttempts"/> the flow fails.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Where to send the member when the flow ends (already checked against the client's allow-list).</summary>
+    public string? ReturnTo { get; set; }
 
     /// <summary>Digest of the emailed code, bound to this flow; null when the step needs no code.</summary>
     public byte[]? CodeHash { get; set; }

@@ -10,6 +10,7 @@ public enum FlowState
     RequireOwnerApproval = 2,
     Succeeded = 3,
     Failed = 4,
+    RequireNewPassword = 5,
 }
 
 /// <summary>
@@ -30,6 +31,8 @@ public static class FlowTransitions
         [(FlowKind.Login, FlowState.RequireEmailVerification)] =
             [FlowState.RequireOwnerApproval, FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Login, FlowState.RequireOwnerApproval)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.Recovery, FlowState.Started)] = [FlowState.RequireNewPassword],
+        [(FlowKind.Recovery, FlowState.RequireNewPassword)] = [FlowState.Succeeded, FlowState.Failed],
     };
 
     public static bool IsAllowed(FlowKind kind, FlowState from, FlowState to) =>

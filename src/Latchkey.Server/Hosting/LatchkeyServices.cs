@@ -73,6 +73,8 @@ public static class LatchkeyServices
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
         services.AddScoped<VerificationCodes>();
+        services.AddScoped<Latchkey.Core.Features.PasswordReset.SendRecoveryEmail>();
+        services.AddScoped<Latchkey.Core.Features.PasswordReset.RecoverPassword>();
         services.AddScoped<Latchkey.Core.Features.MemberApproval.ChangeMemberStatus>();
         services.AddScoped<Latchkey.Core.Features.SignOnPolicy.UpdateSignOnPolicy>();
         services.AddScoped<VerifyEmailCode>();
@@ -114,6 +116,8 @@ public static class LatchkeyServices
         app.MapVerificationEndpoints();
         app.MapSignOnPolicyEndpoints();
         app.MapMemberStatusEndpoints();
+        app.MapRecoveryEndpoints();
+        app.MapResetPasswordPage();
         app.MapAdminClientEndpoints();
         return app;
     }

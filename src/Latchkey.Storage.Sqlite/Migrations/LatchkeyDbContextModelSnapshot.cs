@@ -123,6 +123,9 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<int>("Resends")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReturnTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("SiteId")
                         .HasColumnType("TEXT");
 
