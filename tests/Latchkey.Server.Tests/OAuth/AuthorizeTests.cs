@@ -177,4 +177,35 @@ public class AuthorizeTests
         var metadata = await (await browser.GetAsync("/.well-known/openid-configuration")).JsonAsync();
         Assert.Equal(["S256"], metadata.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
+
+    [Fact]
+    public async Task Response_mode_web_message_posts_login_required_and_the_state_when_there_is_no_session()
+    {
+        using var app = new LatchkeyApp();
+        using var browser = app.Browser();
+        var request = app.Authorize(sessionToken: null) with { ResponseMode = "web_message", RedirectUri = null };
+
+        var response = await browser.GetAsync(request.Url());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (message, target) = OAuthFlow.WebMessage(await response.Content.ReadAsStringAsync());
+        Assert.Equal(OAuthFlow.AppOrigin, target);
+        Assert.Equal("login_required", message.GetProperty("error").GetString());
+        Assert.Equal(request.State, message.GetProperty("state").GetString());
+        Assert.False(message.TryGetProperty("code", out _));
+    }
+
+    [Fact]
+    public async Task Prompt_login_shows_the_form_even_when_the_browser_has_a_session()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        using var browser = app.Browser();
+        (await browser.PostAsync("/_api/iam/cookie/v1/createSessionCookie", HttpAssertions.Json($$"""{"sessionToken":"{{member.SessionToken}}"}"""))).EnsureSuccessStatusCode();
+
+        var response = await browser.GetAsync((app.Authorize(sessionToken: null) with { Prompt = "login" }).Url());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("action=\"/oauth2/authorize/login\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -73,4 +73,20 @@ public partial class HostedLoginTests
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)">""")]
     private static partial Regex HiddenInput();
+
+    [Fact]
+    public async Task A_submission_without_the_antiforgery_token_is_refused_with_400_and_no_session()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        using var browser = app.Browser();
+        var form = HiddenFields(await (await browser.GetAsync((app.Authorize(null) with { Prompt = "login" }).Url())).Content.ReadAsStringAsync());
+        var forged = new Dictionary<string, string> { ["return"] = form["return"] };
+
+        var submitted = await browser.PostAsync(LoginPath, Submit(forged, member.Email, Wix.Password));
+
+        Assert.Equal(HttpStatusCode.BadRequest, submitted.StatusCode);
+        Assert.Null(submitted.Headers.Location);
+        Assert.False(submitted.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("lk_session=", StringComparison.Ordinal)));
+    }
 }
