@@ -134,4 +134,17 @@ public class AuthorizationCodeGrantTests
             await (await browser.ExchangeAsFormAsync(other.ClientId, code, request.Pkce.Verifier, OAuthFlow.Callback)).AssertOAuthErrorAsync("invalid_grant");
         }
     }
+
+    [Fact]
+    public async Task A_code_issued_for_a_redirect_uri_is_refused_when_the_exchange_omits_it()
+    {
+        var (app, browser, request, code) = await CodeAsync();
+        using (app)
+        using (browser)
+        {
+            var response = await browser.ExchangeAsJsonAsync(app.Bootstrap.ClientId, code, request.Pkce.Verifier, redirectUri: null);
+
+            await response.AssertOAuthErrorAsync("invalid_request");
+        }
+    }
 }
