@@ -214,4 +214,45 @@ public class TokenInspectionTests
         Assert.Contains("authorization_code", grants);
         Assert.Contains("refresh_token", grants);
     }
+
+    [Fact]
+    public async Task Token_info_of_an_access_token_older_than_4_hours_is_inactive()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(member.SessionToken);
+        using var client = app.CreateClient();
+
+        app.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+
+        Assert.False((await TokenInfoAsync(client, tokens.AccessToken)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_public_client_cannot_introspect()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(member.SessionToken);
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync("/oauth2/introspect", OAuthFlow.Form(new() { ["client_id"] = app.Bootstrap.ClientId, ["token"] = tokens.AccessToken }));
+
+        await response.AssertOAuthErrorAsync("unauthorized_client");
+    }
+
+    [Fact]
+    public async Task A_client_cannot_revoke_another_clients_refresh_token()
+    {
+        using var app = new LatchkeyApp();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(confidential, member.SessionToken);
+        using var client = app.CreateClient();
+
+        await client.PostAsync("/oauth2/revoke", OAuthFlow.Form(new() { ["client_id"] = app.Bootstrap.ClientId, ["token"] = tokens.RefreshToken }));
+
+        Assert.True((await IntrospectAsync(client, confidential, tokens.RefreshToken!, "refresh_token")).GetProperty("active").GetBoolean());
+        (await client.RefreshAsFormAsync(confidential.ClientId, tokens.RefreshToken!, confidential.ClientSecret)).EnsureSuccessStatusCode();
+    }
 }

@@ -93,4 +93,19 @@ public class SessionCookieTests
 
         Assert.Equal("login_required", response.LocationParameters()["error"]);
     }
+
+    [Fact]
+    public async Task A_code_issued_through_the_cookie_does_not_exchange_after_logout()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        using var browser = app.Browser();
+        (await browser.PostAsJsonAsync(CreateSessionCookie, new { sessionToken = member.SessionToken })).EnsureSuccessStatusCode();
+        var request = app.Authorize(sessionToken: null);
+        var code = OAuthFlow.CodeFrom(await browser.GetAsync(request.Url()));
+
+        (await browser.GetAsync($"{Wix.Auth}/v1/logout")).EnsureSuccessStatusCode();
+
+        await (await browser.ExchangeAsJsonAsync(app.Bootstrap.ClientId, code, request.Pkce.Verifier)).AssertOAuthErrorAsync("invalid_grant");
+    }
 }
