@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using Latchkey.Server.Tests.Infrastructure;
 
 namespace Latchkey.Server.Tests.OAuth;
@@ -128,5 +130,23 @@ public class ClientGrantTests
         });
 
         await response.AssertOAuthErrorAsync("invalid_grant");
+    }
+
+    [Fact]
+    public async Task Client_credentials_accept_the_secret_in_HTTP_Basic_as_discovery_advertises()
+    {
+        using var app = new LatchkeyApp();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, OAuthFlow.Token)
+        {
+            Content = OAuthFlow.Form(new() { ["grant_type"] = "client_credentials" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.ASCII.GetBytes($"{Uri.EscapeDataString(confidential.ClientId)}:{Uri.EscapeDataString(confidential.ClientSecret!)}")));
+
+        var tokens = await (await client.SendAsync(request)).TokensAsync();
+
+        Assert.Equal(confidential.ClientId, OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString());
     }
 }

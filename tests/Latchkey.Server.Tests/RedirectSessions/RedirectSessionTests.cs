@@ -180,4 +180,24 @@ public class RedirectSessionTests
             Assert.Equal(query[parameter.Name].ToString(), parameter.Value.GetString());
         }
     }
+
+    [Fact]
+    public async Task A_signed_in_member_creates_the_logout_redirect_session_with_its_member_token()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(member.SessionToken);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", tokens.AccessToken);
+
+        var response = await client.PostAsJsonAsync(RedirectSession, new
+        {
+            logout = new { clientId = app.Bootstrap.ClientId },
+            callbacks = new { postFlowUrl = "http://localhost:3000/" },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith($"{Base}/_api/iam/authentication/v1/logout?",
+            (await response.JsonAsync()).GetProperty("redirectSession").GetProperty("fullUrl").GetString(), StringComparison.Ordinal);
+    }
 }
