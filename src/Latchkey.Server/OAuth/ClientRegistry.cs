@@ -45,6 +45,8 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications, I
         if (registration.Kind == ClientKind.WixSdk)
         {
             descriptor.Permissions.Add(Permissions.Prefixes.GrantType + AuthorizedClientGrant.GrantType);
+            descriptor.Settings[Settings.TokenLifetimes.RefreshToken] =
+                OpenIddictSetup.StableRefreshTokenLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (registration.Confidential)

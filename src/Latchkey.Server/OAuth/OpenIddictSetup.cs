@@ -16,6 +16,12 @@ public static class OpenIddictSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(4);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The Wix-SDK kind keeps one refresh token, so it cannot slide by rotation: it lives a year (as Wix's do), and
+    /// the 90-day sliding idle limit is the member session's, checked on every refresh (RefreshPolicy.RequireLiveSession).
+    /// </summary>
+    public static readonly TimeSpan StableRefreshTokenLifetime = TimeSpan.FromDays(365);
     public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromSeconds(60);
 
     public static IServiceCollection AddLatchkeyOpenIddict(this IServiceCollection services)
@@ -39,7 +45,12 @@ public static class OpenIddictSetup
                 // Refresh tokens are opaque references whose identifiers are stored only as digests (decisions §3);
                 // rotation has no reuse leeway: a used token presented again revokes the family (RFC 9700).
                 server.UseReferenceRefreshTokens().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                server.Configure(options => options.ResponseModes.Add(WebMessageResponseMode.Name));
+                server.Configure(options =>
+                {
+                    options.ResponseModes.Add(WebMessageResponseMode.Name);
+                    // S256 only (decisions §3, RFC 9700 §2.1.1): "plain" would let a stolen code be redeemed.
+                    options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+                });
                 // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
                 // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).

@@ -159,7 +159,7 @@ public class AuthorizeTests
         Assert.Contains("invalid_request", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG: code_challenge_method=plain is accepted and advertised; decisions §3 says S256 only")]
+    [Fact]
     public async Task A_plain_code_challenge_is_refused_and_not_advertised_because_only_S256_is_allowed()
     {
         using var app = new LatchkeyApp();

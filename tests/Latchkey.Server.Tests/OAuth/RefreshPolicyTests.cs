@@ -144,7 +144,7 @@ public class RefreshPolicyTests
         }
     }
 
-    [Fact(Skip = "BUG: the Wix-SDK client's stable refresh token expires 90 days after issue however often it is used (decisions §3: 90 days sliding)")]
+    [Fact]
     public async Task The_Wix_SDK_clients_stable_refresh_token_keeps_a_member_signed_in_past_90_days_of_use()
     {
         using var app = new LatchkeyApp();
