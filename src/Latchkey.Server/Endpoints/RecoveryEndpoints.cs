@@ -54,7 +54,7 @@ public static class RecoveryEndpoints
         }
 
         // Always the same answer, whether or not the email belongs to a member (no enumeration).
-        await step.HandleAsync(caller.Value!.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl, request), returnTo.Value, cancellationToken);
+        await step.HandleAsync(caller.Value!.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl), returnTo.Value, cancellationToken);
         return WixResults.Ok(new { });
     }
 
@@ -110,7 +110,7 @@ public static class RecoveryEndpoints
             return WixErrors.ToResult(returnTo.Error!);
         }
 
-        await step.StartAsync(member, ResetPasswordPage.Url(baseUrl, request), returnTo.Value, RecoveryPurpose.Activate, cancellationToken);
+        await step.StartAsync(member, ResetPasswordPage.Url(baseUrl), returnTo.Value, RecoveryPurpose.Activate, cancellationToken);
         return WixResults.Ok(new { });
     }
 

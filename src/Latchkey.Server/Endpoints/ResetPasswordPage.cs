@@ -17,7 +17,7 @@ public static class ResetPasswordPage
 {
     public const string Path = "/recovery/reset-password";
 
-    public static string Url(PublicBaseUrl baseUrl, HttpRequest request) => baseUrl.For(request) + Path;
+    public static string Url(PublicBaseUrl baseUrl) => baseUrl.ForEmail() + Path;
 
     public static void MapResetPasswordPage(this IEndpointRouteBuilder app)
     {

@@ -67,6 +67,21 @@ public sealed partial class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_forged_Host_header_does_not_reach_the_emailed_link()
+    {
+        using var client = await _app.VisitorClientAsync();
+        await client.RegisterAsync("ann@example.com");
+        using var forged = new HttpRequestMessage(HttpMethod.Post, SendEmail) { Content = JsonContent.Create(new { email = "ann@example.com" }) };
+        forged.Headers.Host = "attacker.example";
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(forged)).StatusCode);
+
+        var link = Link().Match(await _mail.NextBodyAsync("ann@example.com")).Value;
+        Assert.NotEmpty(link);
+        Assert.DoesNotContain("attacker.example", link, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_unknown_email_gets_the_same_200_and_no_email()
     {
         using var client = await _app.VisitorClientAsync();
