@@ -1,5 +1,6 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Logout;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
@@ -25,7 +26,8 @@ public static class RedirectSessionEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, CallerResolver callers, IClientStore clients, PublicBaseUrl baseUrl, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, IClientStore clients, SessionService sessions, PublicBaseUrl baseUrl,
+        CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
@@ -49,6 +51,13 @@ public static class RedirectSessionEndpoints
         if (!result.IsSuccess)
         {
             return WixErrors.ToResult(result.Error!);
+        }
+
+        // A member logging out with its own token ends that session now: the SDK forgets its tokens after this call,
+        // and a session without a browser cookie (direct login, authorized_client) has no other logout to end it.
+        if (intent.Logout is not null && caller.Value!.SessionId is { } sessionId && caller.Value.IsMember)
+        {
+            await sessions.EndAsync(sessionId, cancellationToken);
         }
 
         var (path, parameters) = result.Value;
