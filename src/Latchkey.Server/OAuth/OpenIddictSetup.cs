@@ -71,6 +71,7 @@ public static class OpenIddictSetup
                 server.AddEventHandler(RefreshPolicy.RedeemUnlessStable.Descriptor);
                 server.AddEventHandler(RefreshPolicy.KeepStableToken.Descriptor);
                 server.AddEventHandler(RefreshPolicy.RequireLiveSession.Descriptor);
+                server.AddEventHandler(RefreshPolicy.IntrospectLiveSessionsOnly.Descriptor);
                 server.AddEventHandler(AnonymousGrant.Descriptor);
                 server.AddEventHandler(AuthorizedClientGrant.Descriptor);
                 server.AddEventHandler(ClientCredentialsGrant.Descriptor);

@@ -106,4 +106,34 @@ public static class RefreshPolicy
             }
         }
     }
+
+    /// <summary>
+    /// Introspection (RFC 7662) answers <c>active: false</c> for a member token whose session has ended, as
+    /// <c>/oauth2/token-info</c> and Latchkey's own endpoints do: a resource server must not keep honouring a token
+    /// after logout, a password change or a block just because its signature and lifetime are still good.
+    /// </summary>
+    public sealed class IntrospectLiveSessionsOnly(SessionService sessions) : IOpenIddictServerHandler<ValidateIntrospectionRequestContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateIntrospectionRequestContext>()
+                .UseScopedHandler<IntrospectLiveSessionsOnly>()
+                .SetOrder(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor.Order + 500)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public async ValueTask HandleAsync(ValidateIntrospectionRequestContext context)
+        {
+            if (context.GenericTokenPrincipal is not { } principal || principal.GetClaim(LatchkeyClaims.Role) != LatchkeyClaims.MemberRole)
+            {
+                return;
+            }
+
+            if (MemberPrincipal.SiteOf(principal) is not { } site || MemberPrincipal.SessionOf(principal) is not { } session ||
+                !await sessions.IsUsableAsync(site, session, slide: false, context.CancellationToken))
+            {
+                // invalid_token becomes the standard { "active": false } (OpenIddict's NormalizeErrorResponse).
+                context.Reject(Errors.InvalidToken, "The member's session has ended.");
+            }
+        }
+    }
 }

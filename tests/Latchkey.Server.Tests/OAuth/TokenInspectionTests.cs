@@ -70,6 +70,24 @@ public class TokenInspectionTests
     }
 
     [Fact]
+    public async Task After_the_member_session_ends_its_tokens_introspect_as_inactive()
+    {
+        using var app = new LatchkeyApp();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(confidential, member.SessionToken);
+        using var client = app.CreateClient();
+        using var memberClient = app.CreateClient();
+        memberClient.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", tokens.AccessToken);
+
+        var loggedOut = await memberClient.PostAsJsonAsync("/_api/redirects-api/v1/redirect-session", new { logout = new { clientId = confidential.ClientId } });
+
+        Assert.Equal(HttpStatusCode.OK, loggedOut.StatusCode);
+        Assert.False((await IntrospectAsync(client, confidential, tokens.AccessToken)).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync(client, confidential, tokens.RefreshToken!, "refresh_token")).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
     public async Task Introspection_of_garbage_is_inactive()
     {
         using var app = new LatchkeyApp();
