@@ -17,7 +17,7 @@ namespace Latchkey.Server.OAuth;
 /// <c>scope=offline_access</c>, on its own word. The tokens are presented by the site's Wix-SDK client, so the SDK
 /// can refresh them with its own clientId.
 /// </summary>
-public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore members, SessionService sessions)
+public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore members, IClientStore clients, SessionService sessions)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public const string GrantType = "authorized_client";
@@ -45,6 +45,15 @@ public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore m
         }
 
         var site = caller.Value.Site;
+        // An explicit client_id must be one of the API key's site: tokens presented by another site's client would
+        // be refreshable there, for a member that site does not have.
+        if (context.Request.ClientId is { Length: > 0 } requested &&
+            (await clients.FindAsync(requested, context.CancellationToken))?.SiteId != site.Id)
+        {
+            context.Reject(Errors.InvalidClient, "client_id is not a client of the API key's site.");
+            return;
+        }
+
         if (!Guid.TryParse((string?)context.Request["member_id"], out var memberId) ||
             await members.FindAsync(site.Id, memberId, context.CancellationToken) is not { } member || !SessionService.CanSignIn(member))
         {

@@ -1,7 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using Latchkey.Server.Hosting;
+using Latchkey.Server.OAuth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -92,6 +96,18 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
         client.DefaultRequestHeaders.TryAddWithoutValidation(
             "Authorization", visitorToken is null ? Bootstrap.ApiKey : $"{visitorToken},{Bootstrap.ApiKey}");
         return client;
+    }
+
+    /// <summary>A second site on the same server with its own Wix-SDK client; answers that client's id.</summary>
+    public async Task<string> AddSiteWithClientAsync(string name = "Other site")
+    {
+        using var scope = Services.CreateScope();
+        var site = new Site { Id = Guid.CreateVersion7(), Name = name, CreatedAt = Clock.GetUtcNow() };
+        await scope.ServiceProvider.GetRequiredService<ISiteStore>().AddAsync(site, CancellationToken.None);
+        var client = await scope.ServiceProvider.GetRequiredService<ClientRegistry>().CreateAsync(
+            new ClientRegistration(site.Id, ClientKind.WixSdk, Confidential: false, name + " SDK client", ["http://localhost:4000/callback"], ["http://localhost:4000"]),
+            CancellationToken.None);
+        return client.ClientId;
     }
 
     protected override void Dispose(bool disposing)

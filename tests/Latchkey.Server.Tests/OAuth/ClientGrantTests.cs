@@ -97,6 +97,25 @@ public class ClientGrantTests
     }
 
     [Fact]
+    public async Task Authorized_client_naming_a_client_of_another_site_is_refused()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        var foreignClientId = await app.AddSiteWithClientAsync();
+        using var trusted = app.ApiKeyClient();
+
+        var response = await trusted.PostAsJsonAsync(OAuthFlow.Token, new
+        {
+            grant_type = "authorized_client",
+            client_id = foreignClientId,
+            scope = "offline_access",
+            member_id = member.Id,
+        });
+
+        await response.AssertOAuthErrorAsync("invalid_client");
+    }
+
+    [Fact]
     public async Task Authorized_client_with_a_visitor_token_but_no_api_key_is_invalid_client()
     {
         using var app = new LatchkeyApp();
