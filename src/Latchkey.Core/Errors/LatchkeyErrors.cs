@@ -17,6 +17,8 @@ public static class LatchkeyErrors
         new("password_reset_required", 401, "-19973", "The member must reset their password before logging in.");
     public static readonly LatchkeyError MemberBlocked =
         new("member_blocked", 403, "-19980", "The member is blocked by the site owner.");
+    public static readonly LatchkeyError MemberPendingApproval =
+        new("member_pending_approval", 403, "-19958", "The member is waiting for the site owner's approval.");
 
     public static readonly LatchkeyError MemberIdNotFound =
         new("member_id_not_found", 404, "NOT_FOUND", "No member of this site has that id.");

@@ -74,6 +74,46 @@ public class SignOnTests
     }
 
     [Fact]
+    public async Task A_member_waiting_for_the_owners_approval_is_403_member_pending_approval()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.ApiKeyClient();
+        (await client.SignOnAsync("bob@example.com")).EnsureSuccessStatusCode();
+        app.Execute("UPDATE members SET Status = 2, PendingReasons = 3");
+
+        var body = await (await client.SignOnAsync("bob@example.com", verifyEmail: true)).AssertWixErrorAsync(403, "member_pending_approval");
+
+        Assert.Equal("-19958", body.WireCode());
+    }
+
+    [Fact]
+    public async Task A_member_with_an_admin_forced_reset_is_401_password_reset_required()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.ApiKeyClient();
+        (await client.SignOnAsync("bob@example.com")).EnsureSuccessStatusCode();
+        app.Execute("UPDATE members SET PasswordResetRequired = 1");
+
+        await (await client.SignOnAsync("bob@example.com")).AssertWixErrorAsync(401, "password_reset_required");
+    }
+
+    [Fact]
+    public async Task A_member_pending_only_email_verification_is_signed_on_with_a_session_token_that_redeems()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.ApiKeyClient();
+        (await client.SignOnAsync("bob@example.com")).EnsureSuccessStatusCode();
+        app.Execute("UPDATE members SET Status = 2, PendingReasons = 1, EmailVerified = 0");
+
+        var body = await (await client.SignOnAsync("bob@example.com")).JsonAsync();
+
+        Assert.Equal("ACTIVE", body.GetProperty("identity").GetProperty("status").GetProperty("name").GetString());
+        Assert.False(body.GetProperty("identity").GetProperty("email").GetProperty("isVerified").GetBoolean());
+        var tokens = await app.MemberTokensAsync(body.GetProperty("sessionToken").GetString()!);
+        Assert.False(string.IsNullOrEmpty(tokens.AccessToken));
+    }
+
+    [Fact]
     public async Task Signing_on_a_deleted_accounts_email_starts_a_new_active_account_on_the_record()
     {
         using var app = new LatchkeyApp();

@@ -54,11 +54,20 @@ public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, T
                 return LatchkeyErrors.MemberBlocked;
             }
 
-            member.Profile = member.Profile.MergeFrom(input.Profile);
-            if (input.VerifyEmail)
+            if (member.Status == MemberStatus.Pending && member.PendingReasons.HasFlag(PendingReasons.AdminApprovalRequired))
             {
-                MarkEmailVerified(member);
+                return LatchkeyErrors.MemberPendingApproval;
             }
+
+            if (member.PasswordResetRequired)
+            {
+                return LatchkeyErrors.PasswordResetRequired;
+            }
+
+            member.Profile = member.Profile.MergeFrom(input.Profile);
+            // Vouching replaces the email check as it does for a member sign-on creates (active, verified only when
+            // verifyEmail says so): the owner's approval and an admin-forced reset are not the caller's to skip.
+            ClearEmailCheck(member, input.VerifyEmail);
 
             member.Touch(now);
             await members.UpdateAsync(member, cancellationToken);
@@ -95,9 +104,9 @@ public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, T
         member.Touch(now);
     }
 
-    private static void MarkEmailVerified(Member member)
+    private static void ClearEmailCheck(Member member, bool verified)
     {
-        member.EmailVerified = true;
+        member.EmailVerified |= verified;
         member.PendingReasons &= ~PendingReasons.EmailVerificationRequired;
         if (member.Status == MemberStatus.Pending && member.PendingReasons == PendingReasons.None)
         {
