@@ -86,7 +86,7 @@ public static class LatchkeyErrors
     /// <summary>Every entry, for the catalog tests and the docs index.</summary>
     public static IReadOnlyList<LatchkeyError> All { get; } =
     [
-        EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberIdNotFound,
+        EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,
