@@ -17,6 +17,9 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IClientStore, EfClientStore>();
         services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
+        services.AddScoped<EfThrottleStore>();
+        services.AddScoped<Core.AbuseProtection.IThrottleStore>(s => s.GetRequiredService<EfThrottleStore>());
+        services.AddScoped<Core.AbuseProtection.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
         return services;
     }
 }

@@ -73,6 +73,16 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError RedirectIntentUnsupported =
         new("redirect_intent_unsupported", 400, "UNSUPPORTED_INTENT", "Latchkey creates redirect sessions for the auth and logout intents only.");
 
+    // Abuse protection (decisions §6).
+    public static readonly LatchkeyError CaptchaMissing =
+        new("captcha_missing", 400, "-19971", "This request needs a CAPTCHA token.");
+    public static readonly LatchkeyError CaptchaInvalid =
+        new("captcha_invalid", 400, "-19970", "The CAPTCHA token is invalid, expired or already used.");
+    public static readonly LatchkeyError CaptchaUnavailable =
+        new("captcha_unavailable", 503, "-19970", "The CAPTCHA provider could not be reached; retry with a new token.");
+    public static readonly LatchkeyError RateLimited =
+        new("rate_limited", 429, "THROTTLED_FEATURE", "Too many requests; retry later.");
+
     // Capacity.
     public static readonly LatchkeyError HashingBusy =
         new("hashing_busy", 429, "THROTTLED_FEATURE", "Too many password checks are in progress; retry shortly.");
@@ -92,7 +102,7 @@ public static class LatchkeyErrors
         SessionTokenInvalid, MemberTokenRequired,
         StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
         RecoveryTokenInvalid,
-        RedirectNotAllowed, RedirectIntentUnsupported, HashingBusy, NotFound, MethodNotAllowed, InternalError,
+        RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];
 
     public static LatchkeyError Validation(params FieldViolation[] violations) =>

@@ -25,6 +25,9 @@ public sealed class Site
     public int HashMemoryKiB { get; set; } = HashParameters.Default.MemoryKiB;
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>CAPTCHA policy (decisions §6). Off by default.</summary>
+    public AbuseProtection.CaptchaPolicy Captcha { get; set; } = new();
+
     public PasswordPolicy PasswordPolicy => new(PasswordMinLength, PasswordMaxLength);
 
     public HashParameters HashParameters => new(HashIterations, HashMemoryKiB);

@@ -1,4 +1,6 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Login;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -11,7 +13,7 @@ public static class LoginEndpoints
         app.MapPost(WixRoutes.Authentication, "/v2/login", LogInAsync, "Login");
 
     private static async Task<IResult> LogInAsync(
-        HttpRequest request, CallerResolver callers, LogInMember step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, LogInMember step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
@@ -25,7 +27,18 @@ public static class LoginEndpoints
             return WixErrors.ToResult(body.Error!, alwaysApplicationError: true);
         }
 
-        var input = new LoginInput(body.Value!.LoginId?.Email, body.Value.Password);
-        return WixResults.From(await step.HandleAsync(caller.Value!.Site, input, cancellationToken), alwaysApplicationError: true);
+        var guarded = GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Login, body.Value!.LoginId?.Email, body.Value.CaptchaTokens);
+        var pass = await guard.CheckAsync(guarded, cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!, alwaysApplicationError: true);
+        }
+
+        var input = new LoginInput(body.Value.LoginId?.Email, body.Value.Password);
+        var result = await step.HandleAsync(caller.Value.Site, input, cancellationToken);
+        // Unknown email and wrong password count alike: the counters must not tell them apart either.
+        var failed = result.Error?.Code is "invalid_credentials" or "member_not_found";
+        await guard.RecordAsync(guarded, failed, cancellationToken);
+        return WixResults.From(result, alwaysApplicationError: true);
     }
 }

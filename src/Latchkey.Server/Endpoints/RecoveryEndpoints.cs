@@ -1,6 +1,8 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.PasswordReset;
 using Latchkey.Core.Storage;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -16,7 +18,7 @@ public static class RecoveryEndpoints
 
     public sealed record RedirectTarget(string? Url, string? ClientId);
 
-    public sealed record SendEmailRequest(string? Email, string? Language, RedirectTarget? Redirect);
+    public sealed record SendEmailRequest(string? Email, string? Language, RedirectTarget? Redirect, System.Text.Json.JsonElement? CaptchaTokens);
 
     public sealed record RecoverRequest(string? RecoveryToken, string? Password);
 
@@ -32,7 +34,7 @@ public static class RecoveryEndpoints
     }
 
     private static async Task<IResult> SendEmailAsync(
-        HttpRequest request, CallerResolver callers, IClientStore clients, SendRecoveryEmail step, PublicBaseUrl baseUrl,
+        HttpRequest request, CallerResolver callers, IClientStore clients, AbuseGuard guard, SendRecoveryEmail step, PublicBaseUrl baseUrl,
         CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
@@ -45,6 +47,14 @@ public static class RecoveryEndpoints
         if (!body.IsSuccess)
         {
             return WixErrors.ToResult(body.Error!);
+        }
+
+        // Throttled per IP and site, never per account: a 429 for one email and not another would tell them apart.
+        var pass = await guard.CheckAsync(
+            GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Recovery, null, body.Value!.CaptchaTokens), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var returnTo = await CheckRedirectAsync(body.Value!.Redirect, caller.Value!, clients, cancellationToken);

@@ -1,4 +1,6 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Registration;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -11,7 +13,7 @@ public static class RegistrationEndpoints
         app.MapPost(WixRoutes.Authentication, "/v2/register", RegisterAsync, "Register");
 
     private static async Task<IResult> RegisterAsync(
-        HttpRequest request, CallerResolver callers, RegisterMember step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, RegisterMember step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
@@ -23,6 +25,13 @@ public static class RegistrationEndpoints
         if (!body.IsSuccess)
         {
             return WixErrors.ToResult(body.Error!);
+        }
+
+        var pass = await guard.CheckAsync(
+            GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Register, null, body.Value!.CaptchaTokens), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var input = new RegisterInput(body.Value!.LoginId?.Email, body.Value.Password, body.Value.Profile);

@@ -1,5 +1,7 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.SignOn;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -12,7 +14,7 @@ public static class SignOnEndpoints
         app.MapPost(WixRoutes.Authentication, "/v2/sign-on", SignOnAsync, "SignOn");
 
     private static async Task<IResult> SignOnAsync(
-        HttpRequest request, CallerResolver callers, SignOnMember step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, SignOnMember step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
@@ -29,6 +31,12 @@ public static class SignOnEndpoints
         if (!body.IsSuccess)
         {
             return WixErrors.ToResult(body.Error!);
+        }
+
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.SignOn, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var input = new SignOnInput(body.Value!.LoginId?.Email, body.Value.Profile, body.Value.VerifyEmail ?? false);

@@ -1,4 +1,6 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.EmailVerification;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
@@ -22,12 +24,18 @@ public static class VerificationEndpoints
     }
 
     private static async Task<IResult> VerifyAsync(
-        HttpRequest request, CallerResolver callers, VerifyEmailCode step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, VerifyEmailCode step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return WixErrors.ToResult(caller.Error!);
+        }
+
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
@@ -40,12 +48,18 @@ public static class VerificationEndpoints
     }
 
     private static async Task<IResult> ResendAsync(
-        HttpRequest request, CallerResolver callers, ResendVerificationCode step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, ResendVerificationCode step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return WixErrors.ToResult(caller.Error!);
+        }
+
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var body = await RequestBody.ReadAsync<ResendRequest>(request, cancellationToken);

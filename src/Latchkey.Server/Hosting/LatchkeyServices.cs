@@ -7,6 +7,7 @@ using Latchkey.Core.Features.SignOn;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
@@ -65,6 +66,7 @@ public static class LatchkeyServices
         services.AddLatchkeyOpenIddict();
         services.AddSigningKeyRotation();
         services.AddLatchkeyEmail();
+        services.AddAbuseProtection();
 
         services.AddScoped<CallerResolver>();
         services.AddScoped<OutcomeIssuer>();
@@ -119,6 +121,7 @@ public static class LatchkeyServices
         app.MapRecoveryEndpoints();
         app.MapResetPasswordPage();
         app.MapAdminClientEndpoints();
+        app.MapCaptchaEndpoints();
         return app;
     }
 }

@@ -21,6 +21,34 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
         builder.Property(s => s.Name).HasMaxLength(200);
         builder.Ignore(s => s.PasswordPolicy);
         builder.Ignore(s => s.HashParameters);
+        builder.ComplexProperty(s => s.Captcha, captcha =>
+        {
+            captcha.Property(c => c.VerifyUrl).HasMaxLength(2048);
+            captcha.Property(c => c.SiteKey).HasMaxLength(256);
+            captcha.Property(c => c.SealedSecret).HasMaxLength(2048);
+        });
+    }
+}
+
+internal sealed class ThrottleCounterConfiguration : IEntityTypeConfiguration<Stores.ThrottleCounter>
+{
+    public void Configure(EntityTypeBuilder<Stores.ThrottleCounter> builder)
+    {
+        builder.ToTable("throttle_counters");
+        builder.HasKey(c => c.Key);
+        builder.Property(c => c.Key).HasMaxLength(64);
+        builder.HasIndex(c => c.ExpiresAt);
+    }
+}
+
+internal sealed class CaptchaReplayConfiguration : IEntityTypeConfiguration<Stores.CaptchaReplay>
+{
+    public void Configure(EntityTypeBuilder<Stores.CaptchaReplay> builder)
+    {
+        builder.ToTable("captcha_replays");
+        builder.HasKey(c => c.Digest);
+        builder.Property(c => c.Digest).HasMaxLength(64);
+        builder.HasIndex(c => c.ExpiresAt);
     }
 }
 

@@ -1,0 +1,151 @@
+using Latchkey.Core.Errors;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Core.AbuseProtection;
+
+/// <summary>What one guarded request is: the action, whose account (normalised email, when known) and from where.</summary>
+public sealed record GuardedRequest(Site Site, GuardedAction Action, string? Account, string? RemoteIp, IReadOnlyList<CaptchaToken> CaptchaTokens);
+
+/// <summary>
+/// Abuse protection in front of every guarded flow (decisions §6), in this order: the per-IP and per-site rates
+/// (cheapest first, before any hashing), the site's CAPTCHA (always, or in risk mode after failures on the account
+/// or from the IP), then the account rule: after too many failures an account is slowed down for the rest of its
+/// window unless the request solved a CAPTCHA. Nothing is permanent: every counter lives one window, and a
+/// success resets the account. The rightful owner is never locked out for good.
+/// </summary>
+public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha, TokenHasher hasher, IOptions<ThrottleOptions> options, TimeProvider clock)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private readonly ThrottleOptions _options = options.Value;
+
+    private TimeSpan AccountWindow => TimeSpan.FromMinutes(Math.Max(1, _options.AccountWindowMinutes));
+
+    public async Task<Result<GuardPass>> CheckAsync(GuardedRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var ip = request.RemoteIp ?? "unknown";
+        var rate = await RateAsync(Key("ip", request.Action, ip), _options.PerIpPerMinute.For(request.Action), now, cancellationToken) ??
+                   await RateAsync(Key("site", request.Action, request.Site.Id.ToString()), _options.PerSitePerMinute.For(request.Action), now, cancellationToken);
+        if (rate is not null)
+        {
+            return rate;
+        }
+
+        var (accountStart, _) = Window(now, AccountWindow);
+        var accountFailures = request.Account is null ? 0 : await counters.CountAsync(AccountKey(request), accountStart, cancellationToken);
+        var ipFailures = await counters.CountAsync(IpFailureKey(request, ip), accountStart, cancellationToken);
+
+        var policy = request.Site.Captcha;
+        var captchaRequired = policy.Covers(request.Action) &&
+            (policy.Mode == CaptchaMode.Always || Math.Max(accountFailures, ipFailures) >= policy.RiskAfterFailures);
+        var solved = false;
+        if (captchaRequired)
+        {
+            var verdict = await VerifyCaptchaAsync(request, policy, cancellationToken);
+            if (!verdict.IsSuccess)
+            {
+                return verdict.Error!;
+            }
+
+            solved = true;
+        }
+
+        // An attacker can keep an account's failure count up; a solved CAPTCHA is what lets the owner through anyway.
+        if (request.Account is not null && !solved && _options.AccountFailuresBeforeThrottle > 0 &&
+            accountFailures >= _options.AccountFailuresBeforeThrottle)
+        {
+            return Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait, or solve the CAPTCHA.");
+        }
+
+        return new GuardPass(solved);
+    }
+
+    /// <summary>After the flow: failures count against the account and the IP; a success resets the account.</summary>
+    public async Task RecordAsync(GuardedRequest request, bool failed, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (start, end) = Window(now, AccountWindow);
+        if (!failed)
+        {
+            if (request.Account is not null)
+            {
+                await counters.ResetAsync(AccountKey(request), cancellationToken);
+            }
+
+            return;
+        }
+
+        if (request.Account is not null)
+        {
+            await counters.HitAsync(AccountKey(request), start, end, cancellationToken);
+        }
+
+        await counters.HitAsync(IpFailureKey(request, request.RemoteIp ?? "unknown"), start, end, cancellationToken);
+    }
+
+    private async Task<Result<bool>> VerifyCaptchaAsync(GuardedRequest request, CaptchaPolicy policy, CancellationToken cancellationToken)
+    {
+        var tokens = request.CaptchaTokens.Where(t => t.IsFor(policy.Provider) && t.Value.Length > 0).ToList();
+        if (tokens.Count == 0)
+        {
+            return LatchkeyErrors.CaptchaMissing.WithDetail(
+                $"This site asks for a {policy.Provider} CAPTCHA token in captchaTokens for this request.");
+        }
+
+        var unavailable = false;
+        foreach (var token in tokens)
+        {
+            switch (await captcha.VerifyAsync(request.Site, token.Value, request.RemoteIp, cancellationToken))
+            {
+                case CaptchaVerdict.Valid:
+                    return true;
+                case CaptchaVerdict.Unavailable:
+                    unavailable = true;
+                    break;
+            }
+        }
+
+        if (unavailable && policy.FailOpen)
+        {
+            return true;
+        }
+
+        return unavailable
+            ? LatchkeyErrors.CaptchaUnavailable with { RetryAfterSeconds = 5 }
+            : LatchkeyErrors.CaptchaInvalid;
+    }
+
+    private async Task<LatchkeyError?> RateAsync(string key, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return null;
+        }
+
+        var (start, end) = Window(now, Minute);
+        var count = await counters.HitAsync(key, start, end, cancellationToken);
+        return count > limit ? Throttled(end - now, "Too many requests; retry after the time in Retry-After.") : null;
+    }
+
+    private static LatchkeyError Throttled(TimeSpan wait, string detail) =>
+        LatchkeyErrors.RateLimited.WithDetail(detail) with { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) };
+
+    private static (DateTimeOffset Start, DateTimeOffset End) Window(DateTimeOffset now, TimeSpan length)
+    {
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % length.Ticks), TimeSpan.Zero);
+        return (start, start + length);
+    }
+
+    private string AccountKey(GuardedRequest request) => Digest($"acct|{request.Site.Id}|{request.Account}");
+
+    private string IpFailureKey(GuardedRequest request, string ip) => Digest($"ipfail|{request.Site.Id}|{ip}");
+
+    private string Key(string scope, GuardedAction action, string subject) => Digest($"{scope}|{action}|{subject}");
+
+    private string Digest(string key) => Convert.ToBase64String(hasher.Hash(key));
+}
+
+/// <summary>The guard let the request through; <see cref="SolvedCaptcha"/> says whether a CAPTCHA was checked.</summary>
+public sealed record GuardPass(bool SolvedCaptcha);

@@ -1,0 +1,68 @@
+namespace Latchkey.Core.AbuseProtection;
+
+/// <summary><c>off</c>: never asked; <c>always</c>: on every listed action; <c>risk</c>: after failures from an IP or on an account.</summary>
+public enum CaptchaMode
+{
+    Off = 0,
+    Always = 1,
+    Risk = 2,
+}
+
+/// <summary>Who checks the token. ALTCHA is Latchkey's own proof of work: no third party, no secret to configure.</summary>
+public enum CaptchaProvider
+{
+    Altcha = 0,
+    Recaptcha = 1,
+    RecaptchaEnterprise = 2,
+    HCaptcha = 3,
+    Turnstile = 4,
+}
+
+/// <summary>A site's CAPTCHA policy (decisions §6). Defaults: off; when on, register, login and recovery.</summary>
+public sealed class CaptchaPolicy
+{
+    public const GuardedAction DefaultActions = GuardedAction.Register | GuardedAction.Login | GuardedAction.Recovery;
+
+    public CaptchaMode Mode { get; set; }
+
+    public CaptchaProvider Provider { get; set; }
+
+    /// <summary>Where the CAPTCHA applies. Sign-on is excluded by default: a trusted backend is not a bot.</summary>
+    public GuardedAction Actions { get; set; } = DefaultActions;
+
+    /// <summary>The provider's verify endpoint; empty means the provider's public one (<see cref="CaptchaDefaults"/>).</summary>
+    public string? VerifyUrl { get; set; }
+
+    /// <summary>The public site key (hCaptcha and reCAPTCHA Enterprise send it along).</summary>
+    public string? SiteKey { get; set; }
+
+    /// <summary>The provider secret (reCAPTCHA Enterprise: the API key), sealed with the master key; never returned.</summary>
+    public string? SealedSecret { get; set; }
+
+    /// <summary>reCAPTCHA v3 and Enterprise: the lowest score that passes.</summary>
+    public double MinScore { get; set; } = 0.5;
+
+    /// <summary>ALTCHA: the largest number the client may have to try (the work is half of it on average).</summary>
+    public int AltchaMaxNumber { get; set; } = 100_000;
+
+    /// <summary>Risk mode: failures on an account, or from an IP, after which a CAPTCHA is required.</summary>
+    public int RiskAfterFailures { get; set; } = 3;
+
+    /// <summary>When the provider cannot be reached: false (default) refuses the request, true lets it through.</summary>
+    public bool FailOpen { get; set; }
+
+    public bool Covers(GuardedAction action) => Mode != CaptchaMode.Off && Actions.HasFlag(action);
+}
+
+/// <summary>The public verify endpoints, used when a site configures none.</summary>
+public static class CaptchaDefaults
+{
+    public static string VerifyUrl(CaptchaProvider provider) => provider switch
+    {
+        CaptchaProvider.Recaptcha => "https://www.google.com/recaptcha/api/siteverify",
+        CaptchaProvider.HCaptcha => "https://api.hcaptcha.com/siteverify",
+        CaptchaProvider.Turnstile => "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        // Enterprise needs the project in the URL: https://recaptchaenterprise.googleapis.com/v1/projects/{p}/assessments
+        _ => "",
+    };
+}

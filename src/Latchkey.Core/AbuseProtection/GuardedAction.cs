@@ -1,0 +1,13 @@
+namespace Latchkey.Core.AbuseProtection;
+
+/// <summary>The endpoints abuse protection watches (decisions §6). Flags, so a site lists several at once.</summary>
+[Flags]
+public enum GuardedAction
+{
+    None = 0,
+    Register = 1,
+    Login = 2,
+    Recovery = 4,
+    Verification = 8,
+    SignOn = 16,
+}

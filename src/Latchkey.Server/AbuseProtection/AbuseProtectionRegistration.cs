@@ -1,0 +1,17 @@
+using Latchkey.Core.AbuseProtection;
+
+namespace Latchkey.Server.AbuseProtection;
+
+public static class AbuseProtectionRegistration
+{
+    public static IServiceCollection AddAbuseProtection(this IServiceCollection services)
+    {
+        services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
+        services.AddHttpClient(CaptchaVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+        services.AddSingleton<AltchaChallenges>();
+        services.AddSingleton<CaptchaSecrets>();
+        services.AddScoped<ICaptchaVerifier, CaptchaVerifier>();
+        services.AddScoped<AbuseGuard>();
+        return services;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Sites;
+
+namespace Latchkey.Server.AbuseProtection;
+
+/// <summary>
+/// Checks a token with the site's provider. reCAPTCHA (v2 and v3), hCaptcha and Turnstile share the siteverify
+/// shape (form POST of secret, response and remoteip; JSON <c>success</c>, v3 adds <c>score</c>); reCAPTCHA
+/// Enterprise creates an assessment (JSON <c>event</c>; <c>tokenProperties.valid</c> and <c>riskAnalysis.score</c>).
+/// Every call has a timeout; a provider that does not answer properly is <see cref="CaptchaVerdict.Unavailable"/>.
+/// </summary>
+public sealed partial class CaptchaVerifier(
+    IHttpClientFactory http, CaptchaSecrets secrets, AltchaChallenges altcha, ICaptchaReplayStore replays, ILogger<CaptchaVerifier> logger)
+    : ICaptchaVerifier
+{
+    public const string HttpClientName = "captcha";
+
+    public async Task<CaptchaVerdict> VerifyAsync(Site site, string token, string? remoteIp, CancellationToken cancellationToken)
+    {
+        var policy = site.Captcha;
+        if (token.Length > 10_000)
+        {
+            return CaptchaVerdict.Invalid;
+        }
+
+        if (policy.Provider == CaptchaProvider.Altcha)
+        {
+            return altcha.Check(site, token) is { } solved && await replays.TryUseAsync(solved.Digest, solved.ExpiresAt, cancellationToken)
+                ? CaptchaVerdict.Valid
+                : CaptchaVerdict.Invalid;
+        }
+
+        var url = string.IsNullOrEmpty(policy.VerifyUrl) ? CaptchaDefaults.VerifyUrl(policy.Provider) : policy.VerifyUrl;
+        try
+        {
+            using var response = policy.Provider == CaptchaProvider.RecaptchaEnterprise
+                ? await http.CreateClient(HttpClientName).PostAsJsonAsync(url,
+                    new { @event = new { token, siteKey = policy.SiteKey, userIpAddress = remoteIp } }, cancellationToken)
+                : await http.CreateClient(HttpClientName).PostAsync(url, SiteVerifyForm(policy, token, remoteIp), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogUnavailable(logger, policy.Provider, $"HTTP {(int)response.StatusCode}");
+                return CaptchaVerdict.Unavailable;
+            }
+
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return Judge(policy, json.RootElement) ? CaptchaVerdict.Valid : CaptchaVerdict.Invalid;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException &&
+                                  !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(logger, policy.Provider, e.GetType().Name);
+            return CaptchaVerdict.Unavailable;
+        }
+    }
+
+    private FormUrlEncodedContent SiteVerifyForm(CaptchaPolicy policy, string token, string? remoteIp)
+    {
+        var fields = new Dictionary<string, string> { ["secret"] = secrets.Open(policy) ?? "", ["response"] = token };
+        if (remoteIp is not null)
+        {
+            fields["remoteip"] = remoteIp;
+        }
+
+        if (policy.Provider == CaptchaProvider.HCaptcha && policy.SiteKey is { Length: > 0 } siteKey)
+        {
+            fields["sitekey"] = siteKey;
+        }
+
+        return new FormUrlEncodedContent(fields);
+    }
+
+    private static bool Judge(CaptchaPolicy policy, JsonElement body)
+    {
+        if (policy.Provider == CaptchaProvider.RecaptchaEnterprise)
+        {
+            return body.TryGetProperty("tokenProperties", out var properties) && properties.TryGetProperty("valid", out var valid) &&
+                   valid.ValueKind == JsonValueKind.True &&
+                   (!body.TryGetProperty("riskAnalysis", out var risk) || !risk.TryGetProperty("score", out var score) || score.GetDouble() >= policy.MinScore);
+        }
+
+        var success = body.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.True;
+        // reCAPTCHA v3 (and hCaptcha Enterprise) add a score: below the site's minimum is a failure.
+        var scored = !body.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || s.GetDouble() >= policy.MinScore;
+        return success && scored;
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The {Provider} CAPTCHA provider could not be asked ({Reason}).")]
+    private static partial void LogUnavailable(ILogger logger, CaptchaProvider provider, string reason);
+}

@@ -1,0 +1,59 @@
+using Latchkey.Core.AbuseProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage.Stores;
+
+/// <summary>A counter row: one per key, holding the count of its current fixed window.</summary>
+public sealed class ThrottleCounter
+{
+    public required string Key { get; init; }
+    public DateTimeOffset WindowStart { get; set; }
+    public long Count { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>A used CAPTCHA solution, kept until the challenge would have expired anyway.</summary>
+public sealed class CaptchaReplay
+{
+    public required string Digest { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+}
+
+internal sealed class EfThrottleStore(LatchkeyDbContext db) : IThrottleStore, ICaptchaReplayStore
+{
+    // One statement per hit: the upsert both starts a new window and counts, so concurrent requests on any node
+    // never lose a count (SQLite 3.35+ and PostgreSQL both speak ON CONFLICT … RETURNING).
+    private const string Hit = """
+        INSERT INTO throttle_counters ("Key", "WindowStart", "Count", "ExpiresAt") VALUES ({0}, {1}, 1, {2})
+        ON CONFLICT ("Key") DO UPDATE SET
+            "Count" = CASE WHEN throttle_counters."WindowStart" = excluded."WindowStart" THEN throttle_counters."Count" + 1 ELSE 1 END,
+            "WindowStart" = excluded."WindowStart",
+            "ExpiresAt" = excluded."ExpiresAt"
+        RETURNING "Count" AS "Value"
+        """;
+
+    private const string Use = """
+        INSERT INTO captcha_replays ("Digest", "ExpiresAt") VALUES ({0}, {1}) ON CONFLICT ("Digest") DO NOTHING
+        """;
+
+    public async Task<long> HitAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var counts = await db.Database.SqlQueryRaw<long>(Hit, key, windowStart.UtcTicks, expiresAt.UtcTicks).ToListAsync(cancellationToken);
+        return counts.Single();
+    }
+
+    public async Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        await db.Set<ThrottleCounter>().AsNoTracking()
+            .Where(c => c.Key == key && c.WindowStart == windowStart)
+            .Select(c => (long?)c.Count).FirstOrDefaultAsync(cancellationToken) ?? 0;
+
+    public Task ResetAsync(string key, CancellationToken cancellationToken) =>
+        db.Set<ThrottleCounter>().Where(c => c.Key == key).ExecuteDeleteAsync(cancellationToken);
+
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Set<ThrottleCounter>().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken) +
+        await db.Set<CaptchaReplay>().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+
+    public async Task<bool> TryUseAsync(string digest, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(Use, [digest, expiresAt.UtcTicks], cancellationToken) == 1;
+}
