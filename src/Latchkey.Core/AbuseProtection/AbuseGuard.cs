@@ -12,7 +12,7 @@ public sealed record GuardedRequest(Site Site, GuardedAction Action, string? Acc
 /// Abuse protection in front of every guarded flow (decisions §6), in this order: the per-IP and per-site rates
 /// (cheapest first, before any hashing), the site's CAPTCHA (always, or in risk mode after failures on the account
 /// or from the IP), then the account rule: after too many failures an account is slowed down for the rest of its
-/// window unless the request solved a CAPTCHA. Nothing is permanent: every counter lives one window, and a
+/// window (a request that solved a CAPTCHA gets a ten times larger budget). Nothing is permanent: every counter lives one window, and a
 /// success resets the account. The rightful owner is never locked out for good.
 /// </summary>
 public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha, TokenHasher hasher, IOptions<ThrottleOptions> options, TimeProvider clock)
@@ -52,9 +52,10 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
             solved = true;
         }
 
-        // An attacker can keep an account's failure count up; a solved CAPTCHA is what lets the owner through anyway.
-        if (request.Account is not null && !solved && _options.AccountFailuresBeforeThrottle > 0 &&
-            accountFailures >= _options.AccountFailuresBeforeThrottle)
+        // An attacker can keep an account's failure count up; a solved CAPTCHA is what lets the owner through anyway,
+        // so it buys a ten times larger budget (an attacker solving CAPTCHAs at that rate still hits the wall).
+        var budget = _options.AccountFailuresBeforeThrottle * (solved ? 10L : 1L);
+        if (request.Account is not null && budget > 0 && accountFailures >= budget)
         {
             return Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait, or solve the CAPTCHA.");
         }
