@@ -54,7 +54,9 @@ python3 - "$results" "$status" "$conformance_log" "$conformance_status" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 log = open(sys.argv[3], encoding="utf-8", errors="replace").read()
-counts = {k: int(v) for k, v in re.findall(r"^# (pass|fail|skipped) (\d+)$", log, re.M)}
+counts = {}
+for k, v in re.findall(r"^# (pass|fail|skipped) (\d+)$", log, re.M):  # one summary per node run: add them up
+    counts[k] = counts.get(k, 0) + int(v)
 passed += counts.get("pass", 0)
 failed += counts.get("fail", 0)
 skipped += counts.get("skipped", 0)
