@@ -21,6 +21,15 @@ public sealed class Site
 
     public int PasswordMinLength { get; set; } = PasswordPolicy.Default.MinLength;
     public int PasswordMaxLength { get; set; } = PasswordPolicy.Default.MaxLength;
+
+    /// <summary>Refuse passwords found in the operator's offline breached-password list (when one is configured).</summary>
+    public bool PasswordCheckBreached { get; set; } = true;
+
+    /// <summary>The lowest zxcvbn score (0–4) a new password needs; 0 turns the estimate off (the default).</summary>
+    public int PasswordMinStrength { get; set; }
+
+    /// <summary>Register with a taken email answers as for a new one and emails the owner (decisions §5). Needs email verification on.</summary>
+    public bool EnumerationSafeRegistration { get; set; }
     public int HashIterations { get; set; } = HashParameters.Default.Iterations;
     public int HashMemoryKiB { get; set; } = HashParameters.Default.MemoryKiB;
     public DateTimeOffset CreatedAt { get; init; }

@@ -122,6 +122,7 @@ public static class LatchkeyServices
         app.MapResetPasswordPage();
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();
+        app.MapAdminPolicyEndpoints();
         return app;
     }
 }

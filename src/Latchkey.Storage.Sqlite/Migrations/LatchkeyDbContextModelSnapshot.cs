@@ -306,6 +306,9 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("EnumerationSafeRegistration")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("HashIterations")
                         .HasColumnType("INTEGER");
 
@@ -317,10 +320,16 @@ namespace Latchkey.Storage.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PasswordCheckBreached")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PasswordMaxLength")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PasswordMinLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PasswordMinStrength")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireEmailVerification")

@@ -12,11 +12,11 @@ public sealed record ChangePasswordInput(Guid MemberId, Guid CallerSessionId, st
 /// Change Password (contract §3.4, decisions §5): a signed-in member sets a new password. The caller's session
 /// stays; every other session of the member, and so every other refresh token, ends.
 /// </summary>
-public sealed class ChangePassword(IMemberStore members, PasswordHasher hasher, SessionService sessions, TimeProvider clock)
+public sealed class ChangePassword(IMemberStore members, PasswordHasher hasher, PasswordRules passwords, SessionService sessions, TimeProvider clock)
 {
     public async Task<Result<int>> HandleAsync(Site site, ChangePasswordInput input, CancellationToken cancellationToken)
     {
-        var violations = site.PasswordPolicy.Check(input.NewPassword, "newPassword");
+        var violations = passwords.Check(site, input.NewPassword, "newPassword");
         if (violations.Count > 0)
         {
             return LatchkeyErrors.Validation([.. violations]);

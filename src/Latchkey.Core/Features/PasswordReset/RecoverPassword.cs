@@ -21,12 +21,12 @@ public sealed record RecoveryOutcome(AuthOutcome Outcome, string? ReturnTo);
 /// the email).
 /// </summary>
 public sealed class RecoverPassword(
-    IFlowStore flows, IMemberStore members, PasswordHasher passwords, SessionService sessions, OutcomeIssuer outcomes,
+    IFlowStore flows, IMemberStore members, PasswordHasher passwords, PasswordRules rules, SessionService sessions, OutcomeIssuer outcomes,
     TokenHasher hasher, TimeProvider clock)
 {
     public async Task<Result<RecoveryOutcome>> HandleAsync(Site site, RecoverInput input, CancellationToken cancellationToken)
     {
-        var violations = site.PasswordPolicy.Check(input.Password);
+        var violations = rules.Check(site, input.Password);
         if (violations.Count > 0)
         {
             return LatchkeyErrors.Validation([.. violations]);

@@ -13,13 +13,13 @@ public sealed record RegisterInput(string? Email, string? Password, IdentityProf
 /// Register V2 (contract §3.1): validate, hash, create the member in the status the sign-on policy asks for, then
 /// conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
 /// </summary>
-public sealed class RegisterMember(IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, TimeProvider clock)
+public sealed class RegisterMember(IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Parse(input.Email);
         var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
-        violations.AddRange(site.PasswordPolicy.Check(input.Password));
+        violations.AddRange(passwords.Check(site, input.Password, "password", input.Email, input.Profile?.FirstName, input.Profile?.LastName, input.Profile?.Nickname));
         violations.AddRange(ProfileRules.Check(input.Profile));
         if (violations.Count > 0)
         {
