@@ -8,6 +8,12 @@ public enum FlowKind
 
     /// <summary>Password recovery: the emailed link's token is the state token.</summary>
     Recovery = 3,
+
+    /// <summary>
+    /// Enumeration-safe registration with a taken email (decisions §5): looks like a registration waiting for its
+    /// code, but no code exists, resends send nothing, and it can only fail.
+    /// </summary>
+    DecoyRegistration = 4,
 }
 
 /// <summary>

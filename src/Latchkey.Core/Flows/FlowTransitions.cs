@@ -33,6 +33,8 @@ public static class FlowTransitions
         [(FlowKind.Login, FlowState.RequireOwnerApproval)] = [FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Recovery, FlowState.Started)] = [FlowState.RequireNewPassword],
         [(FlowKind.Recovery, FlowState.RequireNewPassword)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.DecoyRegistration, FlowState.Started)] = [FlowState.RequireEmailVerification],
+        [(FlowKind.DecoyRegistration, FlowState.RequireEmailVerification)] = [FlowState.Failed],
     };
 
     public static bool IsAllowed(FlowKind kind, FlowState from, FlowState to) =>

@@ -96,7 +96,14 @@ public static class AdminPolicyEndpoints
         }
 
         var site = caller.Value!.Site;
-        site.RevealUnknownEmail = body.Value!.RevealUnknownEmail ?? site.RevealUnknownEmail;
+        if (body.Value!.EnumerationSafeRegistration == true && !site.RequireEmailVerification)
+        {
+            // Without the email step a real registration answers SUCCESS with a working session token: no decoy can.
+            return Problems.ToResult(LatchkeyErrors.Validation(new FieldViolation("enumerationSafeRegistration",
+                "enumerationSafeRegistration needs requireEmailVerification on in the sign-on policy.", "PRECONDITION", "BOOLEAN")));
+        }
+
+        site.RevealUnknownEmail = body.Value.RevealUnknownEmail ?? site.RevealUnknownEmail;
         site.EnumerationSafeRegistration = body.Value.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration;
         await sites.UpdateAsync(site, cancellationToken);
         return Results.Json(EnumerationView(site));

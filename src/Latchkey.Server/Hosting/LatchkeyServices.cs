@@ -71,6 +71,7 @@ public static class LatchkeyServices
         services.AddScoped<CallerResolver>();
         services.AddScoped<OutcomeIssuer>();
         services.AddScoped<RegisterMember>();
+        services.AddScoped<Latchkey.Core.Features.Registration.DecoyRegistration>();
         services.AddScoped<LogInMember>();
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();

@@ -39,7 +39,16 @@ public sealed class ResendVerificationCode(
 
         var presented = flow.StateTokenHash;
         flow.Resends++;
-        await codes.IssueAsync(flow, member, cancellationToken);
+        if (flow.Kind == FlowKind.DecoyRegistration)
+        {
+            // Answer as a real resend would, and send nothing: the decoy has no code and the owner was told once.
+            flow.CodeSentAt = clock.GetUtcNow();
+        }
+        else
+        {
+            await codes.IssueAsync(flow, member, cancellationToken);
+        }
+
         return await flows.TryUpdateAsync(flow, presented, cancellationToken) ? true : LatchkeyErrors.StateTokenInvalid;
     }
 }

@@ -13,7 +13,8 @@ public sealed record RegisterInput(string? Email, string? Password, IdentityProf
 /// Register V2 (contract §3.1): validate, hash, create the member in the status the sign-on policy asks for, then
 /// conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
 /// </summary>
-public sealed class RegisterMember(IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, TimeProvider clock)
+public sealed class RegisterMember(
+    IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, DecoyRegistration decoy, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
     {
@@ -27,9 +28,11 @@ public sealed class RegisterMember(IMemberStore members, PasswordHasher hasher, 
         }
 
         // A cheap look-up first so that a duplicate does not cost a hash; the unique index decides under a race.
-        if (await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken) is not null)
+        if (await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken) is { } owner)
         {
-            return LatchkeyErrors.EmailAlreadyExists;
+            return DecoyRegistration.Applies(site)
+                ? await decoy.HandleAsync(site, owner, email.Value, input, cancellationToken)
+                : LatchkeyErrors.EmailAlreadyExists;
         }
 
         var hash = await hasher.HashAsync(input.Password!, site.HashParameters, cancellationToken);
