@@ -234,4 +234,43 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(ApiKeyPermissions.SignOn, (await Fresh<IClientStore>().FindApiKeyAsync([1, 2, 3], CancellationToken.None))!.Permissions);
         Assert.Null(await Fresh<IClientStore>().FindApiKeyAsync([4, 5, 6], CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Throttle_counters_count_per_window_reset_and_purge()
+    {
+        var minute = TimeSpan.FromMinutes(1);
+        var store = Fresh<Core.AbuseProtection.IThrottleStore>();
+
+        Assert.Equal(1, await store.HitAsync("k", Now, Now + minute, CancellationToken.None));
+        Assert.Equal(2, await Fresh<Core.AbuseProtection.IThrottleStore>().HitAsync("k", Now, Now + minute, CancellationToken.None));
+        Assert.Equal(2, await store.CountAsync("k", Now, CancellationToken.None));
+        Assert.Equal(0, await store.CountAsync("k", Now + minute, CancellationToken.None)); // a later window has not started
+        Assert.Equal(1, await store.HitAsync("k", Now + minute, Now + minute + minute, CancellationToken.None)); // the next window starts over
+
+        await store.ResetAsync("k", CancellationToken.None);
+        Assert.Equal(0, await store.CountAsync("k", Now + minute, CancellationToken.None));
+
+        await store.HitAsync("old", Now, Now + minute, CancellationToken.None);
+        await store.HitAsync("live", Now + minute, Now + minute + minute, CancellationToken.None);
+        Assert.Equal(1, await store.PurgeExpiredAsync(Now + minute + TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Equal(1, await store.CountAsync("live", Now + minute, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_hits_on_one_counter_are_all_counted()
+    {
+        var minute = TimeSpan.FromMinutes(1);
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Fresh<Core.AbuseProtection.IThrottleStore>().HitAsync("race", Now, Now + minute, CancellationToken.None)));
+
+        Assert.Equal(20, await Fresh<Core.AbuseProtection.IThrottleStore>().CountAsync("race", Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_captcha_solution_is_used_once()
+    {
+        var replays = Fresh<Core.AbuseProtection.ICaptchaReplayStore>();
+
+        Assert.True(await replays.TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
+        Assert.False(await Fresh<Core.AbuseProtection.ICaptchaReplayStore>().TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
+    }
 }

@@ -12,6 +12,7 @@ public static class AbuseProtectionRegistration
         services.AddSingleton<CaptchaSecrets>();
         services.AddScoped<ICaptchaVerifier, CaptchaVerifier>();
         services.AddScoped<AbuseGuard>();
+        services.AddHostedService<ExpiredCounterCleanup>();
         services.AddOptions<PasswordFileOptions>().BindConfiguration(PasswordFileOptions.Section);
         services.AddSingleton<Latchkey.Core.Passwords.IBreachedPasswords, BreachedPasswordFiles>();
         services.AddSingleton<Latchkey.Core.Passwords.PasswordRules>();

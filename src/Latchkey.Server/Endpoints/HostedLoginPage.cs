@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Http;
@@ -30,7 +32,7 @@ public sealed class HostedLoginPage(IAntiforgery antiforgery)
     public static void Map(IEndpointRouteBuilder app) => app.MapPost(LoginPath, SubmitAsync).DisableAntiforgery();
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, LogInMember login,
+        HttpContext http, IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, AbuseGuard guard, LogInMember login,
         SessionService sessions, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
@@ -53,7 +55,17 @@ public sealed class HostedLoginPage(IAntiforgery antiforgery)
             return Results.BadRequest();
         }
 
+        // The same throttling and CAPTCHA rules as the API (the ALTCHA widget posts its solution as "altcha").
+        var guarded = new GuardedRequest(site, GuardedAction.Login, EmailAddress.Parse(form["email"]).Value?.Normalized,
+            http.Connection.RemoteIpAddress?.ToString(), form["altcha"] is { Count: > 0 } altcha ? [new CaptchaToken("Altcha", altcha.ToString())] : []);
+        var pass = await guard.CheckAsync(guarded, cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return new HostedLoginPage(antiforgery).Page(http, returnQuery, pass.Error!.Message);
+        }
+
         var outcome = await login.HandleAsync(site, new LoginInput(form["email"], form["password"]), cancellationToken);
+        await guard.RecordAsync(guarded, outcome.Error?.Code is "invalid_credentials" or "member_not_found", cancellationToken);
         if (!outcome.IsSuccess || outcome.Value!.State != StateType.Success)
         {
             var message = outcome.IsSuccess ? "This account is not ready to sign in yet." : outcome.Error!.Message;
