@@ -1,4 +1,5 @@
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Storage;
 using Latchkey.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IClientStore, EfClientStore>();
         services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
+        services.AddScoped<IMfaStore, EfMfaStore>();
         return services;
     }
 }

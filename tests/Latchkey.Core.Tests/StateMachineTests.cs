@@ -32,7 +32,7 @@ public class StateMachineTests
         HashMemoryKiB = 64,
     };
 
-    private OutcomeIssuer Outcomes => new(_stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
+    private OutcomeIssuer Outcomes => new(_stores, _stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
 
     private Task<Errors.Result<AuthOutcome>> Register(Site site, string email = "ann@example.com") =>
         new RegisterMember(_stores, _hasher, Outcomes, _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);

@@ -15,6 +15,9 @@ public sealed class Member
     public string? PasswordHash { get; set; }
 
     public bool PasswordResetRequired { get; set; }
+
+    /// <summary>A confirmed second factor: a correct password leads to REQUIRE_MFA, not SUCCESS.</summary>
+    public bool MfaEnabled { get; set; }
     public IdentityProfile Profile { get; set; } = IdentityProfile.Empty;
 
     /// <summary>Incremented on every update (Wix <c>revision</c>).</summary>
