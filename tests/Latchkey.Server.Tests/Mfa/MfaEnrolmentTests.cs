@@ -168,13 +168,16 @@ public sealed partial class MfaEnrolmentTests : IDisposable
     public void Dispose() => _app.Dispose();
 }
 
-/// <summary>Recovery (password reset) over a real SMTP socket must not open a way around the second factor.</summary>
-public sealed partial class MfaRecoveryTests : IDisposable
+/// <summary>
+/// MFA with the emailed steps, over a real SMTP socket: recovery (password reset) must not open a way around the
+/// second factor, and email verification hands over to it.
+/// </summary>
+public sealed partial class MfaMailTests : IDisposable
 {
     private readonly SmtpMailbox _mail = new();
     private readonly LatchkeyApp _app;
 
-    public MfaRecoveryTests() => _app = new LatchkeyApp(settings: _mail.Settings);
+    public MfaMailTests() => _app = new LatchkeyApp(settings: _mail.Settings);
 
     [Fact]
     public async Task Recover_answers_REQUIRE_MFA_and_later_logins_still_need_the_second_factor()
@@ -195,6 +198,30 @@ public sealed partial class MfaRecoveryTests : IDisposable
         mfa.NextStep();
         Assert.Equal("SUCCESS", (await (await mfa.VerifyTotpAsync(recovered.GetProperty("stateToken").GetString(), mfa.Code())).JsonAsync()).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task An_unverified_member_with_MFA_verifies_the_email_then_gets_REQUIRE_MFA()
+    {
+        var mfa = await MfaMember.EnrolledAsync(_app);
+        _app.Execute("UPDATE sites SET RequireEmailVerification = 1");
+        _app.Execute("UPDATE members SET EmailVerified = 0, Status = 2, PendingReasons = 1");
+        var login = await mfa.LoginAsync();
+        Assert.Equal("REQUIRE_EMAIL_VERIFICATION", login.GetProperty("state").GetString());
+        var code = EmailCode().Match(await _mail.NextBodyAsync(mfa.Member.Email)).Groups[1].Value;
+        using var visitor = await _app.VisitorClientAsync();
+
+        var verified = await (await visitor.PostAsJsonAsync("/_api/iam/verification/v1/auth/verify", new { code, stateToken = login.GetProperty("stateToken").GetString() })).JsonAsync();
+
+        Assert.Equal("REQUIRE_MFA", verified.GetProperty("state").GetString());
+        Assert.NotEqual(login.GetProperty("stateToken").GetString(), verified.GetProperty("stateToken").GetString());
+        Assert.Equal(2, verified.GetProperty("requireMfaData").GetProperty("availableFactors").GetArrayLength());
+        Assert.True(verified.GetProperty("identity").GetProperty("email").GetProperty("isVerified").GetBoolean());
+        var done = await (await mfa.VerifyTotpAsync(verified.GetProperty("stateToken").GetString(), mfa.Code())).JsonAsync();
+        Assert.Equal("SUCCESS", done.GetProperty("state").GetString());
+    }
+
+    [GeneratedRegex(@"code is (\d{6})")]
+    private static partial Regex EmailCode();
 
     [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=(?<token>[A-Za-z0-9_%\-]+)")]
     private static partial Regex Link();
