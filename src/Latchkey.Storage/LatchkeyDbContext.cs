@@ -27,6 +27,7 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
     public DbSet<MfaEnrolment> MfaEnrolments => Set<MfaEnrolment>();
     public DbSet<MfaRecoveryCode> MfaRecoveryCodes => Set<MfaRecoveryCode>();
+    public DbSet<SiteEmailSettings> SiteEmailSettings => Set<SiteEmailSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

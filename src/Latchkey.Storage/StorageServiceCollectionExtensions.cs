@@ -1,5 +1,6 @@
 using Latchkey.Core.Messaging;
 using Latchkey.Core.Mfa;
+using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<IMfaStore, EfMfaStore>();
+        services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
         return services;
     }
 }

@@ -274,4 +274,19 @@ public abstract class StoreContract : IAsyncLifetime
         await Fresh<IMfaStore>().DeleteAsync(member.Id, CancellationToken.None);
         Assert.Null(await Fresh<IMfaStore>().FindAsync(member.Id, CancellationToken.None));
     }
+    [Fact]
+    public async Task Site_email_settings_are_saved_replaced_and_deleted()
+    {
+        var site = await NewSiteAsync();
+        await Fresh<ISiteEmailSettingsStore>().SaveAsync(new SiteEmailSettings { SiteId = site.Id, Host = "smtp.a", Port = 25, Security = SmtpSecurity.None, UserName = "u", SealedPassword = [9], UpdatedAt = Now }, CancellationToken.None);
+        await Fresh<ISiteEmailSettingsStore>().SaveAsync(new SiteEmailSettings { SiteId = site.Id, Host = "smtp.b", Port = 465, Security = SmtpSecurity.SslOnConnect, From = "B <b@b.example>", UpdatedAt = Now }, CancellationToken.None);
+
+        var found = await Fresh<ISiteEmailSettingsStore>().FindAsync(site.Id, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal(("smtp.b", 465, SmtpSecurity.SslOnConnect, "B <b@b.example>"), (found.Host, found.Port, found.Security, found.From));
+        Assert.Null(found.SealedPassword);
+        await Fresh<ISiteEmailSettingsStore>().DeleteAsync(site.Id, CancellationToken.None);
+        Assert.Null(await Fresh<ISiteEmailSettingsStore>().FindAsync(site.Id, CancellationToken.None));
+    }
 }

@@ -127,6 +127,7 @@ public static class LatchkeyServices
         app.MapRecoveryEndpoints();
         app.MapResetPasswordPage();
         app.MapAdminClientEndpoints();
+        app.MapEmailSettingsEndpoints();
         return app;
     }
 }

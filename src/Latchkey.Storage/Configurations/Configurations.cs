@@ -143,6 +143,20 @@ internal sealed class MfaRecoveryCodeConfiguration : IEntityTypeConfiguration<Mf
     }
 }
 
+internal sealed class SiteEmailSettingsConfiguration : IEntityTypeConfiguration<SiteEmailSettings>
+{
+    public void Configure(EntityTypeBuilder<SiteEmailSettings> builder)
+    {
+        builder.ToTable("site_email_settings");
+        builder.HasKey(s => s.SiteId);
+        builder.Property(s => s.Host).HasMaxLength(255);
+        builder.Property(s => s.UserName).HasMaxLength(255);
+        builder.Property(s => s.From).HasMaxLength(320);
+        builder.Property(s => s.Security).HasConversion<string>().HasMaxLength(32);
+        builder.HasOne<Site>().WithOne().HasForeignKey<SiteEmailSettings>(s => s.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<SigningKey>
 {
     public void Configure(EntityTypeBuilder<SigningKey> builder)
