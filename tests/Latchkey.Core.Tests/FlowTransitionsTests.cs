@@ -25,6 +25,7 @@ public class FlowTransitionsTests
     [InlineData(FlowKind.Registration, "registration.mmd")]
     [InlineData(FlowKind.Login, "login.mmd")]
     [InlineData(FlowKind.Recovery, "recovery.mmd")]
+    [InlineData(FlowKind.Verification, "verification.mmd")]
     public void The_drawn_diagram_matches_the_table(FlowKind kind, string file)
     {
         var drawn = File.ReadAllText(RepoPaths.Of("docs", "flows", file)).ReplaceLineEndings("\n");

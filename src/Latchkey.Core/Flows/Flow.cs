@@ -8,6 +8,12 @@ public enum FlowKind
 
     /// <summary>Password recovery: the emailed link's token is the state token.</summary>
     Recovery = 3,
+
+    /// <summary>
+    /// Verification API Start (contract §4.2): an emailed code that verifies the member's email outside a login. The
+    /// <c>verificationId</c> is the state token. It never leads to a session.
+    /// </summary>
+    Verification = 4,
 }
 
 /// <summary>

@@ -38,6 +38,8 @@ public static class FlowTransitions
         [(FlowKind.Login, FlowState.RequireMfa)] = [FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Recovery, FlowState.Started)] = [FlowState.RequireNewPassword],
         [(FlowKind.Recovery, FlowState.RequireNewPassword)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.Verification, FlowState.Started)] = [FlowState.RequireEmailVerification],
+        [(FlowKind.Verification, FlowState.RequireEmailVerification)] = [FlowState.Succeeded, FlowState.Failed],
     };
 
     public static bool IsAllowed(FlowKind kind, FlowState from, FlowState to) =>

@@ -29,6 +29,17 @@ public sealed class Member
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>The member proved the mailbox: verified, and active unless something else keeps them pending.</summary>
+    public void MarkEmailVerified()
+    {
+        EmailVerified = true;
+        PendingReasons &= ~PendingReasons.EmailVerificationRequired;
+        if (Status == MemberStatus.Pending && PendingReasons == PendingReasons.None)
+        {
+            Status = MemberStatus.Active;
+        }
+    }
+
     public void Touch(DateTimeOffset now)
     {
         Revision++;

@@ -81,6 +81,8 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.Features.SignOnPolicy.UpdateSignOnPolicy>();
         services.AddScoped<VerifyEmailCode>();
         services.AddScoped<ResendVerificationCode>();
+        services.AddScoped<StartVerification>();
+        services.AddScoped<CompleteVerification>();
         services.AddScoped<ChangePassword>();
         // TOTP secrets are sealed under their own derived key, not the outbox's.
         services.AddSingleton(sp => new MfaSecretSealer(new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("mfa/v1"))));
