@@ -31,17 +31,20 @@ public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, 
         Directory.CreateDirectory(directory);
         var name = (message.MessageId ?? Guid.CreateVersion7().ToString("N")).Split('@')[0];
         var path = Path.Combine(directory, $"{name}.eml");
+        // Written under a temporary name and then renamed, so whoever watches the folder never reads half a message.
+        var partial = Path.Combine(directory, $".{name}.partial");
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using (var stream = new FileStream(path, fileOptions))
+        await using (var stream = new FileStream(partial, fileOptions))
         {
             await message.WriteToAsync(stream, cancellationToken);
         }
 
+        File.Move(partial, path, overwrite: true);
         var to = message.To.ToString();
         LogWritten(logger, to, path);
     }
