@@ -52,6 +52,26 @@ public sealed class MfaLoginTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_concurrent_logins_with_the_same_TOTP_code_exactly_one_succeeds()
+    {
+        var mfa = await MfaMember.EnrolledAsync(_app);
+        var code = mfa.Code();
+        var stateTokens = new List<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            stateTokens.Add((await mfa.LoginAsync()).GetProperty("stateToken").GetString());
+        }
+
+        var responses = await Task.WhenAll(stateTokens.Select(t => mfa.VerifyTotpAsync(t, code)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await refused.AssertWixErrorAsync(400, "totp_code_reused");
+        }
+    }
+
+    [Fact]
     public async Task The_confirming_code_cannot_be_replayed_at_login()
     {
         var mfa = await MfaMember.RegisterAsync(_app);
