@@ -126,7 +126,8 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             return proven.Error!;
         }
 
-        await store.DeleteAsync(memberId, cancellationToken);
+        // The member's flag goes first: should the delete then fail, the member can still log in and disable again,
+        // whereas a flag left on without a secret would lock them out.
         if (await members.FindAsync(site.Id, memberId, cancellationToken) is { } member)
         {
             member.MfaEnabled = false;
@@ -134,6 +135,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             await members.UpdateAsync(member, cancellationToken);
         }
 
+        await store.DeleteAsync(memberId, cancellationToken);
         return true;
     }
 
