@@ -5,11 +5,14 @@ using Latchkey.Load;
 //   Latchkey.Load run <base-url> <data-dir> <scenario> <connections> <seconds>
 //   Latchkey.Load argon2 <seconds>                 (the machine's raw Argon2id ceiling, all cores, no HTTP)
 //   Latchkey.Load seed <data-dir> <members>        (members copied from one PHC string, server stopped)
+//   Latchkey.Load enumeration <base-url> <data-dir> <tries>   (login time: known vs unknown email, issue #6)
 return args switch
 {
     ["run", var baseUrl, var dataDir, var scenario, var connections, var seconds] =>
         await Runner.RunAsync(new Uri(baseUrl), dataDir, scenario, int.Parse(connections, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))),
     ["argon2", var seconds] => Argon2Ceiling.Run(TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))),
+    ["enumeration", var baseUrl, var dataDir, var tries] =>
+        await EnumerationTiming.RunAsync(new Uri(baseUrl), dataDir, int.Parse(tries, System.Globalization.CultureInfo.InvariantCulture)),
     ["seed", var dataDir, var members] => Seeder.Run(dataDir, int.Parse(members, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };

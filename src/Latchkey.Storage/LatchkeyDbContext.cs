@@ -2,6 +2,7 @@ using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
@@ -24,6 +25,9 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
+    public DbSet<MfaEnrolment> MfaEnrolments => Set<MfaEnrolment>();
+    public DbSet<MfaRecoveryCode> MfaRecoveryCodes => Set<MfaRecoveryCode>();
+    public DbSet<SiteEmailSettings> SiteEmailSettings => Set<SiteEmailSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

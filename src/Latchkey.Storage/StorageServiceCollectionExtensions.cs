@@ -1,4 +1,6 @@
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Mfa;
+using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<EfThrottleStore>();
         services.AddScoped<Core.AbuseProtection.IThrottleStore>(s => s.GetRequiredService<EfThrottleStore>());
         services.AddScoped<Core.AbuseProtection.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
+        services.AddScoped<IMfaStore, EfMfaStore>();
+        services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
         return services;
     }
 }

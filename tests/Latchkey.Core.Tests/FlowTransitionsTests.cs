@@ -25,10 +25,30 @@ public class FlowTransitionsTests
     [InlineData(FlowKind.Registration, "registration.mmd")]
     [InlineData(FlowKind.Login, "login.mmd")]
     [InlineData(FlowKind.Recovery, "recovery.mmd")]
+    [InlineData(FlowKind.Verification, "verification.mmd")]
     public void The_drawn_diagram_matches_the_table(FlowKind kind, string file)
     {
         var drawn = File.ReadAllText(RepoPaths.Of("docs", "flows", file)).ReplaceLineEndings("\n");
 
         Assert.Equal(FlowTransitions.ToMermaid(kind), drawn);
     }
+
+    [Fact]
+    public void The_MFA_page_draws_the_login_table()
+    {
+        var page = File.ReadAllText(RepoPaths.Of("docs", "flows", "mfa.md")).ReplaceLineEndings("\n");
+        var start = page.IndexOf("```mermaid\n", StringComparison.Ordinal) + "```mermaid\n".Length;
+        var drawn = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+
+        Assert.Equal(FlowTransitions.ToMermaid(FlowKind.Login), drawn);
+    }
+
+    [Theory]
+    [InlineData(FlowKind.Login, FlowState.Started, FlowState.RequireMfa, true)]
+    [InlineData(FlowKind.Login, FlowState.RequireEmailVerification, FlowState.RequireMfa, true)]
+    [InlineData(FlowKind.Login, FlowState.RequireMfa, FlowState.Succeeded, true)]
+    [InlineData(FlowKind.Login, FlowState.RequireMfa, FlowState.RequireEmailVerification, false)]
+    [InlineData(FlowKind.Recovery, FlowState.RequireNewPassword, FlowState.RequireMfa, false)]
+    public void MFA_comes_after_the_password_and_email_verification(FlowKind kind, FlowState from, FlowState to, bool allowed) =>
+        Assert.Equal(allowed, FlowTransitions.IsAllowed(kind, from, to));
 }

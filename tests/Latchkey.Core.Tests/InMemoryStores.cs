@@ -1,14 +1,59 @@
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.Tests;
 
 /// <summary>Plain in-memory ports for unit tests of the steps; the real stores have their own contract suite.</summary>
-internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox
+internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox, IMfaStore
 {
+    public List<MfaEnrolment> Enrolments { get; } = [];
+    public List<MfaRecoveryCode> RecoveryCodes { get; } = [];
+
+    public Task<MfaEnrolment?> FindAsync(Guid memberId, CancellationToken cancellationToken) =>
+        Task.FromResult(Enrolments.FirstOrDefault(e => e.MemberId == memberId));
+
+    public Task SaveAsync(MfaEnrolment enrolment, CancellationToken cancellationToken)
+    {
+        Enrolments.RemoveAll(e => e.MemberId == enrolment.MemberId);
+        Enrolments.Add(enrolment);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        Enrolments.RemoveAll(e => e.MemberId == memberId);
+        RecoveryCodes.RemoveAll(c => c.MemberId == memberId);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryUseStepAsync(Guid memberId, long step, CancellationToken cancellationToken)
+    {
+        var enrolment = Enrolments.FirstOrDefault(e => e.MemberId == memberId && e.LastUsedStep < step);
+        enrolment?.LastUsedStep = step;
+        return Task.FromResult(enrolment is not null);
+    }
+
+    public Task ReplaceRecoveryCodesAsync(Guid memberId, IReadOnlyList<MfaRecoveryCode> codes, CancellationToken cancellationToken)
+    {
+        RecoveryCodes.RemoveAll(c => c.MemberId == memberId);
+        RecoveryCodes.AddRange(codes);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryConsumeRecoveryCodeAsync(Guid memberId, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var code = RecoveryCodes.FirstOrDefault(c => c.MemberId == memberId && c.UsedAt is null && c.CodeHash.SequenceEqual(codeHash));
+        code?.UsedAt = now;
+        return Task.FromResult(code is not null);
+    }
+
+    public Task<int> CountUnusedRecoveryCodesAsync(Guid memberId, CancellationToken cancellationToken) =>
+        Task.FromResult(RecoveryCodes.Count(c => c.MemberId == memberId && c.UsedAt is null));
+
     public List<EmailMessage> Emails { get; } = [];
 
     public Task EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
@@ -59,4 +104,7 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
         Task.FromResult(Flows.FirstOrDefault(f => f.StateTokenHash.SequenceEqual(stateTokenHash)));
 
     public Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
+        Task.FromResult(Flows.Where(f => f.MemberId == memberId && f.Kind == kind).OrderByDescending(f => f.CreatedAt).FirstOrDefault());
 }

@@ -32,10 +32,10 @@ public class StateMachineTests
         HashMemoryKiB = 64,
     };
 
-    private OutcomeIssuer Outcomes => new(_stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
+    private OutcomeIssuer Outcomes => new(_stores, _stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
 
     private Task<Errors.Result<AuthOutcome>> Register(Site site, string email = "ann@example.com") =>
-        new RegisterMember(_stores, _hasher, Outcomes, _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
+        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, new DecoyRegistration(_hasher, _stores, _tokens, _stores, _clock), _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
 
     private Task<Errors.Result<AuthOutcome>> LogIn(Site site, string email = "ann@example.com", string password = Password) =>
         new LogInMember(_stores, _hasher, Outcomes, _clock).HandleAsync(site, new LoginInput(email, password), CancellationToken.None);
@@ -164,5 +164,10 @@ public class StateMachineTests
         Assert.Equal(StateType.Success, (await LogIn(site)).Value!.State);
         Assert.NotEqual(before, member.PasswordHash);
         Assert.Contains("t=2", member.PasswordHash, StringComparison.Ordinal);
+    }
+
+    private sealed class NoBreaches : IBreachedPasswords
+    {
+        public bool Contains(string normalizedPassword) => false;
     }
 }

@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
@@ -272,5 +273,60 @@ public abstract class StoreContract : IAsyncLifetime
 
         Assert.True(await replays.TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
         Assert.False(await Fresh<Core.AbuseProtection.ICaptchaReplayStore>().TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
+    }
+
+    private async Task<Member> NewEnrolledMemberAsync()
+    {
+        var site = await NewSiteAsync();
+        var member = NewMember(site, $"{Guid.CreateVersion7()}@example.com");
+        await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None);
+        await Fresh<IMfaStore>().SaveAsync(new MfaEnrolment { MemberId = member.Id, SiteId = site.Id, Secret = [1, 2, 3], LastUsedStep = 100, CreatedAt = Now }, CancellationToken.None);
+        return member;
+    }
+
+    [Fact]
+    public async Task A_TOTP_step_is_used_once_and_never_after_a_later_one()
+    {
+        var member = await NewEnrolledMemberAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Fresh<IMfaStore>().TryUseStepAsync(member.Id, 101, CancellationToken.None)));
+
+        Assert.Single(results, won => won);
+        Assert.False(await Fresh<IMfaStore>().TryUseStepAsync(member.Id, 100, CancellationToken.None));
+        Assert.True(await Fresh<IMfaStore>().TryUseStepAsync(member.Id, 102, CancellationToken.None));
+        Assert.Equal(102, (await Fresh<IMfaStore>().FindAsync(member.Id, CancellationToken.None))!.LastUsedStep);
+    }
+
+    [Fact]
+    public async Task A_recovery_code_is_consumed_once_and_replacing_codes_drops_the_old_ones()
+    {
+        var member = await NewEnrolledMemberAsync();
+        MfaRecoveryCode Code(byte value) => new() { Id = Guid.CreateVersion7(), MemberId = member.Id, CodeHash = [value], KeyVersion = 1, CreatedAt = Now };
+        await Fresh<IMfaStore>().ReplaceRecoveryCodesAsync(member.Id, [Code(1), Code(2)], CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Fresh<IMfaStore>().TryConsumeRecoveryCodeAsync(member.Id, [1], Now, CancellationToken.None)));
+
+        Assert.Single(results, won => won);
+        Assert.Equal(1, await Fresh<IMfaStore>().CountUnusedRecoveryCodesAsync(member.Id, CancellationToken.None));
+        await Fresh<IMfaStore>().ReplaceRecoveryCodesAsync(member.Id, [Code(3)], CancellationToken.None);
+        Assert.False(await Fresh<IMfaStore>().TryConsumeRecoveryCodeAsync(member.Id, [2], Now, CancellationToken.None));
+        Assert.True(await Fresh<IMfaStore>().TryConsumeRecoveryCodeAsync(member.Id, [3], Now, CancellationToken.None));
+        await Fresh<IMfaStore>().DeleteAsync(member.Id, CancellationToken.None);
+        Assert.Null(await Fresh<IMfaStore>().FindAsync(member.Id, CancellationToken.None));
+    }
+    [Fact]
+    public async Task Site_email_settings_are_saved_replaced_and_deleted()
+    {
+        var site = await NewSiteAsync();
+        await Fresh<ISiteEmailSettingsStore>().SaveAsync(new SiteEmailSettings { SiteId = site.Id, Host = "smtp.a", Port = 25, Security = SmtpSecurity.None, UserName = "u", SealedPassword = [9], UpdatedAt = Now }, CancellationToken.None);
+        await Fresh<ISiteEmailSettingsStore>().SaveAsync(new SiteEmailSettings { SiteId = site.Id, Host = "smtp.b", Port = 465, Security = SmtpSecurity.SslOnConnect, From = "B <b@b.example>", UpdatedAt = Now }, CancellationToken.None);
+
+        var found = await Fresh<ISiteEmailSettingsStore>().FindAsync(site.Id, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal(("smtp.b", 465, SmtpSecurity.SslOnConnect, "B <b@b.example>"), (found.Host, found.Port, found.Security, found.From));
+        Assert.Null(found.SealedPassword);
+        await Fresh<ISiteEmailSettingsStore>().DeleteAsync(site.Id, CancellationToken.None);
+        Assert.Null(await Fresh<ISiteEmailSettingsStore>().FindAsync(site.Id, CancellationToken.None));
     }
 }

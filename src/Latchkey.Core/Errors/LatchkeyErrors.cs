@@ -63,6 +63,20 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError ResendLimitReached =
         new("resend_limit_reached", 429, "THROTTLED_FEATURE", "No more codes can be sent for this flow; log in again to start over.");
 
+    // MFA (beyond Wix).
+    public static readonly LatchkeyError MfaCodeInvalid =
+        new("mfa_code_invalid", 400, "VERIFICATION_FAILED", "The TOTP or recovery code is wrong.");
+    public static readonly LatchkeyError TotpCodeReused =
+        new("totp_code_reused", 400, "VERIFICATION_FAILED", "This TOTP code was already used; wait for the next one.");
+    public static readonly LatchkeyError MfaAlreadyEnabled =
+        new("mfa_already_enabled", 409, "ALREADY_EXISTS", "MFA is already on for this member; turn it off first to enrol again.");
+    public static readonly LatchkeyError MfaNotEnabled =
+        new("mfa_not_enabled", 409, "FAILED_PRECONDITION", "MFA is not on for this member.");
+    public static readonly LatchkeyError MfaEnrolmentNotStarted =
+        new("mfa_enrolment_not_started", 409, "FAILED_PRECONDITION", "No TOTP enrolment is waiting for confirmation; start one first.");
+    public static readonly LatchkeyError MfaAttemptsThrottled =
+        new("mfa_attempts_throttled", 429, "THROTTLED_FEATURE", "Too many wrong codes; wait before trying again.");
+
     public static readonly LatchkeyError RecoveryTokenInvalid =
         new("recovery_token_invalid", 400, "-19972", "The recovery link is unknown, expired or already used; ask for a new one.");
 
@@ -101,6 +115,7 @@ public static class LatchkeyErrors
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,
         StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
+        MfaCodeInvalid, TotpCodeReused, MfaAlreadyEnabled, MfaNotEnabled, MfaEnrolmentNotStarted, MfaAttemptsThrottled,
         RecoveryTokenInvalid,
         RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, NotFound, MethodNotAllowed, InternalError,
     ];

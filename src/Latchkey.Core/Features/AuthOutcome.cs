@@ -1,6 +1,7 @@
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
@@ -8,14 +9,18 @@ using Latchkey.Core.Tokens;
 namespace Latchkey.Core.Features;
 
 /// <summary>What a register, login or verification step ends in: a Wix <c>StateMachineResponse</c> in domain terms.</summary>
-public sealed record AuthOutcome(StateType State, Member Member, string? SessionToken = null, string? StateToken = null);
+public sealed record AuthOutcome(StateType State, Member Member, string? SessionToken = null, string? StateToken = null)
+{
+    /// <summary>For REQUIRE_MFA: the factors the member can continue with.</summary>
+    public IReadOnlyList<MfaFactor> AvailableFactors { get; init; } = [];
+}
 
 /// <summary>
 /// Turns a member who has proven who they are into an outcome: a session token when nothing stands in the way,
 /// otherwise a flow continued by a state token (decisions §3, §5).
 /// </summary>
 public sealed class OutcomeIssuer(
-    ISessionTokenStore sessions, IFlowStore flows, TokenHasher hasher, VerificationCodes codes, TimeProvider clock)
+    ISessionTokenStore sessions, IFlowStore flows, IMfaStore mfa, TokenHasher hasher, VerificationCodes codes, TimeProvider clock)
 {
     public async Task<AuthOutcome> ConcludeAsync(Site site, Member member, FlowKind kind, CancellationToken cancellationToken)
     {
@@ -28,6 +33,13 @@ public sealed class OutcomeIssuer(
         if (pending.HasFlag(PendingReasons.AdminApprovalRequired))
         {
             return await StartFlowAsync(member, kind, FlowState.RequireOwnerApproval, StateType.RequireOwnerApproval, cancellationToken);
+        }
+
+        // The second factor comes last: only a member who could otherwise sign in is asked for it.
+        if (member.MfaEnabled)
+        {
+            var outcome = await StartFlowAsync(member, kind, FlowState.RequireMfa, StateType.RequireMfa, cancellationToken);
+            return outcome with { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) };
         }
 
         return new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken));
@@ -93,10 +105,29 @@ public sealed class OutcomeIssuer(
                 : null;
         }
 
+        if (member.MfaEnabled && flow.State != FlowState.RequireMfa)
+        {
+            var token = SecretGenerator.NewToken();
+            flow.MoveTo(FlowState.RequireMfa);
+            flow.StateTokenHash = hasher.Hash(token);
+            flow.KeyVersion = hasher.CurrentVersion;
+            flow.CodeHash = null;
+            flow.Attempts = 0;
+            return await flows.TryUpdateAsync(flow, presentedHash, cancellationToken)
+                ? new AuthOutcome(StateType.RequireMfa, member, StateToken: token) { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) }
+                : null;
+        }
+
         flow.MoveTo(FlowState.Succeeded);
         flow.CodeHash = null;
         return await flows.TryUpdateAsync(flow, presentedHash, cancellationToken)
             ? new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken))
             : null;
     }
+
+    /// <summary>TOTP always; recovery codes while unused ones remain.</summary>
+    private async Task<IReadOnlyList<MfaFactor>> AvailableFactorsAsync(Member member, CancellationToken cancellationToken) =>
+        await mfa.CountUnusedRecoveryCodesAsync(member.Id, cancellationToken) > 0
+            ? [MfaFactor.Totp, MfaFactor.RecoveryCode]
+            : [MfaFactor.Totp];
 }

@@ -11,6 +11,9 @@ public enum FlowState
     Succeeded = 3,
     Failed = 4,
     RequireNewPassword = 5,
+
+    /// <summary>The password was right; a second factor (TOTP or a recovery code) is needed (beyond Wix).</summary>
+    RequireMfa = 6,
 }
 
 /// <summary>
@@ -24,15 +27,19 @@ public static class FlowTransitions
         [(FlowKind.Registration, FlowState.Started)] =
             [FlowState.RequireEmailVerification, FlowState.RequireOwnerApproval, FlowState.Succeeded],
         [(FlowKind.Registration, FlowState.RequireEmailVerification)] =
-            [FlowState.RequireOwnerApproval, FlowState.Succeeded, FlowState.Failed],
+            [FlowState.RequireOwnerApproval, FlowState.RequireMfa, FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Registration, FlowState.RequireOwnerApproval)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.Registration, FlowState.RequireMfa)] = [FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Login, FlowState.Started)] =
-            [FlowState.RequireEmailVerification, FlowState.RequireOwnerApproval, FlowState.Succeeded],
+            [FlowState.RequireEmailVerification, FlowState.RequireOwnerApproval, FlowState.RequireMfa, FlowState.Succeeded],
         [(FlowKind.Login, FlowState.RequireEmailVerification)] =
-            [FlowState.RequireOwnerApproval, FlowState.Succeeded, FlowState.Failed],
+            [FlowState.RequireOwnerApproval, FlowState.RequireMfa, FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Login, FlowState.RequireOwnerApproval)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.Login, FlowState.RequireMfa)] = [FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.Recovery, FlowState.Started)] = [FlowState.RequireNewPassword],
         [(FlowKind.Recovery, FlowState.RequireNewPassword)] = [FlowState.Succeeded, FlowState.Failed],
+        [(FlowKind.Verification, FlowState.Started)] = [FlowState.RequireEmailVerification],
+        [(FlowKind.Verification, FlowState.RequireEmailVerification)] = [FlowState.Succeeded, FlowState.Failed],
         [(FlowKind.DecoyRegistration, FlowState.Started)] = [FlowState.RequireEmailVerification],
         [(FlowKind.DecoyRegistration, FlowState.RequireEmailVerification)] = [FlowState.Failed],
     };

@@ -6,4 +6,7 @@ public enum StateType
     Success = 1,
     RequireOwnerApproval = 2,
     RequireEmailVerification = 3,
+
+    /// <summary>Hidden in the Wix runtime enum (contract §8.2); Latchkey uses it for TOTP and recovery codes.</summary>
+    RequireMfa = 4,
 }

@@ -15,6 +15,9 @@ public sealed class Member
     public string? PasswordHash { get; set; }
 
     public bool PasswordResetRequired { get; set; }
+
+    /// <summary>A confirmed second factor: a correct password leads to REQUIRE_MFA, not SUCCESS.</summary>
+    public bool MfaEnabled { get; set; }
     public IdentityProfile Profile { get; set; } = IdentityProfile.Empty;
 
     /// <summary>Incremented on every update (Wix <c>revision</c>).</summary>
@@ -25,6 +28,17 @@ public sealed class Member
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The member proved the mailbox: verified, and active unless something else keeps them pending.</summary>
+    public void MarkEmailVerified()
+    {
+        EmailVerified = true;
+        PendingReasons &= ~PendingReasons.EmailVerificationRequired;
+        if (Status == MemberStatus.Pending && PendingReasons == PendingReasons.None)
+        {
+            Status = MemberStatus.Active;
+        }
+    }
 
     public void Touch(DateTimeOffset now)
     {

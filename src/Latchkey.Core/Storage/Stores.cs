@@ -51,6 +51,9 @@ public interface IFlowStore
 
     Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken);
 
+    /// <summary>The member's most recently created flow of this kind, or null.</summary>
+    Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken);
+
     /// <summary>
     /// Saves the flow only if its state token is still <paramref name="expectedStateTokenHash"/>: of two concurrent
     /// steps on one state token, one wins and the other gets false.

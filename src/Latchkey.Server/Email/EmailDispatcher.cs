@@ -1,6 +1,6 @@
 using Latchkey.Core.Crypto;
 using Latchkey.Core.Messaging;
-using Microsoft.Extensions.Options;
+using Latchkey.Core.Sites;
 using MimeKit;
 
 namespace Latchkey.Server.Email;
@@ -11,7 +11,7 @@ namespace Latchkey.Server.Email;
 /// for the mail server, and a message is never dropped while attempts remain.
 /// </summary>
 public sealed partial class EmailDispatcher(
-    IServiceScopeFactory scopes, IEmailTransport transport, Sealer sealer, OutboxSignal signal, IOptions<EmailOptions> options,
+    IServiceScopeFactory scopes, EmailRouter router, SmtpTransport smtp, EmlFileTransport files, Sealer sealer, OutboxSignal signal,
     TimeProvider clock, ILogger<EmailDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -22,12 +22,20 @@ public sealed partial class EmailDispatcher(
     {
         using var scope = scopes.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
+        var settings = scope.ServiceProvider.GetRequiredService<ISiteEmailSettingsStore>();
+        var routes = new Dictionary<Guid, EmailRoute>();
         var sent = 0;
         foreach (var email in await store.ClaimDueAsync(clock.GetUtcNow(), Lease, 20, cancellationToken))
         {
             try
             {
-                await transport.DeliverAsync(Compose(email), cancellationToken);
+                if (!routes.TryGetValue(email.SiteId, out var route))
+                {
+                    route = routes[email.SiteId] = await router.RouteAsync(settings, email.SiteId, cancellationToken);
+                }
+
+                var message = Compose(email, route.From);
+                await (route.Smtp is { } target ? smtp.DeliverAsync(message, target, cancellationToken) : files.DeliverAsync(message, cancellationToken));
                 await store.MarkSentAsync(email.Id, clock.GetUtcNow(), cancellationToken);
                 sent++;
             }
@@ -64,10 +72,10 @@ public sealed partial class EmailDispatcher(
         }
     }
 
-    private MimeMessage Compose(OutboxEmail email)
+    private MimeMessage Compose(OutboxEmail email, string from)
     {
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.Value.From));
+        message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(email.To));
         message.Subject = email.Subject;
         message.MessageId = $"{email.Id:N}@latchkey";

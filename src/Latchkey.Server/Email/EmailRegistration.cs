@@ -1,7 +1,8 @@
 using Latchkey.Core.Crypto;
+using Latchkey.Core.Features.EmailSettings;
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Sites;
 using Latchkey.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Email;
 
@@ -15,9 +16,10 @@ public static class EmailRegistration
         services.AddScoped<IEmailOutbox, SealedOutbox>();
         services.AddSingleton<SmtpTransport>();
         services.AddSingleton<EmlFileTransport>();
-        services.AddSingleton<IEmailTransport>(sp => string.IsNullOrEmpty(sp.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp.Host)
-            ? sp.GetRequiredService<EmlFileTransport>()
-            : sp.GetRequiredService<SmtpTransport>());
+        // Site SMTP passwords are sealed under their own derived key.
+        services.AddSingleton(sp => new SmtpPasswordSealer(new Sealer(sp.GetRequiredService<MasterKey>().Derive("site-smtp/v1"))));
+        services.AddSingleton<EmailRouter>();
+        services.AddScoped<SaveEmailSettings>();
         services.AddSingleton<EmailDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
         return services;

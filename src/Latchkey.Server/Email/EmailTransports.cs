@@ -5,20 +5,13 @@ using MimeKit;
 
 namespace Latchkey.Server.Email;
 
-/// <summary>Delivers one composed message.</summary>
-public interface IEmailTransport
+/// <summary>SMTP through MailKit, with the TLS mode and credentials of the message's route.</summary>
+public sealed class SmtpTransport
 {
-    Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken);
-}
-
-/// <summary>SMTP through MailKit, with the configured TLS mode and credentials.</summary>
-public sealed class SmtpTransport(IOptions<EmailOptions> options) : IEmailTransport
-{
-    public async Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task DeliverAsync(MimeMessage message, SmtpTarget smtp, CancellationToken cancellationToken)
     {
-        var smtp = options.Value.Smtp;
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Latchkey:Email:Smtp:Host is not set."), smtp.Port, smtp.Security, cancellationToken);
+        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.UserName))
         {
             await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
@@ -30,7 +23,7 @@ public sealed class SmtpTransport(IOptions<EmailOptions> options) : IEmailTransp
 }
 
 /// <summary>The embedded default: each message becomes <c>&lt;data dir&gt;/outbox/&lt;id&gt;.eml</c>, readable by its owner.</summary>
-public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, ILogger<EmlFileTransport> logger) : IEmailTransport
+public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, ILogger<EmlFileTransport> logger)
 {
     public async Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -38,17 +31,20 @@ public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, 
         Directory.CreateDirectory(directory);
         var name = (message.MessageId ?? Guid.CreateVersion7().ToString("N")).Split('@')[0];
         var path = Path.Combine(directory, $"{name}.eml");
+        // Written under a temporary name and then renamed, so whoever watches the folder never reads half a message.
+        var partial = Path.Combine(directory, $".{name}.partial");
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using (var stream = new FileStream(path, fileOptions))
+        await using (var stream = new FileStream(partial, fileOptions))
         {
             await message.WriteToAsync(stream, cancellationToken);
         }
 
+        File.Move(partial, path, overwrite: true);
         var to = message.To.ToString();
         LogWritten(logger, to, path);
     }

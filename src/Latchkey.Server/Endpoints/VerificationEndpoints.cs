@@ -2,12 +2,15 @@ using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
 /// Verification API (contract §4): <c>/v1/auth/verify {code, stateToken}</c> continues a REQUIRE_EMAIL_VERIFICATION
-/// flow; <c>/v1/auth/resend {stateToken}</c> (Latchkey addition) sends a new code.
+/// flow; <c>/v1/auth/resend {stateToken}</c> (Latchkey addition) sends a new code. <c>/v1/start {identityId, target}</c>
+/// emails a code outside a login and answers <c>{verificationId}</c>; <c>/v1/verify {verificationId, code}</c>
+/// (Latchkey addition, the SDK's unexposed <c>VerifyRequest</c>) completes it and answers <c>{identity}</c>.
 /// </summary>
 public static class VerificationEndpoints
 {
@@ -17,10 +20,56 @@ public static class VerificationEndpoints
 
     public sealed record ResendRequest(string? StateToken);
 
+    public sealed record StartRequest(string? IdentityId, string? Target);
+
+    public sealed record CompleteRequest(string? VerificationId, string? Code);
+
     public static void MapVerificationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Prefixes, "/v1/auth/verify", VerifyAsync, "VerifyDuringAuthentication");
         app.MapPost(Prefixes, "/v1/auth/resend", ResendAsync, "ResendVerificationCode");
+        app.MapPost(Prefixes, "/v1/start", StartAsync, "StartVerification");
+        app.MapPost(Prefixes, "/v1/verify", CompleteAsync, "CompleteVerification");
+    }
+
+    private static async Task<IResult> StartAsync(
+        HttpRequest request, CallerResolver callers, StartVerification step, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return WixErrors.ToResult(caller.Error!);
+        }
+
+        var body = await RequestBody.ReadAsync<StartRequest>(request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return WixErrors.ToResult(body.Error!);
+        }
+
+        var who = caller.Value!;
+        var input = new StartVerificationInput(body.Value!.IdentityId, body.Value.Target, who.MemberId, Trusted: who.ApiKey is not null);
+        var result = await step.HandleAsync(who.Site.Id, input, cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(new { verificationId = result.Value }) : WixErrors.ToResult(result.Error!);
+    }
+
+    private static async Task<IResult> CompleteAsync(
+        HttpRequest request, CallerResolver callers, CompleteVerification step, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return WixErrors.ToResult(caller.Error!);
+        }
+
+        var body = await RequestBody.ReadAsync<CompleteRequest>(request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return WixErrors.ToResult(body.Error!);
+        }
+
+        var result = await step.HandleAsync(caller.Value!.Site.Id, body.Value!.VerificationId, body.Value.Code, cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(new { identity = IdentityDto.From(result.Value!) }) : WixErrors.ToResult(result.Error!);
     }
 
     private static async Task<IResult> VerifyAsync(

@@ -1,9 +1,11 @@
 using Latchkey.Core.Features;
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Features.Login;
+using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Features.PasswordChange;
 using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Features.SignOn;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
@@ -82,7 +84,14 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.Features.SignOnPolicy.UpdateSignOnPolicy>();
         services.AddScoped<VerifyEmailCode>();
         services.AddScoped<ResendVerificationCode>();
+        services.AddScoped<StartVerification>();
+        services.AddScoped<CompleteVerification>();
         services.AddScoped<ChangePassword>();
+        // TOTP secrets are sealed under their own derived key, not the outbox's.
+        services.AddSingleton(sp => new MfaSecretSealer(new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("mfa/v1"))));
+        services.AddScoped<MfaFactors>();
+        services.AddScoped<ManageMfa>();
+        services.AddScoped<VerifyMfaCode>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedLoginPage>();
@@ -117,6 +126,7 @@ public static class LatchkeyServices
         app.MapPasswordChangeEndpoints();
         app.MapTokenInfoEndpoints();
         app.MapVerificationEndpoints();
+        app.MapMfaEndpoints();
         app.MapSignOnPolicyEndpoints();
         app.MapMemberStatusEndpoints();
         app.MapRecoveryEndpoints();
@@ -124,6 +134,7 @@ public static class LatchkeyServices
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();
         app.MapAdminPolicyEndpoints();
+        app.MapEmailSettingsEndpoints();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Latchkey.Core.Features;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Mfa;
 
 namespace Latchkey.Server.Wire;
 
@@ -10,17 +11,33 @@ public sealed record StateMachineResponse(string State, IdentityDto Identity, st
 {
     public IReadOnlyDictionary<string, object> AdditionalData { get; init; } = new Dictionary<string, object>();
 
+    /// <summary>Only with REQUIRE_MFA: the names of the SDK's hidden typings (contract §8.1, decisions §5).</summary>
+    public RequireMfaData? RequireMfaData { get; init; }
+
     public static StateMachineResponse From(AuthOutcome outcome) =>
-        new(Name(outcome.State), IdentityDto.From(outcome.Member), outcome.SessionToken, outcome.StateToken);
+        new(Name(outcome.State), IdentityDto.From(outcome.Member), outcome.SessionToken, outcome.StateToken)
+        {
+            RequireMfaData = outcome.State == StateType.RequireMfa
+                ? new RequireMfaData([.. outcome.AvailableFactors.Select(f => new MfaFactorDto(FactorName(f), "ENABLED"))], "USER_SETTINGS")
+                : null,
+        };
+
+    public static string FactorName(MfaFactor factor) => factor == MfaFactor.Totp ? "TOTP" : "RECOVERY_CODE";
 
     private static string Name(StateType state) => state switch
     {
         StateType.Success => "SUCCESS",
         StateType.RequireOwnerApproval => "REQUIRE_OWNER_APPROVAL",
         StateType.RequireEmailVerification => "REQUIRE_EMAIL_VERIFICATION",
+        StateType.RequireMfa => "REQUIRE_MFA",
         _ => "UNKNOWN_STATE",
     };
 }
+
+/// <summary><c>requireMfaData</c>: which factors can continue the flow, and why MFA is asked (<c>MfaReason</c>).</summary>
+public sealed record RequireMfaData(IReadOnlyList<MfaFactorDto> AvailableFactors, string Reason);
+
+public sealed record MfaFactorDto(string FactorType, string FactorStatus);
 
 /// <summary>Sign On's answer (contract §3.3).</summary>
 public sealed record SignOnResponse(string SessionToken, IdentityDto Identity);
@@ -52,7 +69,23 @@ public sealed record IdentityDto(
         new IdentityMetadata([]),
         new IdentityEmail(member.Email, member.EmailVerified),
         new IdentityStatus(StatusName(member.Status), Reasons(member)),
-        member.PasswordHash is null ? [] : [new IdentityFactor("password", "PASSWORD", "ACTIVE")]);
+        FactorsOf(member));
+
+    private static List<IdentityFactor> FactorsOf(Member member)
+    {
+        var factors = new List<IdentityFactor>();
+        if (member.PasswordHash is not null)
+        {
+            factors.Add(new IdentityFactor("password", "PASSWORD", "ACTIVE"));
+        }
+
+        if (member.MfaEnabled)
+        {
+            factors.Add(new IdentityFactor("totp", "TOTP", "ACTIVE"));
+        }
+
+        return factors;
+    }
 
     private static string StatusName(MemberStatus status) => status switch
     {

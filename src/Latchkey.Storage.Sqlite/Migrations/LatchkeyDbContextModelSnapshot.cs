@@ -166,6 +166,9 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MfaEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -258,6 +261,72 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("email_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Mfa.MfaEnrolment", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ActivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PendingExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("PendingSecret")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Secret")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MemberId");
+
+                    b.ToTable("mfa_enrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Mfa.MfaRecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "CodeHash");
+
+                    b.ToTable("mfa_recovery_codes", (string)null);
                 });
 
             modelBuilder.Entity("Latchkey.Core.Sessions.MemberSession", b =>
@@ -382,6 +451,43 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Sites.SiteEmailSettings", b =>
+                {
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SealedPassword")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SiteId");
+
+                    b.ToTable("site_email_settings", (string)null);
                 });
 
             modelBuilder.Entity("Latchkey.Core.Tokens.SessionToken", b =>
@@ -732,11 +838,38 @@ namespace Latchkey.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Latchkey.Core.Mfa.MfaEnrolment", b =>
+                {
+                    b.HasOne("Latchkey.Core.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("Latchkey.Core.Mfa.MfaEnrolment", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Mfa.MfaRecoveryCode", b =>
+                {
+                    b.HasOne("Latchkey.Core.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Latchkey.Core.Sessions.MemberSession", b =>
                 {
                     b.HasOne("Latchkey.Core.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Sites.SiteEmailSettings", b =>
+                {
+                    b.HasOne("Latchkey.Core.Sites.Site", null)
+                        .WithOne()
+                        .HasForeignKey("Latchkey.Core.Sites.SiteEmailSettings", "SiteId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -3,6 +3,7 @@ using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
@@ -145,6 +146,42 @@ internal sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<Outbox
         builder.Property(e => e.Subject).HasMaxLength(500);
         builder.Property(e => e.LastError).HasMaxLength(1000);
         builder.HasIndex(e => new { e.SentAt, e.NextAttemptAt });
+    }
+}
+
+internal sealed class MfaEnrolmentConfiguration : IEntityTypeConfiguration<MfaEnrolment>
+{
+    public void Configure(EntityTypeBuilder<MfaEnrolment> builder)
+    {
+        builder.ToTable("mfa_enrolments");
+        builder.HasKey(e => e.MemberId);
+        builder.Ignore(e => e.IsActive);
+        builder.HasOne<Member>().WithOne().HasForeignKey<MfaEnrolment>(e => e.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MfaRecoveryCodeConfiguration : IEntityTypeConfiguration<MfaRecoveryCode>
+{
+    public void Configure(EntityTypeBuilder<MfaRecoveryCode> builder)
+    {
+        builder.ToTable("mfa_recovery_codes");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => new { c.MemberId, c.CodeHash });
+        builder.HasOne<Member>().WithMany().HasForeignKey(c => c.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SiteEmailSettingsConfiguration : IEntityTypeConfiguration<SiteEmailSettings>
+{
+    public void Configure(EntityTypeBuilder<SiteEmailSettings> builder)
+    {
+        builder.ToTable("site_email_settings");
+        builder.HasKey(s => s.SiteId);
+        builder.Property(s => s.Host).HasMaxLength(255);
+        builder.Property(s => s.UserName).HasMaxLength(255);
+        builder.Property(s => s.From).HasMaxLength(320);
+        builder.Property(s => s.Security).HasConversion<string>().HasMaxLength(32);
+        builder.HasOne<Site>().WithOne().HasForeignKey<SiteEmailSettings>(s => s.SiteId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -15,6 +15,10 @@ internal sealed class EfFlowStore(LatchkeyDbContext db) : IFlowStore
     public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
         db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.StateTokenHash == stateTokenHash, cancellationToken);
 
+    public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
+        db.Flows.AsNoTracking().Where(f => f.MemberId == memberId && f.Kind == kind)
+            .OrderByDescending(f => f.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+
     public async Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) =>
         await db.Flows.Where(f => f.Id == flow.Id && f.StateTokenHash == expectedStateTokenHash)
             .ExecuteUpdateAsync(u => u

@@ -19,6 +19,12 @@ public sealed class SmtpMailbox : IDisposable
         ["Latchkey:Email:From"] = "Latchkey <no-reply@example.com>",
     };
 
+    public int Port => _server.Configuration.Port;
+
+    /// <summary>The sender address of every message to <paramref name="to"/> received so far.</summary>
+    public IReadOnlyList<string> SendersTo(string to) =>
+        [.. _server.ReceivedEmail.Where(m => m.ToAddresses.Any(a => a.Address == to)).Select(m => m.FromAddress.Address)];
+
     public int CountTo(string to) => _server.ReceivedEmail.Count(m => m.ToAddresses.Any(a => a.Address == to));
 
     /// <summary>The body of a message to <paramref name="to"/> not returned before (arrival order is not kept).</summary>

@@ -1,6 +1,5 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
-using Latchkey.Core.Members;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
@@ -29,6 +28,12 @@ public sealed class VerifyEmailCode(
         }
 
         var current = flow.Value!;
+        if (current.Kind == FlowKind.Verification)
+        {
+            // A Start verification never signs anyone in; it completes at /v1/verify.
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
         var presented = current.StateTokenHash;
         if (!codes.Matches(current, input.Code))
         {
@@ -48,13 +53,7 @@ public sealed class VerifyEmailCode(
             return LatchkeyErrors.StateTokenInvalid;
         }
 
-        member.EmailVerified = true;
-        member.PendingReasons &= ~PendingReasons.EmailVerificationRequired;
-        if (member.Status == MemberStatus.Pending && member.PendingReasons == PendingReasons.None)
-        {
-            member.Status = MemberStatus.Active;
-        }
-
+        member.MarkEmailVerified();
         member.Touch(clock.GetUtcNow());
         // The flow moves first (conditionally): of two concurrent verifications, only one continues.
         var outcome = await outcomes.ContinueAsync(current, presented, member, cancellationToken);

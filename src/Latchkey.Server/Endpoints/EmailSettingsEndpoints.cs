@@ -1,0 +1,76 @@
+using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features.EmailSettings;
+using Latchkey.Core.Sites;
+using Latchkey.Server.Email;
+using Latchkey.Server.Http;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// <c>/admin/v1/email-settings</c>: the API key's site's own SMTP server (admin permission; RFC 9457 problems).
+/// GET shows where the site's mail goes now (<c>site</c>, <c>global</c> or <c>outbox</c>) and never the password.
+/// </summary>
+public static class EmailSettingsEndpoints
+{
+    private const string Path = "/admin/v1/email-settings";
+
+    public sealed record EmailSettingsRequest(string? Host, int? Port, string? Security, string? UserName, string? Password, string? From);
+
+    public sealed record EmailSettingsResponse(
+        string Source, string? Host, int? Port, string? Security, string? UserName, bool PasswordSet, string From, DateTimeOffset? UpdatedAt);
+
+    public static void MapEmailSettingsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, async (HttpRequest request, CallerResolver callers, ISiteEmailSettingsStore store, IOptions<EmailOptions> options, CancellationToken ct) =>
+            await AsAdminAsync(request, callers, async site => Results.Ok(Describe(await store.FindAsync(site.Id, ct), options.Value)), ct));
+        app.MapPut(Path, async (HttpRequest request, CallerResolver callers, SaveEmailSettings step, IOptions<EmailOptions> options, CancellationToken ct) =>
+            await AsAdminAsync(request, callers, async site =>
+            {
+                var body = await RequestBody.ReadAsync<EmailSettingsRequest>(request, ct);
+                if (!body.IsSuccess)
+                {
+                    return Problems.ToResult(body.Error!);
+                }
+
+                var b = body.Value!;
+                var saved = await step.HandleAsync(site.Id, new EmailSettingsInput(b.Host, b.Port, b.Security, b.UserName, b.Password, b.From), ct);
+                return saved.IsSuccess ? Results.Ok(Describe(saved.Value, options.Value)) : Problems.ToResult(saved.Error!);
+            }, ct));
+        app.MapDelete(Path, async (HttpRequest request, CallerResolver callers, ISiteEmailSettingsStore store, IOptions<EmailOptions> options, CancellationToken ct) =>
+            await AsAdminAsync(request, callers, async site =>
+            {
+                await store.DeleteAsync(site.Id, ct);
+                return Results.Ok(Describe(null, options.Value));
+            }, ct));
+    }
+
+    private static EmailSettingsResponse Describe(SiteEmailSettings? site, EmailOptions global)
+    {
+        if (site is not null)
+        {
+            return new EmailSettingsResponse("site", site.Host, site.Port, site.Security.ToString(), site.UserName, site.SealedPassword is not null,
+                site.From ?? global.From, site.UpdatedAt);
+        }
+
+        return string.IsNullOrEmpty(global.Smtp.Host)
+            ? new EmailSettingsResponse("outbox", null, null, null, null, false, global.From, null)
+            : new EmailSettingsResponse("global", global.Smtp.Host, global.Smtp.Port, global.Smtp.Security.ToString(), global.Smtp.UserName,
+                !string.IsNullOrEmpty(global.Smtp.Password), global.From, null);
+    }
+
+    private static async Task<IResult> AsAdminAsync(
+        HttpRequest request, CallerResolver callers, Func<Site, Task<IResult>> handle, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, cancellationToken);
+        if (!caller.IsSuccess)
+        {
+            return Problems.ToResult(caller.Error!);
+        }
+
+        return caller.Value!.ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.Admin)
+            ? await handle(caller.Value.Site)
+            : Problems.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Email settings need an API key with the admin permission."));
+    }
+}
