@@ -1,5 +1,7 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
@@ -42,12 +44,19 @@ public static class MfaEndpoints
     }
 
     private static async Task<IResult> VerifyAsync(
-        HttpRequest request, CallerResolver callers, VerifyMfaCode step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, VerifyMfaCode step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return WixErrors.ToResult(caller.Error!, alwaysApplicationError: true);
+        }
+
+        // Second-factor codes are throttled per address and site like email codes (each flow also allows 5 tries).
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!, alwaysApplicationError: true);
         }
 
         var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
