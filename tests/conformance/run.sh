@@ -94,11 +94,14 @@ status=0
 (cd "$here" && node --import ./preload-wix-redirect.mjs --test --test-force-exit \
   --test-reporter="${CONFORMANCE_REPORTER:-spec}" ${CONFORMANCE_NODE_ARGS:-} "${suites[@]}") || status=$?
 
-# The CAPTCHA suite changes the shared site's policy, so it runs alone, after the others.
+# The CAPTCHA and flow suites change the shared site's policies, so each runs alone, after the others.
 if [[ $# -eq 0 ]]; then
   # shellcheck disable=SC2086
   (cd "$here" && node --import ./preload-wix-redirect.mjs --test --test-force-exit \
     --test-reporter="${CONFORMANCE_REPORTER:-spec}" ${CONFORMANCE_NODE_ARGS:-} wix-sdk-captcha.test.mjs) || status=$?
+  # shellcheck disable=SC2086
+  (cd "$here" && node --import ./preload-wix-redirect.mjs --test --test-force-exit \
+    --test-reporter="${CONFORMANCE_REPORTER:-spec}" ${CONFORMANCE_NODE_ARGS:-} wix-sdk-flows.test.mjs) || status=$?
 fi
 
 if [[ $status -ne 0 && -n ${CONFORMANCE_SERVER_LOG:-} ]]; then
