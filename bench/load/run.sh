@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The server load benchmark (issue #4), on demand, not in CI:  bash bench/load/run.sh [seconds-per-scenario]
-# Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process
-# (bench/Latchkey.Load), and prints one table: operations/s, p50/p99 latency, status counts and the server's peak
-# RSS per scenario, the raw Argon2id ceiling of this machine, login/s ÷ raw hashes/s, the 500-connection login
+# Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process with wrk
+# (Debian package `wrk`; the Lua scripts are in bench/load/lua) and prints one table: operations/s, wrk's p50/p99
+# latency, status counts and the server's peak RSS per scenario, the raw Argon2id ceiling of this machine, login/s ÷ raw hashes/s, the 500-connection login
 # storm, login latency at 1,000 vs 1,000,000 members, idle RSS and start-to-first-200.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,6 +13,13 @@ dotnet build src/Latchkey.Server -c Release -v quiet --nologo >/dev/null
 dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
 server_dll=src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll
 load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+# wrk <script> <threads> <connections> <seconds>: prints the script's result line (see bench/load/lua/common.lua).
+wrk_run() { wrk -t "$2" -c "$3" -d "${4}s" --timeout 30s -s "bench/load/lua/$1.lua" "$base" | tail -n 1; }
+export LK_PASSWORD="correct horse battery" LK_RUN="$$-$(date +%s)"
+# PKCE: one verifier and its S256 challenge for every flow (each code is still new).
+export LK_VERIFIER=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+export LK_CHALLENGE=$(printf '%s' "$LK_VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
 
 pid=
 stop() { if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
@@ -42,19 +49,21 @@ idle=$(rss_mb)
 
 printf '| scenario | connections | ops/s | p50 ms | p99 ms | ops | 2xx | 429 | 5xx | other | timeouts | peak RSS MB |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
-row() { # row <scenario> <connections> [seconds]
+# The client id, API key, a visitor token, a stable member refresh token and the login member.
+eval "$(load setup "$base" "$data" | sed 's/^/export /')"
+row() { # row <scenario> <wrk threads> <connections> [seconds]
   reset_peak
-  local out; out=$(load run "$base" "$data" "$1" "$2" "${3:-$seconds}")
+  local out; out=$(wrk_run "$1" "$2" "$3" "${4:-$seconds}")
   IFS=$'\t' read -r name ops p50 p99 count ok tooMany fivexx other timeouts <<<"$out"
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$3" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)"
   echo "$ops" > "$data/$1.ops"
 }
-row anonymous 64
-row refresh 64
-row flow 16
-row register 8
-row login 8
-row storm 500 30
+row anonymous 1 64
+row refresh 1 64
+row flow 16 16
+row register 1 8
+LK_LOGIN_EMAIL=login@example.com row login 1 8
+LK_LOGIN_EMAIL=login@example.com LK_SCENARIO=storm row storm 2 500 30
 
 stop
 read -r _ raw cores <<<"$(load argon2 "$seconds")"
@@ -67,7 +76,8 @@ latency_at() {
   start "$dir"; stop
   load seed "$dir" "$1" >/dev/null
   start "$dir"
-  local out; out=$(load run "$base" "$dir" login-seeded 2 "$seconds")
+  eval "$(load setup "$base" "$dir" | sed 's/^/local /')"
+  local out; out=$(LK_VISITOR=$LK_VISITOR LK_SCENARIO=login-seeded wrk_run login 1 2 "$seconds")
   stop; rm -rf "$dir"
   IFS=$'\t' read -r _ ops p50 p99 _ <<<"$out"
   echo "$ops $p50 $p99"
