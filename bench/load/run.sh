@@ -17,7 +17,7 @@ server_dll=$publish/Latchkey.Server.dll
 load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 # wrk <script> <threads> <connections> <seconds>: prints the script's result line (see bench/load/lua/common.lua).
-wrk_run() { wrk -t "$2" -c "$3" -d "${4}s" --timeout 30s -s "bench/load/lua/$1.lua" "$base" | tail -n 1; }
+wrk_run() { wrk -t "$2" -c "$3" -d "${4}s" --timeout 30s -s "bench/load/lua/$1.lua" "$base" | grep -P '^[a-z-]+\t' | tail -n 1; }
 export LK_PASSWORD="correct horse battery" LK_RUN="$$-$(date +%s)"
 # PKCE: one verifier and its S256 challenge for every flow (each code is still new).
 export LK_VERIFIER=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
@@ -53,9 +53,9 @@ printf '| scenario | connections | ops/s | p50 ms | p99 ms | ops | 2xx | 429 | 5
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 # The client id, API key, a visitor token, a stable member refresh token and the login member.
 eval "$(load setup "$base" "$data" | sed 's/^/export /')"
-row() { # row <scenario> <wrk threads> <connections> [seconds]
+row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks another Lua script than <scenario>.lua
   reset_peak
-  local out; out=$(wrk_run "$1" "$2" "$3" "${4:-$seconds}")
+  local out; out=$(wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "${4:-$seconds}")
   IFS=$'\t' read -r name ops p50 p99 count ok tooMany fivexx other timeouts <<<"$out"
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$3" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)"
   echo "$ops" > "$data/$1.ops"
@@ -65,7 +65,7 @@ row refresh 1 64
 row flow 16 16
 row register 1 8
 LK_LOGIN_EMAIL=login@example.com row login 1 8
-LK_LOGIN_EMAIL=login@example.com LK_SCENARIO=storm row storm 2 500 30
+LK_LOGIN_EMAIL=login@example.com LK_SCENARIO=storm LK_SCRIPT=login row storm 2 500 30
 
 stop
 start "$data"; restart=$start_ms; stop

@@ -14,9 +14,10 @@ end
 
 ok, too_many, server_errors, other = 0, 0, 0, 0
 
-function count(status)
+-- A 429 counts as such only with a Retry-After header (the storm target); without one it is "other".
+function count(status, headers)
   if status >= 200 and status < 400 then ok = ok + 1
-  elseif status == 429 then too_many = too_many + 1
+  elseif status == 429 and (headers == nil or headers["Retry-After"] or headers["retry-after"]) then too_many = too_many + 1
   elseif status >= 500 then server_errors = server_errors + 1
   else other = other + 1 end
 end

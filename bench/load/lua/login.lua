@@ -9,4 +9,4 @@ function request()
   local body = string.format('{"loginId":{"email":"%s"},"password":"%s"}', email, password)
   return json_post("/_api/iam/authentication/v2/login", body, visitor)
 end
-function response(status) count(status) end
+function response(status, headers) count(status, headers) end
