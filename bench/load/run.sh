@@ -42,6 +42,9 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 # Peak RSS since the last reset: writing 5 to clear_refs resets VmHWM, so each scenario gets its own peak.
 reset_peak() { echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true; }
 peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+# The server's CPU time so far, in ms (utime + stime, clock ticks of 10 ms): CPU per operation does not depend on
+# how busy the rest of the machine is the way ops/s does.
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"; }
 
 data=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
 start "$data"
@@ -49,15 +52,17 @@ first=$start_ms
 sleep 2
 idle=$(rss_mb)
 
-printf '| scenario | connections | ops/s | p50 ms | p99 ms | ops | 2xx | 429 | 5xx | other | timeouts | peak RSS MB |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| scenario | connections | ops/s | p50 ms | p99 ms | ops | 2xx | 429 | 5xx | other | timeouts | peak RSS MB | server CPU ms/op |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 # The client id, API key, a visitor token, a stable member refresh token and the login member.
 eval "$(load setup "$base" "$data" | sed 's/^/export /')"
 row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks another Lua script than <scenario>.lua
   reset_peak
+  local cpu0; cpu0=$(cpu_ms)
   local out; out=$(wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "${4:-$seconds}")
   IFS=$'\t' read -r name ops p50 p99 count ok tooMany fivexx other timeouts <<<"$out"
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$3" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)"
+  local cpu; cpu=$(awk -v a="$cpu0" -v b="$(cpu_ms)" -v n="$count" 'BEGIN { printf "%.2f", n > 0 ? (b - a) / n : 0 }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$3" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)" "$cpu"
   echo "$ops" > "$data/$1.ops"
 }
 row anonymous 1 64
