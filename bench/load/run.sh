@@ -61,7 +61,7 @@ row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks 
   local cpu0; cpu0=$(cpu_ms)
   local out; out=$(wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "${4:-$seconds}")
   IFS=$'\t' read -r name ops p50 p99 count ok tooMany fivexx other timeouts <<<"$out"
-  local cpu; cpu=$(awk -v a="$cpu0" -v b="$(cpu_ms)" -v n="$count" 'BEGIN { printf "%.2f", n > 0 ? (b - a) / n : 0 }')
+  local cpu; cpu=$(awk -v a="$cpu0" -v b="$(cpu_ms)" -v n="$count" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) / n : 0) }')
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$3" "$ops" "$p50" "$p99" "$count" "$ok" "$tooMany" "$fivexx" "$other" "$timeouts" "$(peak_mb)" "$cpu"
   echo "$ops" > "$data/$1.ops"
 }
