@@ -87,6 +87,28 @@ public static class Runner
         return 0;
     }
 
+    /// <summary>
+    /// What the wrk scenarios need, printed as shell assignments: the client id, the admin API key, a visitor token,
+    /// a member refresh token (the Wix-SDK client keeps it stable, so every request can present it) and the member
+    /// the login scenarios sign in as.
+    /// </summary>
+    public static async Task<int> SetupAsync(Uri baseUrl, string dataDirectory)
+    {
+        var bootstrap = JsonDocument.Parse(File.ReadAllText(Path.Combine(dataDirectory, "bootstrap.json"))).RootElement;
+        var clientId = bootstrap.GetProperty("clientId").GetString()!;
+        var apiKey = bootstrap.GetProperty("apiKey").GetString()!;
+#pragma warning disable RS0030 // a load generator outside the server
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = baseUrl, Timeout = RequestTimeout };
+#pragma warning restore RS0030
+        var api = new Api(http, clientId, apiKey);
+        await api.EnsureMemberAsync("login@example.com");
+        Console.WriteLine($"LK_CLIENT_ID={clientId}");
+        Console.WriteLine($"LK_API_KEY={apiKey}");
+        Console.WriteLine($"LK_VISITOR={await api.VisitorAsync()}");
+        Console.WriteLine($"LK_REFRESH={await api.MemberRefreshTokenAsync()}");
+        return 0;
+    }
+
     private static string Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? "-" : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))].ToString("F1");
 

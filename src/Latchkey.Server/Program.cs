@@ -1,6 +1,9 @@
 using Latchkey.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once at start (docs/configuration.md), so appsettings files are not watched: the watcher
+// walked the whole content root (the working directory) at every start, 40 % of start-up when run from a checkout
+// (docs/benchmarks.md). A later --hostBuilder:reloadConfigOnChange=true on the command line still turns it on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.AddLatchkey();
 
 var app = builder.Build();

@@ -17,7 +17,40 @@ public static class SqliteStorage
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
+            .AddInterceptors(SynchronousNormal.Instance)
             .UseOpenIddict();
+
+    /// <summary>
+    /// <c>synchronous</c> is a per-connection setting, not stored in the file: set once in <see cref="MigrateAsync"/>
+    /// it applied to the migrating connection only, and every pooled connection committed with the default FULL
+    /// (an fsync of the WAL per write transaction). This sets NORMAL (decision 0001) once per SQLite connection
+    /// handle, the first time the pool hands it out.
+    /// </summary>
+    private sealed class SynchronousNormal : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    {
+        public static readonly SynchronousNormal Instance = new();
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
+
+        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+            Apply(connection);
+
+        public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(System.Data.Common.DbConnection connection)
+        {
+            if (connection is SqliteConnection { Handle: { } handle } sqlite && !Configured.TryGetValue(handle, out _))
+            {
+                using var command = sqlite.CreateCommand();
+                command.CommandText = "PRAGMA synchronous=NORMAL;";
+                command.ExecuteNonQuery();
+                Configured.AddOrUpdate(handle, handle);
+            }
+        }
+    }
 
     /// <summary>
     /// Applies migrations, then turns on WAL (persistent in the file): readers no longer block the writer, which is

@@ -1,7 +1,10 @@
 using Latchkey.Server.Hosting;
 using Latchkey.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -88,6 +91,7 @@ public static class OpenIddictSetup
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysFromDatabase>();
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, SharedApplicationCache>());
         return services;
     }
 
