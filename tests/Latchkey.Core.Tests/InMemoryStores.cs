@@ -105,6 +105,20 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
 
     public Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) => Task.FromResult(true);
 
+    public Task<bool> TryTakeAttemptAsync(Guid flowId, byte[] stateTokenHash, int maxAttempts, CancellationToken cancellationToken)
+    {
+        var flow = Flows.Single(f => f.Id == flowId);
+        if (flow.Attempts >= maxAttempts)
+        {
+            return Task.FromResult(false);
+        }
+
+        flow.Attempts++;
+        return Task.FromResult(true);
+    }
+
+    public Task EndExhaustedAsync(Guid flowId, int maxAttempts, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
         Task.FromResult(Flows.Where(f => f.MemberId == memberId && f.Kind == kind).OrderByDescending(f => f.CreatedAt).FirstOrDefault());
 }

@@ -88,7 +88,9 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
 
     private async Task<Result<bool>> VerifyCaptchaAsync(GuardedRequest request, CaptchaPolicy policy, CancellationToken cancellationToken)
     {
-        var tokens = request.CaptchaTokens.Where(t => t.IsFor(policy.Provider) && t.Value.Length > 0).ToList();
+        // Two at most (the SDK sends a visible and an invisible reCAPTCHA token): one request must not fan out
+        // into dozens of provider calls.
+        var tokens = request.CaptchaTokens.Where(t => t.IsFor(policy.Provider) && t.Value.Length > 0).Take(2).ToList();
         if (tokens.Count == 0)
         {
             return LatchkeyErrors.CaptchaMissing.WithDetail(

@@ -59,6 +59,15 @@ public interface IFlowStore
     /// steps on one state token, one wins and the other gets false.
     /// </summary>
     Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts one code attempt in a single conditional write, before the code is checked: false when the flow has no
+    /// attempts left or its state token moved on. Parallel guesses therefore cannot share one attempt.
+    /// </summary>
+    Task<bool> TryTakeAttemptAsync(Guid flowId, byte[] stateTokenHash, int maxAttempts, CancellationToken cancellationToken);
+
+    /// <summary>Ends a flow whose attempts are spent (state Failed, no code), whatever its copy in memory says.</summary>
+    Task EndExhaustedAsync(Guid flowId, int maxAttempts, CancellationToken cancellationToken);
 }
 
 /// <summary>OAuth clients as Latchkey sees them, and API keys.</summary>

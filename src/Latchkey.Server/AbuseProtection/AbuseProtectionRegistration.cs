@@ -7,7 +7,9 @@ public static class AbuseProtectionRegistration
     public static IServiceCollection AddAbuseProtection(this IServiceCollection services)
     {
         services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
-        services.AddHttpClient(CaptchaVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+        // No redirects: a verify URL answers itself, it does not send Latchkey elsewhere.
+        services.AddHttpClient(CaptchaVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<AltchaChallenges>();
         services.AddSingleton<CaptchaSecrets>();
         services.AddScoped<ICaptchaVerifier, CaptchaVerifier>();

@@ -39,15 +39,23 @@ public sealed class BreachedPasswordFiles(Microsoft.Extensions.Options.IOptions<
             return false;
         }
 
-        var suffix = hash.AsSpan(5);
-        foreach (var line in File.ReadLines(path))
+        var suffix = hash[5..];
+        try
         {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var candidate = (colon < 0 ? line : line[..colon]).AsSpan().Trim();
-            if (candidate.Equals(suffix, StringComparison.OrdinalIgnoreCase))
+            foreach (var line in File.ReadLines(path))
             {
-                return true;
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                var candidate = (colon < 0 ? line : line[..colon]).AsSpan().Trim();
+                if (candidate.Equals(suffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A list being replaced under us must not turn a registration into a 500; the other rules still apply.
+            return false;
         }
 
         return false;

@@ -38,6 +38,13 @@ public sealed partial class CaptchaVerifier(
                 ? await http.CreateClient(HttpClientName).PostAsJsonAsync(url,
                     new { @event = new { token, siteKey = policy.SiteKey, userIpAddress = remoteIp } }, cancellationToken)
                 : await http.CreateClient(HttpClientName).PostAsync(url, SiteVerifyForm(policy, token, remoteIp), cancellationToken);
+            if ((int)response.StatusCode is >= 400 and < 500)
+            {
+                // The provider refused the request itself (bad secret, bad URL): a configuration error, never a pass.
+                LogRefused(logger, policy.Provider, (int)response.StatusCode);
+                return CaptchaVerdict.Invalid;
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 LogUnavailable(logger, policy.Provider, $"HTTP {(int)response.StatusCode}");
@@ -47,7 +54,8 @@ public sealed partial class CaptchaVerifier(
             using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             return Judge(policy, json.RootElement) ? CaptchaVerdict.Valid : CaptchaVerdict.Invalid;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException &&
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException
+                                       or System.Security.Cryptography.CryptographicException or FormatException &&
                                   !cancellationToken.IsCancellationRequested)
         {
             LogUnavailable(logger, policy.Provider, e.GetType().Name);
@@ -77,7 +85,8 @@ public sealed partial class CaptchaVerifier(
         {
             return body.TryGetProperty("tokenProperties", out var properties) && properties.TryGetProperty("valid", out var valid) &&
                    valid.ValueKind == JsonValueKind.True &&
-                   (!body.TryGetProperty("riskAnalysis", out var risk) || !risk.TryGetProperty("score", out var score) || score.GetDouble() >= policy.MinScore);
+                   (!body.TryGetProperty("riskAnalysis", out var risk) || !risk.TryGetProperty("score", out var score) ||
+                    (score.ValueKind == JsonValueKind.Number && score.GetDouble() >= policy.MinScore));
         }
 
         var success = body.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.True;
@@ -85,6 +94,9 @@ public sealed partial class CaptchaVerifier(
         var scored = !body.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || s.GetDouble() >= policy.MinScore;
         return success && scored;
     }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "The {Provider} CAPTCHA provider refused the verify request with HTTP {Status}; check the site's secret and verify URL.")]
+    private static partial void LogRefused(ILogger logger, CaptchaProvider provider, int status);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The {Provider} CAPTCHA provider could not be asked ({Reason}).")]
     private static partial void LogUnavailable(ILogger logger, CaptchaProvider provider, string reason);

@@ -19,6 +19,14 @@ internal sealed class EfFlowStore(LatchkeyDbContext db) : IFlowStore
         db.Flows.AsNoTracking().Where(f => f.MemberId == memberId && f.Kind == kind)
             .OrderByDescending(f => f.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 
+    public async Task<bool> TryTakeAttemptAsync(Guid flowId, byte[] stateTokenHash, int maxAttempts, CancellationToken cancellationToken) =>
+        await db.Flows.Where(f => f.Id == flowId && f.StateTokenHash == stateTokenHash && f.Attempts < maxAttempts)
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.Attempts, f => f.Attempts + 1), cancellationToken) == 1;
+
+    public Task EndExhaustedAsync(Guid flowId, int maxAttempts, CancellationToken cancellationToken) =>
+        db.Flows.Where(f => f.Id == flowId && f.Attempts >= maxAttempts)
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.State, FlowState.Failed).SetProperty(f => f.CodeHash, (byte[]?)null), cancellationToken);
+
     public async Task<bool> TryUpdateAsync(Flow flow, byte[] expectedStateTokenHash, CancellationToken cancellationToken) =>
         await db.Flows.Where(f => f.Id == flow.Id && f.StateTokenHash == expectedStateTokenHash)
             .ExecuteUpdateAsync(u => u

@@ -104,17 +104,21 @@ public sealed class CompleteVerification(IFlowStore flows, IMemberStore members,
         }
 
         var presented = flow.StateTokenHash;
+        if (!await flows.TryTakeAttemptAsync(flow.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        {
+            return LatchkeyErrors.VerificationAttemptsExceeded;
+        }
+
+        flow.Attempts++;
         if (!codes.Matches(flow, code))
         {
-            flow.Attempts++;
             if (flow.Attempts >= Flow.MaxCodeAttempts)
             {
-                flow.MoveTo(FlowState.Failed);
-                flow.CodeHash = null;
+                await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
+                return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 
-            await flows.TryUpdateAsync(flow, presented, cancellationToken);
-            return flow.State == FlowState.Failed ? LatchkeyErrors.VerificationAttemptsExceeded : LatchkeyErrors.VerificationCodeInvalid;
+            return LatchkeyErrors.VerificationCodeInvalid;
         }
 
         flow.MoveTo(FlowState.Succeeded);

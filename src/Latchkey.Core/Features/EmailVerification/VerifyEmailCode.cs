@@ -35,17 +35,21 @@ public sealed class VerifyEmailCode(
         }
 
         var presented = current.StateTokenHash;
+        if (!await flows.TryTakeAttemptAsync(current.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        {
+            return LatchkeyErrors.VerificationAttemptsExceeded;
+        }
+
+        current.Attempts++;
         if (!codes.Matches(current, input.Code))
         {
-            current.Attempts++;
             if (current.Attempts >= Flow.MaxCodeAttempts)
             {
-                current.MoveTo(FlowState.Failed);
-                current.CodeHash = null;
+                await flows.EndExhaustedAsync(current.Id, Flow.MaxCodeAttempts, cancellationToken);
+                return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 
-            await flows.TryUpdateAsync(current, presented, cancellationToken);
-            return current.State == FlowState.Failed ? LatchkeyErrors.VerificationAttemptsExceeded : LatchkeyErrors.VerificationCodeInvalid;
+            return LatchkeyErrors.VerificationCodeInvalid;
         }
 
         if (await members.FindAsync(siteId, current.MemberId, cancellationToken) is not { } member)

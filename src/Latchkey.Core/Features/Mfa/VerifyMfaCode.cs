@@ -43,20 +43,24 @@ public sealed class VerifyMfaCode(
             return LatchkeyErrors.StateTokenInvalid;
         }
 
+        // The attempt is counted before the code is looked at: parallel guesses cannot share one attempt.
+        if (!await flows.TryTakeAttemptAsync(flow.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        {
+            return LatchkeyErrors.VerificationAttemptsExceeded;
+        }
+
+        flow.Attempts++;
         var (factor, code) = parsed.Value;
         var check = await factors.CheckAsync(enrolment, factor, code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
-            flow.Attempts++;
             if (flow.Attempts >= Flow.MaxCodeAttempts)
             {
-                flow.MoveTo(FlowState.Failed);
+                await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
+                return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 
-            await flows.TryUpdateAsync(flow, presented, cancellationToken);
-            return flow.State == FlowState.Failed ? LatchkeyErrors.VerificationAttemptsExceeded
-                : check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused
-                : LatchkeyErrors.MfaCodeInvalid;
+            return check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid;
         }
 
         if (member.Status == MemberStatus.Blocked)

@@ -59,7 +59,10 @@ public sealed class RegisterMember(
 
         if (!await members.TryAddAsync(member, cancellationToken))
         {
-            return LatchkeyErrors.EmailAlreadyExists;
+            // Another request registered the same email a moment ago: answer as for any taken email.
+            return DecoyRegistration.Applies(site) && await members.FindByEmailAsync(site.Id, email.Value.Normalized, cancellationToken) is { } winner
+                ? await decoy.HandleAsync(site, winner, email.Value, input, cancellationToken)
+                : LatchkeyErrors.EmailAlreadyExists;
         }
 
         return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
