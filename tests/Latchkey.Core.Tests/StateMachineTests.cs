@@ -35,7 +35,7 @@ public class StateMachineTests
     private OutcomeIssuer Outcomes => new(_stores, _stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
 
     private Task<Errors.Result<AuthOutcome>> Register(Site site, string email = "ann@example.com") =>
-        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, new DecoyRegistration(_hasher, _stores, _tokens, _stores, _clock), _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
+        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, new DecoyRegistration(_hasher, _stores, _tokens, _stores, new AbuseProtection.QuietQuota(new CountingThrottle(), _tokens, _clock), _clock), _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
 
     private Task<Errors.Result<AuthOutcome>> LogIn(Site site, string email = "ann@example.com", string password = Password) =>
         new LogInMember(_stores, _hasher, Outcomes, _clock).HandleAsync(site, new LoginInput(email, password), CancellationToken.None);
@@ -164,6 +164,20 @@ public class StateMachineTests
         Assert.Equal(StateType.Success, (await LogIn(site)).Value!.State);
         Assert.NotEqual(before, member.PasswordHash);
         Assert.Contains("t=2", member.PasswordHash, StringComparison.Ordinal);
+    }
+
+    private sealed class CountingThrottle : AbuseProtection.IThrottleStore
+    {
+        private readonly Dictionary<string, long> _counts = [];
+
+        public Task<long> HitAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+            Task.FromResult(_counts[key] = _counts.GetValueOrDefault(key) + 1);
+
+        public Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken) => Task.FromResult(_counts.GetValueOrDefault(key));
+
+        public Task ResetAsync(string key, CancellationToken cancellationToken) => Task.FromResult(_counts.Remove(key));
+
+        public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
     }
 
     private sealed class NoBreaches : IBreachedPasswords

@@ -14,6 +14,7 @@ public static class AbuseProtectionRegistration
         services.AddSingleton<CaptchaSecrets>();
         services.AddScoped<ICaptchaVerifier, CaptchaVerifier>();
         services.AddScoped<AbuseGuard>();
+        services.AddScoped<QuietQuota>();
         services.AddHostedService<ExpiredCounterCleanup>();
         services.AddOptions<PasswordFileOptions>().BindConfiguration(PasswordFileOptions.Section);
         services.AddSingleton<Latchkey.Core.Passwords.IBreachedPasswords, BreachedPasswordFiles>();

@@ -9,7 +9,33 @@ namespace Latchkey.Server.AbuseProtection;
 public static class GuardedRequests
 {
     public static GuardedRequest For(HttpRequest request, Site site, GuardedAction action, string? email, JsonElement? captchaTokens) =>
-        new(site, action, NormalizedOrNull(email), request.HttpContext.Connection.RemoteIpAddress?.ToString(), Tokens(captchaTokens));
+        new(site, action, NormalizedOrNull(email), Peer(request.HttpContext.Connection.RemoteIpAddress), Tokens(captchaTokens));
+
+    /// <summary>
+    /// The address a client is counted by: IPv4 as is (IPv4-mapped IPv6 unwrapped), IPv6 by its /64, since one
+    /// subscriber holds a whole /64 and could otherwise give every request a fresh address.
+    /// </summary>
+    public static string? Peer(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     /// <summary>
     /// <c>captchaTokens</c> is an array of one-of objects (<c>[{"Recaptcha": "…", "InvisibleRecaptcha": "…"}]</c>, contract

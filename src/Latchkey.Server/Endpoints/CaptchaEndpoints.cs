@@ -92,6 +92,13 @@ public static class CaptchaEndpoints
             RiskAfterFailures = patch.RiskAfterFailures ?? current.RiskAfterFailures,
             FailOpen = patch.FailOpen ?? current.FailOpen,
         };
+        if (next.Provider != current.Provider)
+        {
+            // Another provider's secret or verify URL would fail every token, or worse, answer 4xx for ever.
+            next.SealedSecret = patch.Secret is { Length: > 0 } secret ? secrets.Seal(secret) : null;
+            next.VerifyUrl = patch.VerifyUrl;
+        }
+
         if (patch.Actions is { } actions)
         {
             next.Actions = GuardedAction.None;

@@ -63,7 +63,7 @@ public sealed class HostedLoginPage(IAntiforgery antiforgery)
 
         // The same throttling and CAPTCHA rules as the API (the ALTCHA widget posts its solution as "altcha").
         var guarded = new GuardedRequest(site, GuardedAction.Login, EmailAddress.Parse(form["email"]).Value?.Normalized,
-            http.Connection.RemoteIpAddress?.ToString(), form["altcha"] is { Count: > 0 } altcha ? [new CaptchaToken("Altcha", altcha.ToString())] : []);
+            Latchkey.Server.AbuseProtection.GuardedRequests.Peer(http.Connection.RemoteIpAddress), form["altcha"] is { Count: > 0 } altcha ? [new CaptchaToken("Altcha", altcha.ToString())] : []);
         var pass = await guard.CheckAsync(guarded, cancellationToken);
         if (!pass.IsSuccess)
         {

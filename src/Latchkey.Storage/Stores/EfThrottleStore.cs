@@ -22,13 +22,14 @@ public sealed class CaptchaReplay
 internal sealed class EfThrottleStore(LatchkeyDbContext db) : IThrottleStore, ICaptchaReplayStore
 {
     // One statement per hit: the upsert both starts a new window and counts, so concurrent requests on any node
-    // never lose a count (SQLite 3.35+ and PostgreSQL both speak ON CONFLICT … RETURNING).
+    // never lose a count (SQLite 3.35+ and PostgreSQL both speak ON CONFLICT … RETURNING). A window only moves
+    // forward: a node whose clock lags counts into the current window instead of resetting it.
     private const string Hit = """
         INSERT INTO throttle_counters ("Key", "WindowStart", "Count", "ExpiresAt") VALUES ({0}, {1}, 1, {2})
         ON CONFLICT ("Key") DO UPDATE SET
-            "Count" = CASE WHEN throttle_counters."WindowStart" = excluded."WindowStart" THEN throttle_counters."Count" + 1 ELSE 1 END,
-            "WindowStart" = excluded."WindowStart",
-            "ExpiresAt" = excluded."ExpiresAt"
+            "Count" = CASE WHEN excluded."WindowStart" > throttle_counters."WindowStart" THEN 1 ELSE throttle_counters."Count" + 1 END,
+            "WindowStart" = CASE WHEN excluded."WindowStart" > throttle_counters."WindowStart" THEN excluded."WindowStart" ELSE throttle_counters."WindowStart" END,
+            "ExpiresAt" = CASE WHEN excluded."WindowStart" > throttle_counters."WindowStart" THEN excluded."ExpiresAt" ELSE throttle_counters."ExpiresAt" END
         RETURNING "Count" AS "Value"
         """;
 

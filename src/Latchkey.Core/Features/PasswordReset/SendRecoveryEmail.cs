@@ -19,13 +19,16 @@ public enum RecoveryPurpose
 /// link to Latchkey's reset page is emailed; either way the caller learns nothing (the endpoint always answers 200).
 /// The link's token is the flow's state token: 256 bits, stored as a digest, 60 minutes, single use.
 /// </summary>
-public sealed class SendRecoveryEmail(IMemberStore members, IFlowStore flows, IEmailOutbox outbox, TokenHasher hasher, TimeProvider clock)
+public sealed class SendRecoveryEmail(
+    IMemberStore members, IFlowStore flows, IEmailOutbox outbox, TokenHasher hasher, AbuseProtection.QuietQuota quota, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(60);
 
     public async Task HandleAsync(Site site, string? email, string resetPageUrl, string? returnTo, CancellationToken cancellationToken)
     {
+        // The quota is taken for every email, known or not (the same write either way), and beyond it nothing is sent.
         if (!EmailAddress.Parse(email).IsSuccess ||
+            !await quota.TryTakeAsync("recovery", site.Id, EmailAddress.Normalize(email!), cancellationToken) ||
             await members.FindByEmailAsync(site.Id, EmailAddress.Normalize(email!), cancellationToken) is not { Status: not MemberStatus.Deleted } member)
         {
             return;

@@ -14,7 +14,8 @@ namespace Latchkey.Core.Features.Registration;
 /// a state token, a pending identity with a fresh id — after the same password hash. The state token belongs to a
 /// decoy flow with no code, so it can only fail; the real owner gets one email saying someone tried.
 /// </summary>
-public sealed class DecoyRegistration(PasswordHasher hasher, IFlowStore flows, TokenHasher tokens, IEmailOutbox outbox, TimeProvider clock)
+public sealed class DecoyRegistration(
+    PasswordHasher hasher, IFlowStore flows, TokenHasher tokens, IEmailOutbox outbox, AbuseProtection.QuietQuota quota, TimeProvider clock)
 {
     /// <summary>Only where a real registration would also stop at the email code: otherwise the decoy would show.</summary>
     public static bool Applies(Site site) => site.EnumerationSafeRegistration && site.RequireEmailVerification;
@@ -45,13 +46,17 @@ public sealed class DecoyRegistration(PasswordHasher hasher, IFlowStore flows, T
         };
         flow.MoveTo(FlowState.RequireEmailVerification);
         await flows.AddAsync(flow, cancellationToken);
-        await outbox.EnqueueAsync(new EmailMessage(site.Id, owner.Email, "Someone tried to sign up with your email", """
+        // A few notices an hour at most: repeated attempts must not flood the owner's inbox.
+        if (await quota.TryTakeAsync("signup-notice", site.Id, owner.NormalizedEmail, cancellationToken))
+        {
+            await outbox.EnqueueAsync(new EmailMessage(site.Id, owner.Email, "Someone tried to sign up with your email", """
             Hello,
 
             Someone tried to create an account with this email address, which already has one. Nothing was changed.
 
             If it was you, sign in instead, or reset your password if you have forgotten it. If it was not you, you can ignore this email.
             """), cancellationToken);
+        }
 
         var pending = PendingReasons.EmailVerificationRequired | (site.RequireOwnerApproval ? PendingReasons.AdminApprovalRequired : PendingReasons.None);
         var lookalike = new Member

@@ -1,0 +1,22 @@
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Core.AbuseProtection;
+
+/// <summary>
+/// A per-member allowance that is enforced without telling the caller: beyond it the email is simply not sent,
+/// and the answer stays the same, so neither the quota nor its use reveals whether the account exists. It keeps
+/// many addresses from flooding one member's inbox with reset links or sign-up notices.
+/// </summary>
+public sealed class QuietQuota(IThrottleStore counters, TokenHasher hasher, TimeProvider clock)
+{
+    public const int EmailsPerHour = 3;
+
+    public async Task<bool> TryTakeAsync(string purpose, Guid siteId, string normalizedEmail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var hour = TimeSpan.FromHours(1);
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % hour.Ticks), TimeSpan.Zero);
+        var key = Convert.ToBase64String(hasher.Hash($"quota|{purpose}|{siteId}|{normalizedEmail}"));
+        return await counters.HitAsync(key, start, start + hour, cancellationToken) <= EmailsPerHour;
+    }
+}
