@@ -112,9 +112,11 @@ public sealed class CompleteVerification(IFlowStore flows, IMemberStore members,
         flow.Attempts++;
         if (!codes.Matches(flow, code))
         {
+            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
+            // one while this copy still counts fewer).
+            await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
             if (flow.Attempts >= Flow.MaxCodeAttempts)
             {
-                await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
                 return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 

@@ -43,9 +43,11 @@ public sealed class VerifyEmailCode(
         current.Attempts++;
         if (!codes.Matches(current, input.Code))
         {
+            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
+            // one while this copy still counts fewer).
+            await flows.EndExhaustedAsync(current.Id, Flow.MaxCodeAttempts, cancellationToken);
             if (current.Attempts >= Flow.MaxCodeAttempts)
             {
-                await flows.EndExhaustedAsync(current.Id, Flow.MaxCodeAttempts, cancellationToken);
                 return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 

@@ -54,9 +54,11 @@ public sealed class VerifyMfaCode(
         var check = await factors.CheckAsync(enrolment, factor, code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
+            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
+            // one while this copy still counts fewer).
+            await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
             if (flow.Attempts >= Flow.MaxCodeAttempts)
             {
-                await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
                 return LatchkeyErrors.VerificationAttemptsExceeded;
             }
 
