@@ -43,6 +43,7 @@ public static class LoginEndpoints
         {
             await guard.RecordAsync(guarded, failed, cancellationToken);
         }
+
         return WixResults.From(result, alwaysApplicationError: true);
     }
 }
