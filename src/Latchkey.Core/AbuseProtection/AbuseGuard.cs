@@ -33,13 +33,13 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
             return rate;
         }
 
-        var (accountStart, _) = Window(now, AccountWindow);
+        var (accountStart, _) = FixedWindow.Of(now, AccountWindow);
         var accountFailures = request.Account is null ? 0 : await counters.CountAsync(AccountKey(request), accountStart, cancellationToken);
-        var ipFailures = await counters.CountAsync(IpFailureKey(request, ip), accountStart, cancellationToken);
-
         var policy = request.Site.Captcha;
+        // The address's failures matter only to risk mode: no read for them otherwise.
         var captchaRequired = policy.Covers(request.Action) &&
-            (policy.Mode == CaptchaMode.Always || Math.Max(accountFailures, ipFailures) >= policy.RiskAfterFailures);
+            (policy.Mode == CaptchaMode.Always || accountFailures >= policy.RiskAfterFailures ||
+             await counters.CountAsync(IpFailureKey(request, ip), accountStart, cancellationToken) >= policy.RiskAfterFailures);
         var solved = false;
         if (captchaRequired)
         {
@@ -63,11 +63,24 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         return new GuardPass(solved);
     }
 
+    /// <summary>
+    /// After a login (API or hosted page): a wrong password or unknown email counts as a failure (alike, so the
+    /// counters do not tell them apart); only a finished sign-in resets the account, not a right password that still
+    /// owes a second factor or a code.
+    /// </summary>
+    public Task RecordLoginAsync(GuardedRequest request, Result<Features.AuthOutcome> outcome, CancellationToken cancellationToken)
+    {
+        var failed = outcome.Error?.Code is "invalid_credentials" or "member_not_found";
+        return failed || outcome.Value?.State == Flows.StateType.Success
+            ? RecordAsync(request, failed, cancellationToken)
+            : Task.CompletedTask;
+    }
+
     /// <summary>After the flow: failures count against the account and the IP; a success resets the account.</summary>
     public async Task RecordAsync(GuardedRequest request, bool failed, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (start, end) = Window(now, AccountWindow);
+        var (start, end) = FixedWindow.Of(now, AccountWindow);
         if (!failed)
         {
             if (request.Account is not null)
@@ -127,7 +140,7 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
             return null;
         }
 
-        var (start, end) = Window(now, Minute);
+        var (start, end) = FixedWindow.Of(now, Minute);
         var count = await counters.HitAsync(key, start, end, cancellationToken);
         return count > limit ? Throttled(end - now, "Too many requests; retry after the time in Retry-After.") : null;
     }
@@ -135,19 +148,26 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
     private static LatchkeyError Throttled(TimeSpan wait, string detail) =>
         LatchkeyErrors.RateLimited.WithDetail(detail) with { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) };
 
-    private static (DateTimeOffset Start, DateTimeOffset End) Window(DateTimeOffset now, TimeSpan length)
-    {
-        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % length.Ticks), TimeSpan.Zero);
-        return (start, start + length);
-    }
-
     private string AccountKey(GuardedRequest request) => Digest($"acct|{request.Site.Id}|{request.Account}");
 
     private string IpFailureKey(GuardedRequest request, string ip) => Digest($"ipfail|{request.Site.Id}|{ip}");
 
     private string Key(string scope, GuardedAction action, string subject) => Digest($"{scope}|{action}|{subject}");
 
-    private string Digest(string key) => Convert.ToBase64String(hasher.Hash(key));
+    private string Digest(string key) => FixedWindow.Key(hasher, key);
+}
+
+/// <summary>Fixed counting windows and counter keys, shared by the guard and the quiet quota.</summary>
+public static class FixedWindow
+{
+    public static (DateTimeOffset Start, DateTimeOffset End) Of(DateTimeOffset now, TimeSpan length)
+    {
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % length.Ticks), TimeSpan.Zero);
+        return (start, start + length);
+    }
+
+    /// <summary>Counter keys are HMAC digests: the table never holds an email or an address in clear.</summary>
+    public static string Key(TokenHasher hasher, string key) => Convert.ToBase64String(hasher.Hash(key));
 }
 
 /// <summary>The guard let the request through; <see cref="SolvedCaptcha"/> says whether a CAPTCHA was checked.</summary>

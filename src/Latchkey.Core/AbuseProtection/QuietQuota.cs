@@ -13,10 +13,8 @@ public sealed class QuietQuota(IThrottleStore counters, TokenHasher hasher, Time
 
     public async Task<bool> TryTakeAsync(string purpose, Guid siteId, string normalizedEmail, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var hour = TimeSpan.FromHours(1);
-        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % hour.Ticks), TimeSpan.Zero);
-        var key = Convert.ToBase64String(hasher.Hash($"quota|{purpose}|{siteId}|{normalizedEmail}"));
-        return await counters.HitAsync(key, start, start + hour, cancellationToken) <= EmailsPerHour;
+        var (start, end) = FixedWindow.Of(clock.GetUtcNow(), TimeSpan.FromHours(1));
+        var key = FixedWindow.Key(hasher, $"quota|{purpose}|{siteId}|{normalizedEmail}");
+        return await counters.HitAsync(key, start, end, cancellationToken) <= EmailsPerHour;
     }
 }

@@ -71,11 +71,7 @@ public sealed class HostedLoginPage(IAntiforgery antiforgery)
         }
 
         var outcome = await login.HandleAsync(site, new LoginInput(form["email"], form["password"]), cancellationToken);
-        var failed = outcome.Error?.Code is "invalid_credentials" or "member_not_found";
-        if (failed || outcome.Value?.State == StateType.Success)
-        {
-            await guard.RecordAsync(guarded, failed, cancellationToken);
-        }
+        await guard.RecordLoginAsync(guarded, outcome, cancellationToken);
         if (outcome.IsSuccess && outcome.Value!.State == StateType.RequireMfa)
         {
             return new HostedLoginPage(antiforgery).Page(http, returnQuery, error: null, outcome.Value.StateToken);

@@ -36,13 +36,7 @@ public static class LoginEndpoints
 
         var input = new LoginInput(body.Value.LoginId?.Email, body.Value.Password);
         var result = await step.HandleAsync(caller.Value.Site, input, cancellationToken);
-        // Unknown email and wrong password count alike: the counters must not tell them apart either.
-        // Only a finished sign-in resets the account: a right password that still owes a second factor does not.
-        var failed = result.Error?.Code is "invalid_credentials" or "member_not_found";
-        if (failed || result.Value?.State == Latchkey.Core.Flows.StateType.Success)
-        {
-            await guard.RecordAsync(guarded, failed, cancellationToken);
-        }
+        await guard.RecordLoginAsync(guarded, result, cancellationToken);
 
         return WixResults.From(result, alwaysApplicationError: true);
     }

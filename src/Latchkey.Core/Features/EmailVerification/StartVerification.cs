@@ -104,23 +104,14 @@ public sealed class CompleteVerification(IFlowStore flows, IMemberStore members,
         }
 
         var presented = flow.StateTokenHash;
-        if (!await flows.TryTakeAttemptAsync(flow.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        if (await FlowSteps.TakeAttemptAsync(flows, flow, cancellationToken) is { } spent)
         {
-            return LatchkeyErrors.VerificationAttemptsExceeded;
+            return spent;
         }
 
-        flow.Attempts++;
         if (!codes.Matches(flow, code))
         {
-            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
-            // one while this copy still counts fewer).
-            await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
-            if (flow.Attempts >= Flow.MaxCodeAttempts)
-            {
-                return LatchkeyErrors.VerificationAttemptsExceeded;
-            }
-
-            return LatchkeyErrors.VerificationCodeInvalid;
+            return await FlowSteps.MissAsync(flows, flow, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 
         flow.MoveTo(FlowState.Succeeded);

@@ -35,23 +35,14 @@ public sealed class VerifyEmailCode(
         }
 
         var presented = current.StateTokenHash;
-        if (!await flows.TryTakeAttemptAsync(current.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        if (await FlowSteps.TakeAttemptAsync(flows, current, cancellationToken) is { } spent)
         {
-            return LatchkeyErrors.VerificationAttemptsExceeded;
+            return spent;
         }
 
-        current.Attempts++;
         if (!codes.Matches(current, input.Code))
         {
-            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
-            // one while this copy still counts fewer).
-            await flows.EndExhaustedAsync(current.Id, Flow.MaxCodeAttempts, cancellationToken);
-            if (current.Attempts >= Flow.MaxCodeAttempts)
-            {
-                return LatchkeyErrors.VerificationAttemptsExceeded;
-            }
-
-            return LatchkeyErrors.VerificationCodeInvalid;
+            return await FlowSteps.MissAsync(flows, current, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 
         if (await members.FindAsync(siteId, current.MemberId, cancellationToken) is not { } member)
@@ -97,5 +88,30 @@ public static class FlowSteps
         }
 
         return flow.State == expected ? flow : LatchkeyErrors.StateTokenInvalid;
+    }
+
+    /// <summary>
+    /// Takes one code attempt before the code is looked at, in one conditional write: null when taken, otherwise
+    /// <see cref="LatchkeyErrors.VerificationAttemptsExceeded"/>. Parallel guesses therefore cannot share an attempt.
+    /// </summary>
+    public static async Task<LatchkeyError?> TakeAttemptAsync(IFlowStore flows, Flow flow, CancellationToken cancellationToken)
+    {
+        if (!await flows.TryTakeAttemptAsync(flow.Id, flow.StateTokenHash, Flow.MaxCodeAttempts, cancellationToken))
+        {
+            return LatchkeyErrors.VerificationAttemptsExceeded;
+        }
+
+        flow.Attempts++;
+        return null;
+    }
+
+    /// <summary>
+    /// After a wrong code: ends the flow when the database says its attempts are spent (a parallel request may have
+    /// taken the last one while this copy counts fewer), and answers <paramref name="miss"/> or attempts exceeded.
+    /// </summary>
+    public static async Task<LatchkeyError> MissAsync(IFlowStore flows, Flow flow, LatchkeyError miss, CancellationToken cancellationToken)
+    {
+        await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
+        return flow.Attempts >= Flow.MaxCodeAttempts ? LatchkeyErrors.VerificationAttemptsExceeded : miss;
     }
 }

@@ -44,25 +44,17 @@ public sealed class VerifyMfaCode(
         }
 
         // The attempt is counted before the code is looked at: parallel guesses cannot share one attempt.
-        if (!await flows.TryTakeAttemptAsync(flow.Id, presented, Flow.MaxCodeAttempts, cancellationToken))
+        if (await FlowSteps.TakeAttemptAsync(flows, flow, cancellationToken) is { } spent)
         {
-            return LatchkeyErrors.VerificationAttemptsExceeded;
+            return spent;
         }
 
-        flow.Attempts++;
         var (factor, code) = parsed.Value;
         var check = await factors.CheckAsync(enrolment, factor, code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
-            // Ends the flow when the database says its attempts are spent (a parallel request may have taken the last
-            // one while this copy still counts fewer).
-            await flows.EndExhaustedAsync(flow.Id, Flow.MaxCodeAttempts, cancellationToken);
-            if (flow.Attempts >= Flow.MaxCodeAttempts)
-            {
-                return LatchkeyErrors.VerificationAttemptsExceeded;
-            }
-
-            return check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid;
+            return await FlowSteps.MissAsync(
+                flows, flow, check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid, cancellationToken);
         }
 
         if (member.Status == MemberStatus.Blocked)
