@@ -1,15 +1,35 @@
 using Latchkey.Server.Hosting;
 
+// `Latchkey.Server migrate` brings the database up to this build (and creates the first site on an empty one), then
+// exits: the step an operator runs once per release before starting PostgreSQL nodes, which never migrate themselves.
+var migrateOnly = args is ["migrate", ..];
+
 // Configuration is read once at start (docs/configuration.md), so appsettings files are not watched: the watcher
 // walked the whole content root (the working directory) at every start, 40 % of start-up when run from a checkout
 // (docs/benchmarks.md). A later --hostBuilder:reloadConfigOnChange=true on the command line still turns it on.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args.Skip(migrateOnly ? 1 : 0)]);
 builder.AddLatchkey();
 
 var app = builder.Build();
-await app.Services.GetRequiredService<Bootstrapper>().RunAsync(CancellationToken.None);
+try
+{
+    await app.Services.GetRequiredService<Bootstrapper>().RunAsync(migrateOnly, CancellationToken.None);
+}
+catch (StartupException e)
+{
+    await Console.Error.WriteLineAsync("Latchkey cannot start: " + e.Message);
+    return 2;
+}
+
+if (migrateOnly)
+{
+    Console.WriteLine("The database is migrated.");
+    return 0;
+}
+
 app.MapLatchkey();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -24,8 +24,15 @@ public abstract class StoreContract : IAsyncLifetime
     /// <summary>Applies the provider's migrations.</summary>
     protected abstract Task MigrateAsync(LatchkeyDbContext db);
 
+    /// <summary>Creates the provider's database, when it is not created by the first connection (SQLite).</summary>
+    protected virtual ValueTask CreateDatabaseAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Drops what <see cref="CreateDatabaseAsync"/> created, after the services are disposed.</summary>
+    protected virtual ValueTask DropDatabaseAsync() => ValueTask.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
+        await CreateDatabaseAsync();
         var services = new ServiceCollection();
         AddDatabase(services);
         services.AddLatchkeyStores();
@@ -41,6 +48,7 @@ public abstract class StoreContract : IAsyncLifetime
             await _services.DisposeAsync();
         }
 
+        await DropDatabaseAsync();
         GC.SuppressFinalize(this);
     }
 

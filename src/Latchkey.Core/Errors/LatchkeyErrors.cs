@@ -100,6 +100,8 @@ public static class LatchkeyErrors
     // Capacity.
     public static readonly LatchkeyError HashingBusy =
         new("hashing_busy", 429, "THROTTLED_FEATURE", "Too many password checks are in progress; retry shortly.");
+    public static readonly LatchkeyError StorageUnavailable =
+        new("storage_unavailable", 503, "UNAVAILABLE", "The database is unreachable or overloaded; retry shortly.") { RetryAfterSeconds = 2 };
     public static readonly LatchkeyError NotFound =
         new("not_found", 404, "NOT_FOUND", "No endpoint has this path.");
     public static readonly LatchkeyError MethodNotAllowed =
@@ -117,7 +119,7 @@ public static class LatchkeyErrors
         StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
         MfaCodeInvalid, TotpCodeReused, MfaAlreadyEnabled, MfaNotEnabled, MfaEnrolmentNotStarted, MfaAttemptsThrottled,
         RecoveryTokenInvalid,
-        RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, NotFound, MethodNotAllowed, InternalError,
+        RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, StorageUnavailable, NotFound, MethodNotAllowed, InternalError,
     ];
 
     public static LatchkeyError Validation(params FieldViolation[] violations) =>

@@ -5,7 +5,6 @@ using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
-using Latchkey.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Hosting;
@@ -14,19 +13,32 @@ namespace Latchkey.Server.Hosting;
 public sealed record BootstrapValues(string SiteId, string ClientId, string ApiKey);
 
 /// <summary>
-/// Runs before the server listens: migrates the database, makes sure a signing key exists and, on an empty database,
-/// creates the default site, its Wix-SDK client and an admin API key, prints them once and writes bootstrap.json.
+/// Runs before the server listens, and as the <c>migrate</c> command: prepares the database (<see cref="StorageSetup"/>),
+/// makes sure a signing key exists and, on an empty database, creates the default site, its Wix-SDK client and an
+/// admin API key, prints them once and writes bootstrap.json. On PostgreSQL <c>migrate</c> runs first, so nodes that
+/// start together never race to create the first site.
 /// </summary>
 public sealed partial class Bootstrapper(
     IServiceProvider services, IOptions<LatchkeyOptions> options, TokenHasher tokenHasher, SigningKeyRing keyRing,
     TimeProvider clock, ILogger<Bootstrapper> logger)
 {
-    public async Task<BootstrapValues?> RunAsync(CancellationToken cancellationToken)
+    public async Task<BootstrapValues?> RunAsync(bool migrate, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
-        await SqliteStorage.MigrateAsync(db, cancellationToken);
+        if (migrate)
+        {
+            await StorageSetup.MigrateAsync(db, options.Value, cancellationToken);
+        }
+        else
+        {
+            await StorageSetup.PrepareAsync(db, options.Value, cancellationToken);
+        }
+
         await keyRing.EnsureKeyAsync(db, cancellationToken);
+        // Opened now, not at the first request: a node given another node's database with a different master key
+        // stops here with a message instead of failing every token request.
+        _ = keyRing.Keys;
 
         var path = Path.Combine(options.Value.DataDirectory, "bootstrap.json");
         var sites = scope.ServiceProvider.GetRequiredService<ISiteStore>();

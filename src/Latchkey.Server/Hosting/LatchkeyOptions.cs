@@ -37,8 +37,20 @@ public sealed class CacheOptions
 /// <summary><c>Latchkey:Storage</c>.</summary>
 public sealed class StorageOptions
 {
-    /// <summary>A SQLite connection string. Default: <c>&lt;data dir&gt;/latchkey.db</c>.</summary>
+    /// <summary><c>Sqlite</c> (one node, the default) or <c>PostgreSql</c> (many nodes, decision 0011).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// SQLite: default <c>&lt;data dir&gt;/latchkey.db</c>. PostgreSQL: required, an Npgsql connection string; a
+    /// connect timeout of 3 s and a command timeout of 15 s are added where it sets none.
+    /// </summary>
     public string? ConnectionString { get; set; }
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    PostgreSql,
 }
 
 /// <summary><c>Latchkey:Bootstrap</c>: what the first start creates (decisions §1).</summary>

@@ -15,7 +15,6 @@ using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
-using Latchkey.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -62,7 +61,7 @@ public static class LatchkeyServices
         services.AddSingleton<Bootstrapper>();
 
         // Pooled: options are built once and contexts are reused, instead of configuring EF on every request.
-        services.AddDbContextPool<LatchkeyDbContext>((sp, db) => SqliteStorage.Configure(db, ConnectionString(Options(sp))));
+        services.AddDbContextPool<LatchkeyDbContext>((sp, db) => StorageSetup.Configure(db, Options(sp)));
         services.AddLatchkeyStores();
         services.AddCachedStores();
         services.AddLatchkeyOpenIddict();
@@ -95,6 +94,7 @@ public static class LatchkeyServices
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedLoginPage>();
+        services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
     }
@@ -102,18 +102,13 @@ public static class LatchkeyServices
     private static LatchkeyOptions Options(IServiceProvider services) =>
         services.GetRequiredService<IOptions<LatchkeyOptions>>().Value;
 
-    private static string ConnectionString(LatchkeyOptions options) =>
-        options.Storage.ConnectionString is { Length: > 0 } configured
-            ? configured
-            : SqliteStorage.ConnectionStringFor(options.DataDirectory);
-
     public static WebApplication MapLatchkey(this WebApplication app)
     {
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
         app.UseAuthentication();
 
-        app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+        app.MapHealth();
         app.MapRegistrationEndpoints();
         app.MapLoginEndpoints();
         app.MapSignOnEndpoints();

@@ -18,8 +18,14 @@ public static partial class ErrorHandling
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => LatchkeyErrors.BodyTooLarge,
                 BadHttpRequestException => LatchkeyErrors.MalformedBody.WithDetail("The request could not be read."),
+                _ when IsStorageOutage(exception) => LatchkeyErrors.StorageUnavailable,
                 _ => LatchkeyErrors.InternalError,
             };
+            if (error == LatchkeyErrors.StorageUnavailable)
+            {
+                LogStorageOutage(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Latchkey.Errors"), exception!.GetBaseException().Message, context.TraceIdentifier);
+            }
+
             if (error == LatchkeyErrors.InternalError)
             {
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Latchkey.Errors");
@@ -49,6 +55,27 @@ public static partial class ErrorHandling
         });
         return app;
     }
+
+    /// <summary>
+    /// The database could not be reached, dropped the connection, or timed out: the driver marks these transient
+    /// (Npgsql for refused or broken connections and server shutdown, SQLite for a lock held past the busy timeout).
+    /// The request changed nothing it acknowledged, so the client may retry; it is not a bug.
+    /// </summary>
+    internal static bool IsStorageOutage(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The database is unavailable: {Reason} (trace {TraceId}); answered 503.")]
+    private static partial void LogStorageOutage(ILogger logger, string reason, string traceId);
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled exception (trace {TraceId}).")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string traceId);

@@ -99,8 +99,20 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
         var keys = new List<ECDsaSecurityKey>();
         foreach (var row in rows)
         {
+            byte[] pkcs8;
+            try
+            {
+                pkcs8 = Decrypt(row.EncryptedPrivateKey);
+            }
+            catch (CryptographicException e)
+            {
+                throw new StartupException(
+                    "The signing keys in the database were sealed with another master key. Every node that shares a database " +
+                    "must be given the same Latchkey:MasterKey (environment Latchkey__MasterKey).", e);
+            }
+
             var ecdsa = ECDsa.Create();
-            ecdsa.ImportPkcs8PrivateKey(Decrypt(row.EncryptedPrivateKey), out _);
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
             keys.Add(new ECDsaSecurityKey(ecdsa) { KeyId = row.Id });
         }
 

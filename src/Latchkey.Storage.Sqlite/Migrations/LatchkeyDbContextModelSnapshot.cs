@@ -530,6 +530,21 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.ToTable("session_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Latchkey.Storage.DataProtectionKeyRecord", b =>
+                {
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FriendlyName");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Latchkey.Storage.SigningKey", b =>
                 {
                     b.Property<string>("Id")

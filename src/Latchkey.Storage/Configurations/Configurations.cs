@@ -196,6 +196,16 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
     }
 }
 
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKeyRecord>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKeyRecord> builder)
+    {
+        builder.ToTable("data_protection_keys");
+        builder.HasKey(k => k.FriendlyName);
+        builder.Property(k => k.FriendlyName).HasMaxLength(128);
+    }
+}
+
 internal static class StringListConverter
 {
     public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<IReadOnlyList<string>, string> Instance =

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
+
+namespace Latchkey.Storage.PostgreSql;
+
+/// <summary>
+/// PostgreSQL for many nodes (decision 0011): every node is stateless and shares one database. Unlike SQLite the
+/// server never migrates it on its own; an operator runs <c>migrate</c> once per release, before the nodes.
+/// </summary>
+public static class PostgreSqlStorage
+{
+    /// <summary>
+    /// The operator's connection string with fail-fast defaults where it says nothing: a node that cannot reach the
+    /// database answers 503 within seconds instead of holding the request for Npgsql's 15 s connect timeout.
+    /// </summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+        }
+
+        if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase) &&
+            !connectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.CommandTimeout = 15;
+        }
+
+        builder.ApplicationName ??= "latchkey";
+        return builder.ConnectionString;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(WithDefaults(connectionString), npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlStorage).Assembly.GetName().Name))
+            .UseOpenIddict();
+
+    /// <summary>Applies pending migrations (the <c>migrate</c> command); concurrent runs are serialised by EF's lock.</summary>
+    public static Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken) =>
+        db.Database.MigrateAsync(cancellationToken);
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the context without the server or a database.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<LatchkeyDbContext>
+{
+    public LatchkeyDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<LatchkeyDbContext>();
+        PostgreSqlStorage.Configure(builder, "Host=127.0.0.1;Database=latchkey_design;Username=latchkey;Password=latchkey");
+        return new LatchkeyDbContext(builder.Options);
+    }
+}
