@@ -36,6 +36,14 @@ dotnet build Latchkey.slnx -c Release --no-restore --nologo -v quiet || fail "bu
 dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --job Dry --inProcess --filter '*' \
   >"$results/benchmarks-dry.log" 2>&1 || { tail -40 "$results/benchmarks-dry.log" >&2; fail "the benchmarks did not run"; }
 
+# A real PostgreSQL for the storage contract suite, the race tests and the two-node test (Debian's postgresql,
+# installed by scripts/postgres.sh when missing). REQUIRED turns "no server configured" skips into failures.
+pg_dir=/tmp/latchkey-test-postgres
+export LATCHKEY_TEST_POSTGRES_DIR="$pg_dir" LATCHKEY_TEST_POSTGRES_REQUIRED=1
+LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" 55432) || fail "could not start PostgreSQL (log: $pg_dir/server.log)"
+export LATCHKEY_TEST_POSTGRES
+trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+
 dotnet test Latchkey.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
