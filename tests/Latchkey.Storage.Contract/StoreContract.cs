@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Messaging;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
@@ -336,5 +337,33 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Null(found.SealedPassword);
         await Fresh<ISiteEmailSettingsStore>().DeleteAsync(site.Id, CancellationToken.None);
         Assert.Null(await Fresh<ISiteEmailSettingsStore>().FindAsync(site.Id, CancellationToken.None));
+    }
+    [Fact]
+    public async Task Concurrent_claims_give_each_email_to_exactly_one_dispatcher()
+    {
+        var site = await NewSiteAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await Fresh<IOutboxStore>().AddAsync(new OutboxEmail
+            {
+                Id = Guid.CreateVersion7(),
+                SiteId = site.Id,
+                To = $"m{i}@example.com",
+                Subject = "code",
+                SealedText = [1, 2, 3],
+                CreatedAt = Now,
+                NextAttemptAt = Now,
+                LockedUntil = Now,
+            }, CancellationToken.None);
+        }
+
+        // Eight "nodes" poll at once, as dispatchers on several servers would.
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Fresh<IOutboxStore>().ClaimDueAsync(Now, TimeSpan.FromMinutes(1), 10, CancellationToken.None))));
+
+        var claimed = claims.SelectMany(c => c).Select(e => e.Id).ToList();
+        Assert.Equal(10, claimed.Count);
+        Assert.Equal(10, claimed.Distinct().Count());
+        Assert.Empty(await Fresh<IOutboxStore>().ClaimDueAsync(Now, TimeSpan.FromMinutes(1), 10, CancellationToken.None));
     }
 }
