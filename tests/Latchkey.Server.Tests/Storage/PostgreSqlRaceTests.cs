@@ -14,6 +14,9 @@ namespace Latchkey.Server.Tests.Storage;
 public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
 {
     private const int Attempts = 50;
+    private const string Verify = "/_api/iam/verification/v1/auth/verify";
+    private const string StartVerification = "/_api/iam/verification/v1/start";
+    private const string CompleteVerification = "/_api/iam/verification/v1/verify";
     private const string SendRecoveryEmail = "/_api/iam/recovery/v1/send-email";
     private const string Recover = "/_api/iam/recovery/v1/recover";
 
@@ -94,6 +97,51 @@ public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_50_concurrent_verifications_on_one_state_token_exactly_one_signs_in()
+    {
+        using (var admin = App.ApiKeyClient())
+        {
+            (await admin.PatchAsJsonAsync("/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireEmailVerification = true } })).EnsureSuccessStatusCode();
+        }
+
+        using var visitor = await App.VisitorClientAsync();
+        var stateToken = (await (await visitor.RegisterAsync("ann@example.com")).JsonAsync()).GetProperty("stateToken").GetString();
+        var code = SixDigits().Match(await _mail.NextBodyAsync("ann@example.com")).Value;
+
+        var responses = await AllAtOnceAsync(_ => visitor.PostAsJsonAsync(Verify, new { code, stateToken }));
+
+        var outcomes = await WixOutcomesAsync(responses);
+        Report(outcomes);
+        Assert.Single(outcomes, o => o == "SUCCESS");
+        // Five attempts at most are taken; the rest find them spent, or the flow already moved on.
+        Assert.All(outcomes.Where(o => o != "SUCCESS"), o => Assert.True(o is "state_token_invalid" or "verification_attempts_exceeded", o));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Equal(1, App.Count("session_tokens"));
+        Assert.Equal(1, App.Scalar<long>("""SELECT COUNT(*) FROM members WHERE "EmailVerified" """));
+    }
+
+    [Fact]
+    public async Task Of_50_concurrent_completions_of_one_started_verification_exactly_one_verifies()
+    {
+        var member = await App.RegisterMemberAsync();
+        using var admin = App.ApiKeyClient();
+        var started = await admin.PostAsJsonAsync(StartVerification, new { identityId = member.Id, target = "EMAIL" });
+        var verificationId = (await started.JsonAsync()).GetProperty("verificationId").GetString();
+        var code = SixDigits().Match(await _mail.NextBodyAsync("ann@example.com")).Value;
+        using var visitor = await App.VisitorClientAsync();
+
+        var responses = await AllAtOnceAsync(_ => visitor.PostAsJsonAsync(CompleteVerification, new { verificationId, code }));
+
+        var outcomes = await Task.WhenAll(responses.Select(async r =>
+            r.StatusCode == HttpStatusCode.OK ? "verified" : (await r.JsonAsync()).GetProperty("code").GetString()!));
+        Report(outcomes);
+        Assert.Single(outcomes, o => o == "verified");
+        Assert.All(outcomes.Where(o => o != "verified"), o => Assert.True(o is "state_token_invalid" or "verification_attempts_exceeded", o));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Equal(1, App.Scalar<long>("""SELECT COUNT(*) FROM members WHERE "EmailVerified" """));
+    }
+
+    [Fact]
     public async Task Of_50_concurrent_recoveries_with_one_recovery_token_exactly_one_sets_its_password()
     {
         using var visitor = await App.VisitorClientAsync();
@@ -167,6 +215,9 @@ public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
     private static void Report(IEnumerable<string> outcomes) =>
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ",
             outcomes.GroupBy(o => o).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}: {g.Count()}")));
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex SixDigits();
 
     [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=(?<token>[A-Za-z0-9_%\-]+)")]
     private static partial Regex RecoveryLink();
