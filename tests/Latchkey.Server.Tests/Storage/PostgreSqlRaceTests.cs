@@ -163,6 +163,30 @@ public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_50_concurrent_refreshes_with_one_rotating_refresh_token_exactly_one_succeeds_and_the_family_is_revoked()
+    {
+        var standard = await App.RegisterStandardClientAsync(confidential: false);
+        var member = await App.RegisterMemberAsync();
+        var tokens = await App.MemberTokensAsync(standard, member.SessionToken);
+        using var client = App.CreateClient();
+
+        var responses = await AllAtOnceAsync(_ => client.RefreshAsFormAsync(standard.ClientId, tokens.RefreshToken!));
+
+        var errors = await OAuthErrorsAsync(responses);
+        Report(errors);
+        var winner = Assert.Single(Enumerable.Range(0, Attempts), i => errors[i] == "ok");
+        Assert.Equal(Attempts - 1, errors.Count(e => e == "invalid_grant"));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        // The first refresh token and the winner's: no loser was issued one.
+        Assert.Equal(2, App.Scalar<long>("""SELECT COUNT(*) FROM "OpenIddictTokens" WHERE "Type" LIKE '%refresh_token'"""));
+        // Decision 0008: a used rotating token presented again revokes its family, so tabs racing on one token all
+        // lose it, the winner included.
+        var renewed = await responses[winner].TokensAsync();
+        await (await client.RefreshAsFormAsync(standard.ClientId, renewed.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        Assert.Equal(0, App.Scalar<long>("""SELECT COUNT(*) FROM "OpenIddictAuthorizations" WHERE "Status" <> 'revoked'"""));
+    }
+
+    [Fact]
     public async Task Of_50_concurrent_registrations_of_one_email_exactly_one_creates_a_member()
     {
         using var visitor = await App.VisitorClientAsync();
