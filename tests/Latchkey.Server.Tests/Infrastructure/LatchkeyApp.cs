@@ -7,13 +7,10 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.OAuth;
-using Latchkey.Storage;
 using Latchkey.Storage.Contract;
-using Latchkey.Storage.PostgreSql;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -37,34 +34,18 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Latchkey on a new database of the PostgreSQL server in <c>LATCHKEY_TEST_POSTGRES</c> (skipped without one),
-    /// migrated first as an operator's <c>migrate</c> would: a node refuses an unmigrated PostgreSQL database. Disposing
-    /// the app drops the database.
+    /// Latchkey on a new, migrated database (from <paramref name="databases"/>) of the PostgreSQL server in
+    /// <c>LATCHKEY_TEST_POSTGRES</c>; skipped without one. Disposing the app drops the database.
     /// </summary>
-    public static async Task<LatchkeyApp> OnPostgreSqlAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<LatchkeyApp> OnPostgreSqlAsync(MigratedPostgres databases, Dictionary<string, string?>? settings = null)
     {
-        var database = await PostgresTestDatabase.CreateAsync();
-        try
+        var database = await databases.CreateAsync();
+        var all = new Dictionary<string, string?>(settings ?? [])
         {
-            var options = new DbContextOptionsBuilder<LatchkeyDbContext>();
-            PostgreSqlStorage.Configure(options, database.ConnectionString);
-            await using (var db = new LatchkeyDbContext(options.Options))
-            {
-                await PostgreSqlStorage.MigrateAsync(db, CancellationToken.None);
-            }
-
-            var all = new Dictionary<string, string?>(settings ?? [])
-            {
-                ["Latchkey:Storage:Provider"] = "PostgreSql",
-                ["Latchkey:Storage:ConnectionString"] = database.ConnectionString,
-            };
-            return new LatchkeyApp(settings: all) { _postgres = database };
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
+            ["Latchkey:Storage:Provider"] = "PostgreSql",
+            ["Latchkey:Storage:ConnectionString"] = database.ConnectionString,
+        };
+        return new LatchkeyApp(settings: all) { _postgres = database };
     }
 
     public string DataDirectory { get; }

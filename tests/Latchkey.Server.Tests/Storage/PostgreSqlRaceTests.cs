@@ -11,7 +11,7 @@ namespace Latchkey.Server.Tests.Storage;
 /// pipeline on a real PostgreSQL (style §9: READ COMMITTED is where lost updates happen; SQLite serialises writers and
 /// hides them). Each test starts the 50 requests behind one gate so that they overlap, then checks the database.
 /// </summary>
-public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
+public sealed partial class PostgreSqlRaceTests(MigratedPostgres databases) : IAsyncLifetime
 {
     private const int Attempts = 50;
     private const string Verify = "/_api/iam/verification/v1/auth/verify";
@@ -35,7 +35,7 @@ public sealed partial class PostgreSqlRaceTests : IAsyncLifetime
             settings[$"Latchkey:Throttling:PerIpPerMinute:{action}"] = "0";
         }
 
-        _app = await LatchkeyApp.OnPostgreSqlAsync(settings);
+        _app = await LatchkeyApp.OnPostgreSqlAsync(databases, settings);
         _app.StartServer();
         // 50 Argon2id hashes at the default cost take many seconds on a small machine, and the hashing gate turns the
         // late ones away (hashing_busy). These races are about the database, so the site hashes cheaply.
