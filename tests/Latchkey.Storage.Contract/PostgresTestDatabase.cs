@@ -45,13 +45,15 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         return "";
     }
 
-    public static async Task<PostgresTestDatabase> CreateAsync()
+    /// <param name="template">A database to copy (<c>CREATE DATABASE … TEMPLATE</c>), e.g. one already migrated; nothing may be connected to it.</param>
+    public static async Task<PostgresTestDatabase> CreateAsync(string? template = null)
     {
         var server = ServerOrSkip();
         var database = new PostgresTestDatabase(server, "lk_test_" + Guid.CreateVersion7().ToString("N"));
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", connection);
+        var copy = template is null ? "" : $" TEMPLATE \"{template}\"";
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"{copy}", connection);
         await command.ExecuteNonQueryAsync();
         return database;
     }
@@ -62,6 +64,16 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // An autovacuum worker in the database (after a busy test): FORCE may only end the role's own sessions
+            // (PostgreSQL 15), while a plain DROP cancels autovacuum itself and waits for it.
+            command.CommandText = $"DROP DATABASE IF EXISTS \"{Name}\"";
+            await command.ExecuteNonQueryAsync();
+        }
     }
 }

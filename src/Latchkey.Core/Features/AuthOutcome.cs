@@ -118,8 +118,7 @@ public sealed class OutcomeIssuer(
                 : null;
         }
 
-        flow.MoveTo(FlowState.Succeeded);
-        flow.CodeHash = null;
+        FlowSteps.Conclude(flow, FlowState.Succeeded, hasher);
         return await flows.TryUpdateAsync(flow, presentedHash, cancellationToken)
             ? new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken))
             : null;

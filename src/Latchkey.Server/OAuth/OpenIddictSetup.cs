@@ -72,6 +72,7 @@ public static class OpenIddictSetup
                 server.AddEventHandler(RefreshPolicy.ResolveClientKind.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
                 server.AddEventHandler(RefreshPolicy.RedeemUnlessStable.Descriptor);
+                server.AddEventHandler(RefreshPolicy.RevokeFamilyOnReuse.Descriptor);
                 server.AddEventHandler(RefreshPolicy.KeepStableToken.Descriptor);
                 server.AddEventHandler(RefreshPolicy.RequireLiveSession.Descriptor);
                 server.AddEventHandler(RefreshPolicy.IntrospectLiveSessionsOnly.Descriptor);

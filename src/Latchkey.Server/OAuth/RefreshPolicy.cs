@@ -30,7 +30,7 @@ public static class RefreshPolicy
 
         public async ValueTask HandleAsync(ProcessSignInContext context)
         {
-            if (context.EndpointType == OpenIddictServerEndpointType.Token && context.Request.IsRefreshTokenGrantType() &&
+            if (context.EndpointType == OpenIddictServerEndpointType.Token && context.Request?.IsRefreshTokenGrantType() == true &&
                 context.Request.ClientId is { Length: > 0 } clientId &&
                 await clients.FindAsync(clientId, context.CancellationToken) is { Kind: ClientKind.WixSdk })
             {
@@ -39,8 +39,15 @@ public static class RefreshPolicy
         }
     }
 
-    /// <summary>OpenIddict's redemption of the presented token, except for stable-refresh clients.</summary>
-    public sealed class RedeemUnlessStable(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ProcessSignInContext>
+    /// <summary>
+    /// OpenIddict's redemption of the presented token, except for stable-refresh clients, and strict for rotating
+    /// ones: OpenIddict ignores a failed redemption of a refresh token (it allows for a reuse leeway), so concurrent
+    /// refreshes that all passed validation before any of them redeemed the token were each given a new one (issue
+    /// #7: 21 of 50 on PostgreSQL). With zero leeway the redemption is the verdict: one request redeems the token,
+    /// and every other presented a token that is now used, which is reuse, so the family is revoked (decision 0008).
+    /// </summary>
+    public sealed class RedeemUnlessStable(IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations)
+        : IOpenIddictServerHandler<ProcessSignInContext>
     {
         private readonly OpenIddictServerHandlers.RedeemTokenEntry _inner = new(tokens);
 
@@ -53,8 +60,78 @@ public static class RefreshPolicy
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
-        public ValueTask HandleAsync(ProcessSignInContext context) =>
-            context.Transaction.Properties.ContainsKey(StableTransaction) ? default : _inner.HandleAsync(context);
+        public async ValueTask HandleAsync(ProcessSignInContext context)
+        {
+            if (context.Transaction.Properties.ContainsKey(StableTransaction))
+            {
+                return;
+            }
+
+            if (context.EndpointType != OpenIddictServerEndpointType.Token || !context.Request.IsRefreshTokenGrantType())
+            {
+                await _inner.HandleAsync(context);
+                return;
+            }
+
+            var principal = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)?.RefreshTokenPrincipal;
+            // No token id: a self-contained token with no row to redeem (visitor sign-ins, decision 0003).
+            if (principal?.GetTokenId() is not { Length: > 0 } tokenId ||
+                await tokens.FindByIdAsync(tokenId, context.CancellationToken) is not { } token ||
+                await tokens.TryRedeemAsync(token, context.CancellationToken))
+            {
+                return;
+            }
+
+            await RevokeFamilyAsync(tokens, authorizations, principal.GetAuthorizationId(), context.CancellationToken);
+            context.Reject(Errors.InvalidGrant, "The refresh token was used by a concurrent request; its family is revoked, sign in again.");
+        }
+    }
+
+    /// <summary>
+    /// A used rotating refresh token presented again revokes its authorization, not only the tokens OpenIddict revokes
+    /// next: under a race the winner may write its new refresh token after that sweep, and only the revoked
+    /// authorization then stops it (decision 0008: tabs refreshing with one token at once lose the family).
+    /// </summary>
+    public sealed class RevokeFamilyOnReuse(IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations)
+        : IOpenIddictServerHandler<ValidateTokenContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
+                .UseScopedHandler<RevokeFamilyOnReuse>()
+                .SetOrder(OpenIddictServerHandlers.Protection.ValidateTokenEntry.Descriptor.Order - 1)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public async ValueTask HandleAsync(ValidateTokenContext context)
+        {
+            // Zero reuse leeway (OpenIddictSetup): a redeemed refresh token is never presented legitimately.
+            if (context.EndpointType == OpenIddictServerEndpointType.Token && context.Request?.IsRefreshTokenGrantType() == true &&
+                context.TokenId is { Length: > 0 } tokenId &&
+                await tokens.FindByIdAsync(tokenId, context.CancellationToken) is { } token &&
+                await tokens.HasStatusAsync(token, Statuses.Redeemed, context.CancellationToken))
+            {
+                await RevokeFamilyAsync(tokens, authorizations, await tokens.GetAuthorizationIdAsync(token, context.CancellationToken), context.CancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The authorization first: every token of a revoked authorization is refused, even one written later.</summary>
+    private static async Task RevokeFamilyAsync(
+        IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, string? authorizationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(authorizationId))
+        {
+            return;
+        }
+
+        if (await authorizations.FindByIdAsync(authorizationId, cancellationToken) is { } authorization)
+        {
+            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        }
+
+        await tokens.RevokeByAuthorizationIdAsync(authorizationId, cancellationToken);
     }
 
     /// <summary>No new refresh token for stable-refresh clients: the one they hold stays the one.</summary>

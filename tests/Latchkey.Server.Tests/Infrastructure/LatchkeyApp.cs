@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,21 +7,25 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.OAuth;
+using Latchkey.Storage.Contract;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Latchkey.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh Latchkey per test: its own data directory with a real SQLite file, a fake clock that starts at the real
-/// now (OpenIddict's own clock and Latchkey's agree until a test advances it), and the bootstrap values it printed.
+/// A fresh Latchkey per test: its own data directory with a real SQLite file (or, from
+/// <see cref="OnPostgreSqlAsync"/>, a fresh PostgreSQL database), a fake clock that starts at the real now (OpenIddict's
+/// own clock and Latchkey's agree until a test advances it), and the bootstrap values it printed.
 /// </summary>
 public sealed class LatchkeyApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private PostgresTestDatabase? _postgres;
 
     public LatchkeyApp(string? dataDirectory = null, Dictionary<string, string?>? settings = null)
     {
@@ -28,7 +33,24 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
         _settings = settings ?? [];
     }
 
+    /// <summary>
+    /// Latchkey on a new, migrated database (from <paramref name="databases"/>) of the PostgreSQL server in
+    /// <c>LATCHKEY_TEST_POSTGRES</c>; skipped without one. Disposing the app drops the database.
+    /// </summary>
+    public static async Task<LatchkeyApp> OnPostgreSqlAsync(MigratedPostgres databases, Dictionary<string, string?>? settings = null)
+    {
+        var database = await databases.CreateAsync();
+        var all = new Dictionary<string, string?>(settings ?? [])
+        {
+            ["Latchkey:Storage:Provider"] = "PostgreSql",
+            ["Latchkey:Storage:ConnectionString"] = database.ConnectionString,
+        };
+        return new LatchkeyApp(settings: all) { _postgres = database };
+    }
+
     public string DataDirectory { get; }
+
+    public bool OnPostgreSql => _postgres is not null;
 
     public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
 
@@ -52,25 +74,45 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
     /// <summary>A raw connection to the database file, to check what is (and is not) stored.</summary>
     public SqliteConnection OpenDatabase()
     {
+        if (_postgres is not null)
+        {
+            throw new InvalidOperationException("This app runs on PostgreSQL: use Count, Scalar or Execute.");
+        }
+
         var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "latchkey.db")}");
         connection.Open();
         return connection;
     }
 
-    public long Count(string table)
+    public long Count(string table) => Scalar<long>($"SELECT COUNT(*) FROM \"{table}\"");
+
+    /// <summary>The first column of the first row, on whichever database the app runs (the SQL must suit it).</summary>
+    public T Scalar<T>(string sql)
     {
-        using var connection = OpenDatabase();
+        using var connection = OpenAnyDatabase();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Execute(string sql)
     {
-        using var connection = OpenDatabase();
+        using var connection = OpenAnyDatabase();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private DbConnection OpenAnyDatabase()
+    {
+        if (_postgres is null)
+        {
+            return OpenDatabase();
+        }
+
+        var connection = new NpgsqlConnection(_postgres.ConnectionString);
+        connection.Open();
+        return connection;
     }
 
     /// <summary>A visitor access token from the anonymous grant, as the Wix SDK gets one first.</summary>
@@ -114,6 +156,11 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        // Dispose(bool) runs twice (Dispose → DisposeAsync → Dispose): the database is dropped once, after the host stopped.
+        if (Interlocked.Exchange(ref _postgres, null) is { } database)
+        {
+            database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }
 

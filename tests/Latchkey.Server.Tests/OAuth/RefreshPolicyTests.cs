@@ -57,6 +57,8 @@ public class RefreshPolicyTests
         await (await client.RefreshAsFormAsync(standard.ClientId, first.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
 
         await (await client.RefreshAsFormAsync(standard.ClientId, second.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        // The authorization too, so that a token a concurrent refresh writes after the reuse is refused as well.
+        Assert.Equal(0, app.Scalar<long>("SELECT COUNT(*) FROM OpenIddictAuthorizations WHERE Status <> 'revoked'"));
     }
 
     [Fact]

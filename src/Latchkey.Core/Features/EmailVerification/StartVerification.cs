@@ -114,8 +114,7 @@ public sealed class CompleteVerification(IFlowStore flows, IMemberStore members,
             return await FlowSteps.MissAsync(flows, flow, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 
-        flow.MoveTo(FlowState.Succeeded);
-        flow.CodeHash = null;
+        FlowSteps.Conclude(flow, FlowState.Succeeded, hasher);
         if (!await flows.TryUpdateAsync(flow, presented, cancellationToken) ||
             await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member)
         {

@@ -106,6 +106,19 @@ public static class FlowSteps
     }
 
     /// <summary>
+    /// Ends a flow in <paramref name="final"/> and retires its state token: the digest becomes that of a token nobody
+    /// holds. The conditional update that saves the end matches the presented digest, so it succeeds once; had the
+    /// digest stayed, every concurrent request with the token would match it too, and each would go on (issue #7).
+    /// </summary>
+    public static void Conclude(Flow flow, FlowState final, TokenHasher hasher)
+    {
+        flow.MoveTo(final);
+        flow.StateTokenHash = hasher.Hash(SecretGenerator.NewToken());
+        flow.KeyVersion = hasher.CurrentVersion;
+        flow.CodeHash = null;
+    }
+
+    /// <summary>
     /// After a wrong code: ends the flow when the database says its attempts are spent (a parallel request may have
     /// taken the last one while this copy counts fewer), and answers <paramref name="miss"/> or attempts exceeded.
     /// </summary>

@@ -52,8 +52,7 @@ public sealed class RecoverPassword(
 
         // Single use: the flow moves on conditionally before anything else changes.
         var presented = flow.StateTokenHash;
-        flow.MoveTo(FlowState.Succeeded);
-        flow.StateTokenHash = hasher.Hash(SecretGenerator.NewToken());
+        FlowSteps.Conclude(flow, FlowState.Succeeded, hasher);
         if (!await flows.TryUpdateAsync(flow, presented, cancellationToken))
         {
             return LatchkeyErrors.RecoveryTokenInvalid;
