@@ -38,7 +38,7 @@ public sealed partial class Bootstrapper(
         await keyRing.EnsureKeyAsync(db, cancellationToken);
         // Opened now, not at the first request: a node given another node's database with a different master key
         // stops here with a message instead of failing every token request.
-        _ = keyRing.Keys;
+        await keyRing.RefreshAsync(db, cancellationToken);
 
         var path = Path.Combine(options.Value.DataDirectory, "bootstrap.json");
         var sites = scope.ServiceProvider.GetRequiredService<ISiteStore>();

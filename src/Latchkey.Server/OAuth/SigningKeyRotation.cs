@@ -1,3 +1,4 @@
+using Latchkey.Server.Hosting;
 using Latchkey.Storage;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -6,15 +7,15 @@ using OpenIddict.Validation;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// Checks the signing keys on a schedule: creates the next key when the current one's period is over, and picks up
-/// keys another node created. When the set changes, OpenIddict's server and validation options are rebuilt (through
+/// Checks the signing keys every <c>Latchkey:SigningKeys:CheckSeconds</c>: creates the next key when the current
+/// one's period is over, picks up keys another node created, and switches to a new key once its propagation delay is
+/// over. When the set or the signer changes, OpenIddict's server and validation options are rebuilt (through
 /// <see cref="KeyChangeSource{TOptions}"/>), so requests in flight keep the old set and new ones see the new set.
 /// </summary>
 public sealed partial class SigningKeyRotation(
-    IServiceScopeFactory scopes, SigningKeyRing ring, ILogger<SigningKeyRotation> logger) : BackgroundService
+    IServiceScopeFactory scopes, SigningKeyRing ring, IOptions<LatchkeyOptions> options, ILogger<SigningKeyRotation> logger)
+    : BackgroundService
 {
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(10);
-
     /// <summary>One check; the scheduled loop and the tests call it.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +32,7 @@ public sealed partial class SigningKeyRotation(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The schedule runs on wall-clock time; the keys' ages are judged by the injected clock in the ring.
-        using var timer = new PeriodicTimer(CheckInterval, TimeProvider.System);
+        using var timer = new PeriodicTimer(options.Value.SigningKeys.CheckInterval, TimeProvider.System);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
