@@ -14,8 +14,8 @@ namespace Latchkey.Server.OAuth;
 /// as soon as a node reads it, but signs only after <see cref="SigningKeyOptions.PropagationDelay"/>, by which time
 /// every node has read it (decision 0012): no node ever meets a token signed with a key it does not know. A key
 /// signs for <see cref="SigningPeriod"/>; then a new key takes over, and the old one stays published and trusted
-/// until the last access token it signed has expired. A change fires <see cref="GetChangeToken"/>, which rebuilds
-/// OpenIddict's options with the new set.
+/// until the last access token it signed has expired. A change fires <see cref="GetServerChangeToken"/>, then
+/// <see cref="GetValidationChangeToken"/>, which rebuild OpenIddict's options with the new set.
 /// </summary>
 public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, IOptions<LatchkeyOptions> options, TimeProvider clock)
     : IDisposable
@@ -26,7 +26,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private IReadOnlyList<ECDsaSecurityKey>? _keys;
-    private CancellationTokenSource _changed = new();
+    private CancellationTokenSource _serverChanged = new();
+    private CancellationTokenSource _validationChanged = new();
 
     private TimeSpan PropagationDelay => options.Value.SigningKeys.PropagationDelay;
 
@@ -61,11 +62,21 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
         }
     }
 
-    public IChangeToken GetChangeToken()
+    /// <summary>Fires when the keys change, for OpenIddict's server options (signing, JWKS).</summary>
+    public IChangeToken GetServerChangeToken()
     {
         lock (_gate)
         {
-            return new CancellationChangeToken(_changed.Token);
+            return new CancellationChangeToken(_serverChanged.Token);
+        }
+    }
+
+    /// <summary>Fires after <see cref="GetServerChangeToken"/>, for the validation options, which copy the server's keys.</summary>
+    public IChangeToken GetValidationChangeToken()
+    {
+        lock (_gate)
+        {
+            return new CancellationChangeToken(_validationChanged.Token);
         }
     }
 
@@ -145,15 +156,22 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
                 throw new InvalidOperationException("No signing key exists; the bootstrap did not run.");
             }
 
+            CancellationTokenSource server, validation;
             lock (_gate)
             {
                 _keys = keys;
-                var previous = _changed;
-                _changed = new CancellationTokenSource();
-                previous.Cancel();
-                previous.Dispose();
-                return true;
+                (server, validation) = (_serverChanged, _validationChanged);
+                (_serverChanged, _validationChanged) = (new CancellationTokenSource(), new CancellationTokenSource());
             }
+
+            // An options monitor rebuilds its options inside the callback, and the validation options copy the server
+            // options' keys as they are then: with one token the two rebuilt in turn-about order, and every other
+            // change left validation on the previous keys, refusing tokens the server had just signed.
+            server.Cancel();
+            validation.Cancel();
+            server.Dispose();
+            validation.Dispose();
+            return true;
         }
         finally
         {
@@ -194,7 +212,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
 
     public void Dispose()
     {
-        _changed.Dispose();
+        _serverChanged.Dispose();
+        _validationChanged.Dispose();
         _refreshing.Dispose();
     }
 

@@ -55,11 +55,11 @@ public sealed partial class SigningKeyRotation(
 }
 
 /// <summary>Tells the options system to rebuild <typeparamref name="TOptions"/> when the key ring changes.</summary>
-public sealed class KeyChangeSource<TOptions>(SigningKeyRing ring) : IOptionsChangeTokenSource<TOptions>
+public sealed class KeyChangeSource<TOptions>(Func<Microsoft.Extensions.Primitives.IChangeToken> changes) : IOptionsChangeTokenSource<TOptions>
 {
     public string Name => Options.DefaultName;
 
-    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => ring.GetChangeToken();
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => changes();
 }
 
 public static class SigningKeyRotationRegistration
@@ -68,8 +68,10 @@ public static class SigningKeyRotationRegistration
     {
         services.AddSingleton<SigningKeyRotation>();
         services.AddHostedService(sp => sp.GetRequiredService<SigningKeyRotation>());
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyChangeSource<OpenIddictServerOptions>>();
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>, KeyChangeSource<OpenIddictValidationOptions>>();
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp =>
+            new KeyChangeSource<OpenIddictServerOptions>(sp.GetRequiredService<SigningKeyRing>().GetServerChangeToken));
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>>(sp =>
+            new KeyChangeSource<OpenIddictValidationOptions>(sp.GetRequiredService<SigningKeyRing>().GetValidationChangeToken));
         return services;
     }
 }

@@ -120,7 +120,9 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         var rotate = await _a.SendAsync(HttpMethod.Post, "/admin/v1/signing-keys/rotate", nodes.Bootstrap.ApiKey);
 
         Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
-        var newKid = (await rotate.JsonAsync()).GetProperty("kid").GetString()!;
+        var rotated = await rotate.JsonAsync();
+        var newKid = rotated.GetProperty("kid").GetString()!;
+        var signsFrom = rotated.GetProperty("signsFrom").GetDateTimeOffset();
         Assert.NotEqual(oldKid, newKid);
         Assert.Contains(newKid, await JwksKidsAsync(_a)); // published at once, before it signs
 
@@ -131,12 +133,19 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         {
             var token = await _a.VisitorTokenAsync(_clientId);
             seen.Add(Kid(token));
-            Assert.True(await IsActiveOnAsync(_b, token), $"B refused a token A signed with {Kid(token)}");
+            Assert.True(await IsActiveOnAsync(_b, token), $"B refused a token A signed with {Kid(token)} (the new key is {newKid})");
+            if (Kid(token) == newKid)
+            {
+                // Not at once: only from signsFrom, when every node has had two checks to read the key (iat is in
+                // whole seconds).
+                var issuedAt = DateTimeOffset.FromUnixTimeSeconds(OAuthFlow.JwtPart(token, 1).GetProperty("iat").GetInt64());
+                Assert.True(issuedAt > signsFrom.AddSeconds(-1), $"signed with the new key at {issuedAt:O}, before {signsFrom:O}");
+            }
+
             await Task.Delay(100);
         }
 
         Assert.Contains(newKid, seen);
-        Assert.Equal(oldKid, seen[0]); // not signing at once: the other nodes first had to learn the key
         Assert.Contains(newKid, await JwksKidsAsync(_b));
         Assert.Contains(oldKid, await JwksKidsAsync(_b)); // the old key still verifies its tokens
         Assert.True(await IsActiveOnAsync(_b, before));

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation;
 
 namespace Latchkey.Server.Tests.Tokens;
 
@@ -81,6 +83,26 @@ public class KeyRotationTests
         app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
         await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
         Assert.Equal([newKid], await JwksKidsAsync(http));
+    }
+
+    [Fact]
+    public async Task After_every_change_the_validation_side_trusts_the_keys_the_server_publishes()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        using var admin = app.ApiKeyClient();
+        var validation = app.Services.GetRequiredService<IOptionsMonitor<OpenIddictValidationOptions>>();
+        await app.VisitorTokenAsync();
+
+        // Both options are rebuilt on each change; validation copies the server's keys, so it must come second.
+        // The two rebuild in turn-about order unless the ring orders them: one of two rotations would show it.
+        for (var i = 0; i < 2; i++)
+        {
+            (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+
+            var trusted = validation.CurrentValue.Configuration!.SigningKeys.Select(k => k.KeyId).Order();
+            Assert.Equal((await JwksKidsAsync(http)).Order(), trusted);
+        }
     }
 
     [Fact]
