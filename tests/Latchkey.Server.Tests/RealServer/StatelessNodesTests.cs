@@ -25,6 +25,16 @@ public sealed class TwoNodes : IAsyncLifetime
 
     public BootstrapValues Bootstrap { get; private set; } = null!;
 
+    public long DataProtectionKeysAfterMigrate { get; private set; }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT COUNT(*) FROM \"{table}\"", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
@@ -38,6 +48,7 @@ public sealed class TwoNodes : IAsyncLifetime
             ["Latchkey__Throttling__AccountWindowMinutes"] = "1440",
         });
         Bootstrap = await deployment.MigrateAsync(Directory("migrate"));
+        DataProtectionKeysAfterMigrate = await CountAsync("data_protection_keys");
         var nodes = await Task.WhenAll(
             ServerNode.StartAsync(deployment.Environment(Directory("a"))),
             ServerNode.StartAsync(deployment.Environment(Directory("b"))));
@@ -172,6 +183,36 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
             var throttled = await node.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "bob@example.com" }, password = Wix.Password });
             await throttled.AssertWixErrorAsync(429, "rate_limited");
         }
+    }
+
+    [Fact]
+    public async Task A_form_rendered_by_A_is_accepted_by_B()
+    {
+        // migrate made the one Data Protection key: nodes that start together do not each make their own.
+        Assert.Equal(1, nodes.DataProtectionKeysAfterMigrate);
+        Assert.Equal(1, await nodes.CountAsync("data_protection_keys"));
+
+        // The reset page's anti-forgery token is Data Protection output: B can only check it with A's key ring.
+        var page = await _a.Http.GetAsync("/recovery/reset-password?token=unknown");
+        var html = await page.Content.ReadAsStringAsync();
+        var field = System.Text.RegularExpressions.Regex.Match(html, "name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/recovery/reset-password")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                [field.Groups["name"].Value] = field.Groups["value"].Value,
+                ["token"] = "unknown",
+                ["password"] = NewPassword,
+                ["confirm"] = NewPassword,
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+
+        var answer = await (await _b.Http.SendAsync(post)).Content.ReadAsStringAsync();
+
+        // Past the CSRF check, to the token check: the form was not "expired" on B.
+        Assert.DoesNotContain("The form expired", answer, StringComparison.Ordinal);
+        Assert.Contains("This link is unknown", answer, StringComparison.Ordinal);
     }
 
     private static async Task<bool> IsActiveOnAsync(ServerNode node, string token)
