@@ -33,16 +33,21 @@ public sealed partial class SigningKeyRotation(
     {
         // The schedule runs on wall-clock time; the keys' ages are judged by the injected clock in the ring.
         using var timer = new PeriodicTimer(options.Value.SigningKeys.CheckInterval, TimeProvider.System);
+        var outage = new OutageLog(logger, "signing-key check");
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await RunOnceAsync(stoppingToken);
+                outage.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The database may be briefly unavailable; the next tick tries again and the current keys keep working.
-                LogFailed(logger, e);
+                // The next tick tries again and the loaded keys keep working; an outage is logged once.
+                if (!outage.Failed(e))
+                {
+                    LogFailed(logger, e);
+                }
             }
         }
     }

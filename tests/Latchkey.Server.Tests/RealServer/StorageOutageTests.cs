@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Storage.Contract;
 
@@ -90,6 +91,20 @@ public sealed class StorageOutageTests : IAsyncLifetime
         // The refused authorize consumed nothing: the session token still works once.
         Assert.NotEmpty((await node.AuthorizeAsync(bootstrap.ClientId, unused)).Code);
         Assert.DoesNotContain("Unhandled exception", node.Output, StringComparison.Ordinal); // no request was a 500
+        // Each background loop says once that the database was gone and, at its next run, once that it is back; not
+        // at every retry.
+        string[] loops = ["Email.EmailDispatcher", "OAuth.SigningKeyRotation"];
+        clock.Restart();
+        while (!loops.All(loop => node.Output.Contains($"{loop}[5003]", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(200);
+        }
+
+        foreach (var loop in loops)
+        {
+            Assert.Single(Regex.Matches(node.Output, $@"{loop}\[5002\]"));
+            Assert.Single(Regex.Matches(node.Output, $@"{loop}\[5003\]"));
+        }
     }
 
     private static Task<HttpResponseMessage> LoginAsync(ServerNode node, string visitor) =>
