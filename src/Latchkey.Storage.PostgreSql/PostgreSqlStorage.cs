@@ -17,13 +17,15 @@ public static class PostgreSqlStorage
     public static string WithDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        // Npgsql's own string lists exactly the keys that were set, under their canonical names (CommandTimeout becomes
+        // "Command Timeout"), so "Timeout" here is the connect timeout and nothing else that merely ends in Timeout.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
+        if (!given.ContainsKey("Timeout"))
         {
             builder.Timeout = 3;
         }
 
-        if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase) &&
-            !connectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
+        if (!given.ContainsKey("Command Timeout"))
         {
             builder.CommandTimeout = 15;
         }

@@ -11,6 +11,9 @@ public sealed class SigningKey
     public required byte[] EncryptedPrivateKey { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>After this the key no longer signs; it stays published until its last token has expired.</summary>
+    /// <summary>
+    /// After this the key is neither published nor trusted: the last token it can have signed has expired. A later
+    /// rotation brings it forward (decision 0012).
+    /// </summary>
     public DateTimeOffset RetiresAt { get; set; }
 }

@@ -1,6 +1,7 @@
 using Latchkey.Core.Crypto;
 using Latchkey.Core.Messaging;
 using Latchkey.Core.Sites;
+using Latchkey.Server.Hosting;
 using MimeKit;
 
 namespace Latchkey.Server.Email;
@@ -15,6 +16,9 @@ public sealed partial class EmailDispatcher(
     TimeProvider clock, ILogger<EmailDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Slower while the database is down: every failed poll costs a connection attempt and the driver's log.</summary>
+    private static readonly TimeSpan OutagePollInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     /// <summary>Sends what is due now; returns how many were sent. The loop and the tests call it.</summary>
@@ -52,11 +56,13 @@ public sealed partial class EmailDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var outage = new OutageLog(logger, "email dispatcher");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await DispatchDueAsync(stoppingToken);
+                outage.Succeeded();
                 await signal.WaitAsync(PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -65,9 +71,13 @@ public sealed partial class EmailDispatcher(
             }
             catch (Exception e)
             {
-                // The database may be briefly unavailable: keep the loop alive and try again shortly.
-                LogLoopFailed(logger, e);
-                await Task.Delay(PollInterval, stoppingToken);
+                // Keep the loop alive and try again shortly; an outage is logged once, anything else every time.
+                if (!outage.Failed(e))
+                {
+                    LogLoopFailed(logger, e);
+                }
+
+                await Task.Delay(outage.IsDown ? OutagePollInterval : PollInterval, stoppingToken);
             }
         }
     }

@@ -5,6 +5,7 @@ using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Hosting;
@@ -38,7 +39,11 @@ public sealed partial class Bootstrapper(
         await keyRing.EnsureKeyAsync(db, cancellationToken);
         // Opened now, not at the first request: a node given another node's database with a different master key
         // stops here with a message instead of failing every token request.
-        _ = keyRing.Keys;
+        await keyRing.RefreshAsync(db, cancellationToken);
+        // The first Data Protection key (anti-forgery tokens of the hosted pages) is made here as well, so by `migrate`
+        // on PostgreSQL: nodes that start together would otherwise each make one, and a node that read the keys before
+        // another wrote its own can refuse that node's forms until its key ring is next refreshed (up to a day).
+        scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("Latchkey.Bootstrap").Protect([0]);
 
         var path = Path.Combine(options.Value.DataDirectory, "bootstrap.json");
         var sites = scope.ServiceProvider.GetRequiredService<ISiteStore>();

@@ -22,6 +22,23 @@ public sealed class LatchkeyOptions
     public StorageOptions Storage { get; set; } = new();
 
     public CacheOptions Cache { get; set; } = new();
+
+    public SigningKeyOptions SigningKeys { get; set; } = new();
+}
+
+/// <summary><c>Latchkey:SigningKeys</c>: how the access-token signing keys reach every node (decision 0012).</summary>
+public sealed class SigningKeyOptions
+{
+    /// <summary>
+    /// Seconds between two reads of the signing keys, from 1 to 3600. Default 60. A new key signs only after two
+    /// intervals, so every node sharing the database must use the same value.
+    /// </summary>
+    public int CheckSeconds { get; set; } = 60;
+
+    public TimeSpan CheckInterval => TimeSpan.FromSeconds(Math.Clamp(CheckSeconds, 1, 3600));
+
+    /// <summary>How long a new key is published before it signs: two intervals, so every node has read it by then.</summary>
+    public TimeSpan PropagationDelay => 2 * CheckInterval;
 }
 
 /// <summary><c>Latchkey:Cache</c>: how long each node keeps rarely changing records. Zero turns a cache off.</summary>

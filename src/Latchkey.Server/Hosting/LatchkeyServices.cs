@@ -129,6 +129,7 @@ public static class LatchkeyServices
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();
         app.MapAdminPolicyEndpoints();
+        app.MapAdminSigningKeyEndpoints();
         app.MapEmailSettingsEndpoints();
         return app;
     }

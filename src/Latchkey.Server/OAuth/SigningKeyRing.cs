@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Latchkey.Server.Hosting;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,114 +10,211 @@ namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// ES256 signing keys, persisted in the database with the private key encrypted (AES-GCM under a key derived from
-/// the master key), so every node signs and verifies with the same keys. A key signs for
-/// <see cref="SigningPeriod"/>; then a new key takes over, and the old one stays published (JWKS) and trusted until
-/// the last access token it signed has expired. A change fires <see cref="GetChangeToken"/>, which rebuilds
-/// OpenIddict's options with the new set.
+/// the master key), so every node signs and verifies with the same keys. A new key is published (JWKS, validation)
+/// as soon as a node reads it, but signs only after <see cref="SigningKeyOptions.PropagationDelay"/>, by which time
+/// every node has read it (decision 0012): no node ever meets a token signed with a key it does not know. A key
+/// signs for <see cref="SigningPeriod"/>; then a new key takes over, and the old one stays published and trusted
+/// until the last access token it signed has expired. A change fires <see cref="GetServerChangeToken"/>, then
+/// <see cref="GetValidationChangeToken"/>, which rebuild OpenIddict's options with the new set.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, TimeProvider clock) : IDisposable
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, IOptions<LatchkeyOptions> options, TimeProvider clock)
+    : IDisposable
 {
     /// <summary>How long a key signs before a new one takes over.</summary>
     public static readonly TimeSpan SigningPeriod = TimeSpan.FromDays(90);
 
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
     private IReadOnlyList<ECDsaSecurityKey>? _keys;
-    private CancellationTokenSource _changed = new();
+    private CancellationTokenSource _serverChanged = new();
+    private CancellationTokenSource _validationChanged = new();
 
-    /// <summary>Newest first: the first one signs; all of them verify and are published.</summary>
+    private TimeSpan PropagationDelay => options.Value.SigningKeys.PropagationDelay;
+
+    /// <summary>
+    /// How long a key stays trusted after its successor was created: two propagation delays (the successor's own,
+    /// then up to one check for the slowest node to switch to it, with room to spare) and the lifetime of the last
+    /// token the key signed.
+    /// </summary>
+    private TimeSpan Overlap => (2 * PropagationDelay) + OpenIddictSetup.AccessTokenLifetime;
+
+    /// <summary>The signing key first; then every other live key, newest first. All of them verify and are published.</summary>
     public IReadOnlyList<ECDsaSecurityKey> Keys
     {
         get
         {
             lock (_gate)
             {
-                return _keys ??= Load();
+                if (_keys is not null)
+                {
+                    return _keys;
+                }
+            }
+
+            // Only before the first check (the bootstrapper runs one before the server listens).
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
+            RefreshAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+            lock (_gate)
+            {
+                return _keys!;
             }
         }
     }
 
-    public IChangeToken GetChangeToken()
+    /// <summary>Fires when the keys change, for OpenIddict's server options (signing, JWKS).</summary>
+    public IChangeToken GetServerChangeToken()
     {
         lock (_gate)
         {
-            return new CancellationChangeToken(_changed.Token);
+            return new CancellationChangeToken(_serverChanged.Token);
         }
     }
 
-    /// <summary>Creates a key when none signs any more (first start, or its period is over).</summary>
+    /// <summary>Fires after <see cref="GetServerChangeToken"/>, for the validation options, which copy the server's keys.</summary>
+    public IChangeToken GetValidationChangeToken()
+    {
+        lock (_gate)
+        {
+            return new CancellationChangeToken(_validationChanged.Token);
+        }
+    }
+
+    /// <summary>Creates a key when none was created within the signing period (first start, or its period is over).</summary>
     public async Task<bool> EnsureKeyAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var signingFrom = now - SigningPeriod;
+        var signingFrom = clock.GetUtcNow() - SigningPeriod;
         if (await db.SigningKeys.AnyAsync(k => k.CreatedAt > signingFrom, cancellationToken))
         {
             return false;
         }
 
+        await CreateAsync(db, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Creates a key now, whatever the current one's age (<c>POST /admin/v1/signing-keys/rotate</c>), and shortens the
+    /// older keys' trust to what their last tokens need. Answers the new key and when it starts signing.
+    /// </summary>
+    public async Task<(string KeyId, DateTimeOffset SignsFrom)> RotateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        var key = await CreateAsync(db, cancellationToken);
+        await RefreshAsync(db, cancellationToken);
+        return (key.Id, key.CreatedAt + PropagationDelay);
+    }
+
+    private async Task<SigningKey> CreateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        db.SigningKeys.Add(new SigningKey
+        var key = new SigningKey
         {
             Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
             Algorithm = SecurityAlgorithms.EcdsaSha256,
             EncryptedPrivateKey = Encrypt(ecdsa.ExportPkcs8PrivateKey()),
             CreatedAt = now,
-            RetiresAt = now + SigningPeriod + OpenIddictSetup.AccessTokenLifetime,
-        });
+            RetiresAt = now + SigningPeriod + Overlap,
+        };
+        // The older keys sign until this one does; after that they only have to outlive their last tokens. (A
+        // scheduled rotation changes nothing here; an early one, e.g. after a leak, ends the old key's trust sooner.)
+        var until = now + Overlap;
+        foreach (var older in await db.SigningKeys.Where(k => k.RetiresAt > until).ToListAsync(cancellationToken))
+        {
+            older.RetiresAt = until;
+        }
+
+        db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return key;
     }
 
-    /// <summary>Re-reads the keys when the published set differs (a rotation here or on another node).</summary>
+    /// <summary>
+    /// Re-reads the keys and which one signs; when that differs from what this node uses (a rotation here or on
+    /// another node, a key whose propagation delay is over, a key past <c>retires_at</c>), swaps them and fires the
+    /// change token. The database is read here only, never while OpenIddict rebuilds its options.
+    /// </summary>
     public async Task<bool> RefreshAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var live = (await db.SigningKeys.AsNoTracking().Select(k => new { k.Id, k.RetiresAt }).ToListAsync(cancellationToken))
-            .Where(k => k.RetiresAt > now).Select(k => k.Id).Order().ToList();
-        lock (_gate)
+        // One refresh at a time (the scheduled check and a rotation may meet): the later one reads the later state.
+        await _refreshing.WaitAsync(cancellationToken);
+        try
         {
-            if (_keys is not null && live.SequenceEqual(_keys.Select(k => k.KeyId).Order()))
+            var now = clock.GetUtcNow();
+            var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+            var ordered = Order([.. rows.Where(k => k.RetiresAt > now)], now);
+            var current = Volatile.Read(ref _keys);
+            if (current is not null && ordered.Select(k => k.Id).SequenceEqual(current.Select(k => k.KeyId)))
             {
                 return false;
             }
 
-            _keys = null;
-            var previous = _changed;
-            _changed = new CancellationTokenSource();
-            previous.Cancel();
-            previous.Dispose();
+            var known = (current ?? []).ToDictionary(k => k.KeyId);
+            var keys = ordered.Select(row => known.GetValueOrDefault(row.Id) ?? Open(row)).ToList();
+            if (keys.Count == 0)
+            {
+                throw new InvalidOperationException("No signing key exists; the bootstrap did not run.");
+            }
+
+            CancellationTokenSource server, validation;
+            lock (_gate)
+            {
+                _keys = keys;
+                (server, validation) = (_serverChanged, _validationChanged);
+                (_serverChanged, _validationChanged) = (new CancellationTokenSource(), new CancellationTokenSource());
+            }
+
+            // An options monitor rebuilds its options inside the callback, and the validation options copy the server
+            // options' keys as they are then: with one token the two rebuilt in turn-about order, and every other
+            // change left validation on the previous keys, refusing tokens the server had just signed.
+            server.Cancel();
+            validation.Cancel();
+            server.Dispose();
+            validation.Dispose();
             return true;
+        }
+        finally
+        {
+            _refreshing.Release();
         }
     }
 
-    public void Dispose() => _changed.Dispose();
-
-    private List<ECDsaSecurityKey> Load()
+    /// <summary>
+    /// The signer is the newest key that has been published for the propagation delay; the very first key signs at
+    /// once (no node holds another to sign with, and every node reads it at start).
+    /// </summary>
+    private List<SigningKey> Order(List<SigningKey> live, DateTimeOffset now)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
-        var now = clock.GetUtcNow();
-        var rows = db.SigningKeys.AsNoTracking().ToList().Where(k => k.RetiresAt > now).OrderByDescending(k => k.CreatedAt);
-        var keys = new List<ECDsaSecurityKey>();
-        foreach (var row in rows)
-        {
-            byte[] pkcs8;
-            try
-            {
-                pkcs8 = Decrypt(row.EncryptedPrivateKey);
-            }
-            catch (CryptographicException e)
-            {
-                throw new StartupException(
-                    "The signing keys in the database were sealed with another master key. Every node that shares a database " +
-                    "must be given the same Latchkey:MasterKey (environment Latchkey__MasterKey).", e);
-            }
+        var newestFirst = live.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id, StringComparer.Ordinal).ToList();
+        var signer = newestFirst.FirstOrDefault(k => k.CreatedAt + PropagationDelay <= now) ?? newestFirst.LastOrDefault();
+        return signer is null ? [] : [signer, .. newestFirst.Where(k => k != signer)];
+    }
 
-            var ecdsa = ECDsa.Create();
-            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
-            keys.Add(new ECDsaSecurityKey(ecdsa) { KeyId = row.Id });
+    private ECDsaSecurityKey Open(SigningKey row)
+    {
+        byte[] pkcs8;
+        try
+        {
+            pkcs8 = Decrypt(row.EncryptedPrivateKey);
+        }
+        catch (CryptographicException e)
+        {
+            throw new StartupException(
+                "The signing keys in the database were sealed with another master key. Every node that shares a database " +
+                "must be given the same Latchkey:MasterKey (environment Latchkey__MasterKey).", e);
         }
 
-        return keys.Count > 0 ? keys : throw new InvalidOperationException("No signing key exists; the bootstrap did not run.");
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+        CryptographicOperations.ZeroMemory(pkcs8);
+        return new ECDsaSecurityKey(ecdsa) { KeyId = row.Id };
+    }
+
+    public void Dispose()
+    {
+        _serverChanged.Dispose();
+        _validationChanged.Dispose();
+        _refreshing.Dispose();
     }
 
     private byte[] Encrypt(byte[] plaintext)

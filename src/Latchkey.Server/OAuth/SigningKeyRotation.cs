@@ -1,3 +1,4 @@
+using Latchkey.Server.Hosting;
 using Latchkey.Storage;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -6,15 +7,15 @@ using OpenIddict.Validation;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// Checks the signing keys on a schedule: creates the next key when the current one's period is over, and picks up
-/// keys another node created. When the set changes, OpenIddict's server and validation options are rebuilt (through
+/// Checks the signing keys every <c>Latchkey:SigningKeys:CheckSeconds</c>: creates the next key when the current
+/// one's period is over, picks up keys another node created, and switches to a new key once its propagation delay is
+/// over. When the set or the signer changes, OpenIddict's server and validation options are rebuilt (through
 /// <see cref="KeyChangeSource{TOptions}"/>), so requests in flight keep the old set and new ones see the new set.
 /// </summary>
 public sealed partial class SigningKeyRotation(
-    IServiceScopeFactory scopes, SigningKeyRing ring, ILogger<SigningKeyRotation> logger) : BackgroundService
+    IServiceScopeFactory scopes, SigningKeyRing ring, IOptions<LatchkeyOptions> options, ILogger<SigningKeyRotation> logger)
+    : BackgroundService
 {
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(10);
-
     /// <summary>One check; the scheduled loop and the tests call it.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -31,17 +32,22 @@ public sealed partial class SigningKeyRotation(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The schedule runs on wall-clock time; the keys' ages are judged by the injected clock in the ring.
-        using var timer = new PeriodicTimer(CheckInterval, TimeProvider.System);
+        using var timer = new PeriodicTimer(options.Value.SigningKeys.CheckInterval, TimeProvider.System);
+        var outage = new OutageLog(logger, "signing-key check");
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await RunOnceAsync(stoppingToken);
+                outage.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The database may be briefly unavailable; the next tick tries again and the current keys keep working.
-                LogFailed(logger, e);
+                // The next tick tries again and the loaded keys keep working; an outage is logged once.
+                if (!outage.Failed(e))
+                {
+                    LogFailed(logger, e);
+                }
             }
         }
     }
@@ -54,11 +60,11 @@ public sealed partial class SigningKeyRotation(
 }
 
 /// <summary>Tells the options system to rebuild <typeparamref name="TOptions"/> when the key ring changes.</summary>
-public sealed class KeyChangeSource<TOptions>(SigningKeyRing ring) : IOptionsChangeTokenSource<TOptions>
+public sealed class KeyChangeSource<TOptions>(Func<Microsoft.Extensions.Primitives.IChangeToken> changes) : IOptionsChangeTokenSource<TOptions>
 {
     public string Name => Options.DefaultName;
 
-    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => ring.GetChangeToken();
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => changes();
 }
 
 public static class SigningKeyRotationRegistration
@@ -67,8 +73,10 @@ public static class SigningKeyRotationRegistration
     {
         services.AddSingleton<SigningKeyRotation>();
         services.AddHostedService(sp => sp.GetRequiredService<SigningKeyRotation>());
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyChangeSource<OpenIddictServerOptions>>();
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>, KeyChangeSource<OpenIddictValidationOptions>>();
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp =>
+            new KeyChangeSource<OpenIddictServerOptions>(sp.GetRequiredService<SigningKeyRing>().GetServerChangeToken));
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>>(sp =>
+            new KeyChangeSource<OpenIddictValidationOptions>(sp.GetRequiredService<SigningKeyRing>().GetValidationChangeToken));
         return services;
     }
 }

@@ -3,11 +3,16 @@ using System.Text.Json;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation;
 
 namespace Latchkey.Server.Tests.Tokens;
 
 public class KeyRotationTests
 {
+    /// <summary>The default: two key checks of 60 s.</summary>
+    private static readonly TimeSpan PropagationDelay = TimeSpan.FromMinutes(2);
+
     [Fact]
     public async Task After_the_signing_period_a_new_key_signs_and_the_old_one_verifies_until_its_tokens_expire()
     {
@@ -17,15 +22,20 @@ public class KeyRotationTests
         var first = await app.VisitorTokenAsync();
         var oldKid = Kid(first);
 
-        // Just before the period ends, a token is signed with the old key; just after, a new key takes over.
+        // Just before the period ends, a token is signed with the old key; just after, a new key is created and
+        // published, and takes over once every node has had the time to read it (decision 0012).
         app.Clock.Advance(SigningKeyRing.SigningPeriod - TimeSpan.FromMinutes(1));
         var lastOld = await app.VisitorTokenAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.True(await rotation.RunOnceAsync(CancellationToken.None));
+        var newKid = Assert.Single(await JwksKidsAsync(http), kid => kid != oldKid);
+        Assert.Equal(oldKid, Kid(await app.VisitorTokenAsync()));
+        app.Clock.Advance(PropagationDelay);
+        Assert.True(await rotation.RunOnceAsync(CancellationToken.None));
 
         var fresh = await app.VisitorTokenAsync();
         Assert.Equal(oldKid, Kid(lastOld));
-        Assert.NotEqual(oldKid, Kid(fresh));
+        Assert.Equal(newKid, Kid(fresh));
         Assert.Equal(new[] { oldKid, Kid(fresh) }.Order(), (await JwksKidsAsync(http)).Order());
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, lastOld, "old@example.com")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, fresh, "new@example.com")).StatusCode);
@@ -44,6 +54,67 @@ public class KeyRotationTests
         await app.VisitorTokenAsync();
 
         Assert.False(await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None));
+        Assert.Equal(1, app.Count("signing_keys"));
+    }
+
+    [Fact]
+    public async Task A_rotation_publishes_the_new_key_at_once_signs_with_it_after_the_delay_and_shortens_the_old_keys_trust()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        var before = await app.VisitorTokenAsync();
+        using var admin = app.ApiKeyClient();
+
+        var rotate = await admin.PostAsync("/admin/v1/signing-keys/rotate", null);
+
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        var body = await rotate.JsonAsync();
+        var newKid = body.GetProperty("kid").GetString()!;
+        Assert.Equal(app.Clock.GetUtcNow() + PropagationDelay, body.GetProperty("signsFrom").GetDateTimeOffset());
+        Assert.Contains(newKid, await JwksKidsAsync(http));
+        Assert.Equal(Kid(before), Kid(await app.VisitorTokenAsync()));
+
+        app.Clock.Advance(PropagationDelay);
+        await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
+        Assert.Equal(newKid, Kid(await app.VisitorTokenAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, before, "before@example.com")).StatusCode);
+
+        // The old key is trusted only as long as a token it signed can live, not for the rest of its 90 days.
+        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
+        await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
+        Assert.Equal([newKid], await JwksKidsAsync(http));
+    }
+
+    [Fact]
+    public async Task After_every_change_the_validation_side_trusts_the_keys_the_server_publishes()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        using var admin = app.ApiKeyClient();
+        var validation = app.Services.GetRequiredService<IOptionsMonitor<OpenIddictValidationOptions>>();
+        await app.VisitorTokenAsync();
+
+        // Both options are rebuilt on each change; validation copies the server's keys, so it must come second.
+        // The two rebuild in turn-about order unless the ring orders them: one of two rotations would show it.
+        for (var i = 0; i < 2; i++)
+        {
+            (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+
+            var trusted = validation.CurrentValue.Configuration!.SigningKeys.Select(k => k.KeyId).Order();
+            Assert.Equal((await JwksKidsAsync(http)).Order(), trusted);
+        }
+    }
+
+    [Fact]
+    public async Task Rotating_needs_an_admin_api_key()
+    {
+        using var app = new LatchkeyApp();
+        using var visitor = await app.VisitorClientAsync();
+
+        var response = await visitor.PostAsync("/admin/v1/signing-keys/rotate", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("permission_denied", (await response.JsonAsync()).GetProperty("code").GetString());
         Assert.Equal(1, app.Count("signing_keys"));
     }
 

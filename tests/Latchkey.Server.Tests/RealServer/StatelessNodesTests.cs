@@ -1,0 +1,232 @@
+using System.Net;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Storage.Contract;
+
+// The server runs out of process here, so a plain HttpClient is the right tool (the ban targets server code).
+#pragma warning disable RS0030
+
+namespace Latchkey.Server.Tests.RealServer;
+
+/// <summary>
+/// Two server processes on two loopback ports and one PostgreSQL database, nothing else shared: <c>migrate</c> once,
+/// then nodes A and B, each with its own data directory and port, and the one public base URL a load balancer in
+/// front of them would give. Keys are checked every second so a rotation propagates within the test; account
+/// throttling starts after four failures.
+/// </summary>
+public sealed class TwoNodes : IAsyncLifetime
+{
+    private readonly List<string> _directories = [];
+    private PostgresTestDatabase? _database;
+
+    public ServerNode A { get; private set; } = null!;
+
+    public ServerNode B { get; private set; } = null!;
+
+    public BootstrapValues Bootstrap { get; private set; } = null!;
+
+    public long DataProtectionKeysAfterMigrate { get; private set; }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT COUNT(*) FROM \"{table}\"", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        var deployment = new Deployment(_database.ConnectionString, new()
+        {
+            // Behind a load balancer every node has the one public address; it is the issuer every token carries.
+            ["Latchkey__PublicBaseUrl"] = "http://auth.latchkey.test",
+            ["Latchkey__SigningKeys__CheckSeconds"] = "1",
+            ["Latchkey__Throttling__AccountFailuresBeforeThrottle"] = "4",
+            // One window for the whole test: a fixed 15-minute window could roll over between two attempts.
+            ["Latchkey__Throttling__AccountWindowMinutes"] = "1440",
+        });
+        Bootstrap = await deployment.MigrateAsync(Directory("migrate"));
+        DataProtectionKeysAfterMigrate = await CountAsync("data_protection_keys");
+        var nodes = await Task.WhenAll(
+            ServerNode.StartAsync(deployment.Environment(Directory("a"))),
+            ServerNode.StartAsync(deployment.Environment(Directory("b"))));
+        (A, B) = (nodes[0], nodes[1]);
+    }
+
+    private string Directory(string name)
+    {
+        var path = System.IO.Directory.CreateTempSubdirectory($"latchkey-node-{name}-").FullName;
+        _directories.Add(path);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        A?.Dispose();
+        B?.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        foreach (var directory in _directories)
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
+}
+
+/// <summary>Issue #7.4: stateless nodes. Whatever a request leaves behind on one node, the other node sees.</summary>
+public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    private const string NewPassword = "a brand new passphrase";
+    private readonly ServerNode _a = nodes.A;
+    private readonly ServerNode _b = nodes.B;
+    private readonly string _clientId = nodes.Bootstrap.ClientId;
+
+    [Fact]
+    public async Task Register_on_A_log_in_on_B_refresh_on_A_and_a_password_change_on_B_ends_the_other_session_on_A()
+    {
+        var visitor = await _a.VisitorTokenAsync(_clientId);
+        var register = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email = "ann@example.com" }, password = Wix.Password });
+        Assert.Equal(HttpStatusCode.OK, register.StatusCode);
+        var first = (await register.JsonAsync()).GetProperty("sessionToken").GetString()!;
+
+        // B accepts A's visitor token (the same signing keys) and knows the member A registered.
+        var login = await _b.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "ann@example.com" }, password = Wix.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var second = (await login.JsonAsync()).GetProperty("sessionToken").GetString()!;
+
+        // Codes cross nodes too: authorized on one, redeemed on the other.
+        var (code1, verifier1) = await _a.AuthorizeAsync(_clientId, first);
+        var session1 = await (await _b.Http.ExchangeAsJsonAsync(_clientId, code1, verifier1)).TokensAsync();
+        var (code2, verifier2) = await _b.AuthorizeAsync(_clientId, second);
+        var session2 = await (await _b.Http.ExchangeAsJsonAsync(_clientId, code2, verifier2)).TokensAsync();
+
+        var refreshed = await (await _a.Http.RefreshAsJsonAsync(_clientId, session2.RefreshToken!)).TokensAsync();
+
+        var change = await _b.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/change-password", "Bearer " + session1.AccessToken, new { newPassword = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+
+        // On A, the other session is over at once: its refresh token and its access token (old and refreshed alike).
+        await (await _a.Http.RefreshAsJsonAsync(_clientId, session2.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        var stale = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/change-password", refreshed.AccessToken, new { newPassword = "yet another passphrase" });
+        await stale.AssertWixErrorAsync(401, "unauthenticated");
+        // The session that changed the password lives on, on either node; only the new password logs in.
+        Assert.Equal(HttpStatusCode.OK, (await _a.Http.RefreshAsJsonAsync(_clientId, session1.RefreshToken!)).StatusCode);
+        var old = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "ann@example.com" }, password = Wix.Password });
+        await old.AssertWixErrorAsync(401, "invalid_credentials");
+        var fresh = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "ann@example.com" }, password = NewPassword });
+        Assert.Equal("SUCCESS", (await fresh.JsonAsync()).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_key_rotated_on_A_is_honoured_by_B_before_A_signs_with_it()
+    {
+        var before = await _a.VisitorTokenAsync(_clientId);
+        var oldKid = Kid(before);
+
+        var rotate = await _a.SendAsync(HttpMethod.Post, "/admin/v1/signing-keys/rotate", nodes.Bootstrap.ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        var rotated = await rotate.JsonAsync();
+        var newKid = rotated.GetProperty("kid").GetString()!;
+        var signsFrom = rotated.GetProperty("signsFrom").GetDateTimeOffset();
+        Assert.NotEqual(oldKid, newKid);
+        Assert.Contains(newKid, await JwksKidsAsync(_a)); // published at once, before it signs
+
+        // Every token A issues from now on, whichever key signed it, is accepted by B the moment it is issued.
+        var seen = new List<string>();
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!seen.Contains(newKid) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var token = await _a.VisitorTokenAsync(_clientId);
+            seen.Add(Kid(token));
+            Assert.True(await IsActiveOnAsync(_b, token), $"B refused a token A signed with {Kid(token)} (the new key is {newKid})");
+            if (Kid(token) == newKid)
+            {
+                // Not at once: only from signsFrom, when every node has had two checks to read the key (iat is in
+                // whole seconds).
+                var issuedAt = DateTimeOffset.FromUnixTimeSeconds(OAuthFlow.JwtPart(token, 1).GetProperty("iat").GetInt64());
+                Assert.True(issuedAt > signsFrom.AddSeconds(-1), $"signed with the new key at {issuedAt:O}, before {signsFrom:O}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(newKid, seen);
+        Assert.Contains(newKid, await JwksKidsAsync(_b));
+        Assert.Contains(oldKid, await JwksKidsAsync(_b)); // the old key still verifies its tokens
+        Assert.True(await IsActiveOnAsync(_b, before));
+        Assert.True(await IsActiveOnAsync(_a, await _b.VisitorTokenAsync(_clientId)));
+    }
+
+    [Fact]
+    public async Task Failed_logins_count_across_both_nodes()
+    {
+        var visitor = await _a.VisitorTokenAsync(_clientId);
+        var register = await _b.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email = "bob@example.com" }, password = Wix.Password });
+        Assert.Equal(HttpStatusCode.OK, register.StatusCode);
+
+        // Four failures allowed (Latchkey:Throttling:AccountFailuresBeforeThrottle), two on each node.
+        foreach (var node in (ServerNode[])[_a, _b, _a, _b])
+        {
+            var wrong = await node.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "bob@example.com" }, password = "wrong password" });
+            await wrong.AssertWixErrorAsync(401, "invalid_credentials");
+        }
+
+        // Neither node has seen four failures of its own, yet both throttle: the counter is the database's.
+        foreach (var node in (ServerNode[])[_a, _b])
+        {
+            var throttled = await node.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "bob@example.com" }, password = Wix.Password });
+            await throttled.AssertWixErrorAsync(429, "rate_limited");
+        }
+    }
+
+    [Fact]
+    public async Task A_form_rendered_by_A_is_accepted_by_B()
+    {
+        // migrate made the one Data Protection key: nodes that start together do not each make their own.
+        Assert.Equal(1, nodes.DataProtectionKeysAfterMigrate);
+        Assert.Equal(1, await nodes.CountAsync("data_protection_keys"));
+
+        // The reset page's anti-forgery token is Data Protection output: B can only check it with A's key ring.
+        var page = await _a.Http.GetAsync("/recovery/reset-password?token=unknown");
+        var html = await page.Content.ReadAsStringAsync();
+        var field = System.Text.RegularExpressions.Regex.Match(html, "name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/recovery/reset-password")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                [field.Groups["name"].Value] = field.Groups["value"].Value,
+                ["token"] = "unknown",
+                ["password"] = NewPassword,
+                ["confirm"] = NewPassword,
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+
+        var answer = await (await _b.Http.SendAsync(post)).Content.ReadAsStringAsync();
+
+        // Past the CSRF check, to the token check: the form was not "expired" on B.
+        Assert.DoesNotContain("The form expired", answer, StringComparison.Ordinal);
+        Assert.Contains("This link is unknown", answer, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> IsActiveOnAsync(ServerNode node, string token)
+    {
+        var response = await node.SendAsync(HttpMethod.Post, "/oauth2/token-info", null, new { token });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("active").GetBoolean();
+    }
+
+    private static async Task<List<string>> JwksKidsAsync(ServerNode node)
+    {
+        var jwks = await (await node.Http.GetAsync("/oauth2/jwks")).JsonAsync();
+        return [.. jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
+    }
+
+    private static string Kid(string jwt) => OAuthFlow.JwtPart(jwt, 0).GetProperty("kid").GetString()!;
+}

@@ -1,0 +1,24 @@
+using Npgsql;
+
+namespace Latchkey.Storage.PostgreSql.Tests;
+
+/// <summary>The fail-fast defaults are added where the operator's connection string sets nothing, and only there.</summary>
+public sealed class ConnectionDefaultsTests
+{
+    [Theory]
+    [InlineData("Host=db", 3, 15)]
+    [InlineData("Host=db;Timeout=10", 10, 15)]
+    [InlineData("Host=db;Command Timeout=30", 3, 30)]
+    [InlineData("Host=db;CommandTimeout=30", 3, 30)]
+    // Regression: any key containing "Timeout" used to count as a connect timeout, so these fell back to Npgsql's 15 s.
+    [InlineData("Host=db;Cancellation Timeout=-1", 3, 15)]
+    [InlineData("Host=db;Timeout=5;Command Timeout=20", 5, 20)]
+    public void Connect_and_command_timeouts_default_only_when_unset(string connectionString, int connect, int command)
+    {
+        var result = new NpgsqlConnectionStringBuilder(PostgreSqlStorage.WithDefaults(connectionString));
+
+        Assert.Equal(connect, result.Timeout);
+        Assert.Equal(command, result.CommandTimeout);
+        Assert.Equal("latchkey", result.ApplicationName);
+    }
+}
