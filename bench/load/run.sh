@@ -75,7 +75,8 @@ if [[ $database == postgresql ]]; then
   echo "shared_preload_libraries = 'pg_stat_statements'" >>"$pg_dir/postgresql.conf"
   bash scripts/postgres.sh stop "$pg_dir"
   bash scripts/postgres.sh start "$pg_dir" "$pg_port" >/dev/null
-  psql_as() { local user=$1 db=$2; shift 2; PGPASSWORD=$user psql -h 127.0.0.1 -p "$pg_port" -U "$user" -d "$db" -qtAX -v ON_ERROR_STOP=1 "$@"; }
+  psql_bin=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)
+  psql_as() { local user=$1 db=$2; shift 2; PGPASSWORD=$user "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U "$user" -d "$db" -qtAX -v ON_ERROR_STOP=1 "$@"; }
   psql_as postgres postgres -c "CREATE EXTENSION pg_stat_statements"
   # Nodes that share a database share the master key (docs/deployment.md); here one node at a time, set as in production.
   export Latchkey__MasterKey=$(head -c 32 /dev/urandom | base64)
