@@ -12,10 +12,26 @@ public static class Seeder
 {
     public const string Password = "correct horse battery";
 
-    public static int Run(string dataDirectory, int members)
+    /// <summary>
+    /// The one PHC string every seeded member gets (Argon2id of <see cref="Password"/> at the default parameters). On
+    /// PostgreSQL, bench/load/run.sh copies it into the rows itself with one <c>INSERT … SELECT … generate_series</c>.
+    /// </summary>
+    public static string Phc()
     {
         var hasher = new PasswordHasher(new HashingGate(Options.Create(new HashingOptions())));
-        var phc = hasher.HashAsync(Password, HashParameters.Default, CancellationToken.None).AsTask().Result.Value!;
+        return hasher.HashAsync(Password, HashParameters.Default, CancellationToken.None).AsTask().Result.Value!;
+    }
+
+    public static int PrintPhc()
+    {
+        Console.WriteLine(Phc());
+        return 0;
+    }
+
+    /// <summary>SQLite: inserts the members straight into the data directory's database file (server stopped).</summary>
+    public static int Run(string dataDirectory, int members)
+    {
+        var phc = Phc();
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "latchkey.db")}");
         connection.Open();
         using (var pragma = connection.CreateCommand())
