@@ -3,11 +3,11 @@ using Latchkey.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Infrastructure;
@@ -59,7 +59,10 @@ public sealed class HostedServer : IAsyncDisposable
         using var admin = server.Admin;
         var client = await admin.PostAsJsonAsync("/admin/v1/clients", new
         {
-            kind = "standard", confidential = false, redirectUris = new[] { server.Callback }, allowedOrigins = new[] { server.AppOrigin },
+            kind = "standard",
+            confidential = false,
+            redirectUris = new[] { server.Callback },
+            allowedOrigins = new[] { server.AppOrigin },
         });
         client.EnsureSuccessStatusCode();
         server.ClientId = (await client.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("clientId").GetString()!;
