@@ -29,7 +29,11 @@ public sealed partial class EveryPageTests(BrowserFixture browser) : IAsyncLifet
         _server = await HostedServer.StartAsync(browser);
         await _server.PatchAsync("/admin/v1/branding", new
         {
-            displayName = "Wald & Wiese", logoUrl = Logo, primaryColor = "#fde047", language = "de", offerMfaEnrolment = true,
+            displayName = "Wald & Wiese",
+            logoUrl = Logo,
+            primaryColor = "#fde047",
+            language = "de",
+            offerMfaEnrolment = true,
         });
         await _server.PatchAsync("/_api/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireEmailVerification = true } });
         await _server.PatchAsync("/admin/v1/captcha-policy", new { mode = "always", provider = "altcha", altchaMaxNumber = 1000 });
