@@ -17,6 +17,8 @@ public static class ResetPasswordPage
 {
     public const string Path = "/recovery/reset-password";
 
+    private const string HostedSignIn = "/oauth2/authorize?";
+
     public static string Url(PublicBaseUrl baseUrl) => baseUrl.ForEmail() + Path;
 
     public static void MapResetPasswordPage(this IEndpointRouteBuilder app)
@@ -65,12 +67,14 @@ public static class ResetPasswordPage
                 : Render(http, antiforgery, flow, site, token, text.Error(result.Error));
         }
 
-        if (result.Value!.ReturnTo is { } returnTo && !returnTo.StartsWith('/'))
+        // The hosted forgot-password page stores its own sign-in path; the API stores an allow-listed absolute URL.
+        var returnTo = result.Value!.ReturnTo;
+        if (returnTo is not null && !returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal))
         {
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);
         }
 
-        var link = result.Value.ReturnTo is { } signIn ? $"""<p class="lk-links">{PageHtml.Link(signIn, text["signIn.title"])}</p>""" : "";
+        var link = returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, text["signIn.title"])}</p>""";
         return PageLayout.Render(http, site, text, text["reset.doneTitle"],
             PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.done"]) + link);
     }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Latchkey.Browser.Tests.Infrastructure;
 using Latchkey.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -75,5 +76,36 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByLabel("E-Mail-Adresse")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" })).ToHaveCSSAsync("background-color", "rgb(22, 101, 52)");
         await _server.CheckPageAsync("sign-in-de");
+    }
+
+    [Fact]
+    public async Task The_Wix_SDK_s_redirect_session_with_prompt_login_opens_the_hosted_page_and_returns_a_code()
+    {
+        var member = await _server.App.RegisterMemberAsync();
+        var pkce = Pkce.New();
+        using var visitor = await _server.App.VisitorClientAsync();
+        var session = await visitor.PostAsJsonAsync("/_api/redirects-api/v1/redirect-session", new
+        {
+            auth = new
+            {
+                authRequest = new
+                {
+                    clientId = _server.ClientId, redirectUri = _server.Callback, responseType = "code", responseMode = "query", scope = "offline_access",
+                    state = "from-the-sdk", codeChallenge = pkce.Challenge, codeChallengeMethod = "S256",
+                },
+                prompt = "login",
+            },
+        });
+        var fullUrl = new Uri((await session.JsonAsync()).GetProperty("redirectSession").GetProperty("fullUrl").GetString()!);
+
+        // The camelCase /_api/oauth2/authorize URL the SDK navigates to, on the address this test reaches the server at.
+        await _server.Page.GotoAsync(new Uri(_server.BaseUrl, fullUrl.PathAndQuery).AbsoluteUri);
+        await _server.Page.GetByLabel("Email").FillAsync(member.Email);
+        await _server.Page.GetByLabel("Password", new() { Exact = true }).FillAsync(Wix.Password);
+        await _server.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        var code = await _server.CodeAsync();
+        Assert.Contains("state=from-the-sdk", _server.Page.Url, StringComparison.Ordinal);
+        await _server.TokensAsync(code, pkce);
     }
 }
