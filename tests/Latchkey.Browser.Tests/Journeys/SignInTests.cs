@@ -90,8 +90,14 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
             {
                 authRequest = new
                 {
-                    clientId = _server.ClientId, redirectUri = _server.Callback, responseType = "code", responseMode = "query", scope = "offline_access",
-                    state = "from-the-sdk", codeChallenge = pkce.Challenge, codeChallengeMethod = "S256",
+                    clientId = _server.ClientId,
+                    redirectUri = _server.Callback,
+                    responseType = "code",
+                    responseMode = "query",
+                    scope = "offline_access",
+                    state = "from-the-sdk",
+                    codeChallenge = pkce.Challenge,
+                    codeChallengeMethod = "S256",
                 },
                 prompt = "login",
             },
