@@ -25,7 +25,11 @@ public sealed partial class HostedFormsTests : IDisposable
 
         var posted = await browser.PostAsync(path, OAuthFlow.Form(new()
         {
-            ["return"] = returnQuery, ["email"] = "eve@example.com", ["password"] = Wix.Password, ["code"] = "123456", ["state_token"] = "x",
+            ["return"] = returnQuery,
+            ["email"] = "eve@example.com",
+            ["password"] = Wix.Password,
+            ["code"] = "123456",
+            ["state_token"] = "x",
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
