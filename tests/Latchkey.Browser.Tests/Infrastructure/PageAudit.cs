@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Infrastructure;
@@ -7,7 +9,8 @@ namespace Latchkey.Browser.Tests.Infrastructure;
 /// The basic accessibility checks every hosted page must pass, read from the rendered DOM and computed styles:
 /// a non-empty title, exactly one h1, a label for every input a person fills in (a <c>label for</c>, or
 /// <c>aria-label</c>/<c>aria-labelledby</c>), every <c>aria-describedby</c> pointing at an element that exists, and
-/// at least 4.5:1 contrast (WCAG AA) between the primary button's text and its background.
+/// at least 4.5:1 contrast (WCAG AA) between the primary button's text and its background; then axe-core's WCAG 2.1
+/// A and AA rules.
 /// </summary>
 public static class PageAudit
 {
@@ -46,6 +49,11 @@ public static class PageAudit
         var result = await page.EvaluateAsync<JsonElement>(Script);
         var problems = result.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
         Assert.True(problems.Count == 0, $"{page.Url}: {string.Join("; ", problems)}");
+
+        // axe-core's WCAG 2.x A and AA rules on top (Deque's engine, evaluated through Playwright, not a page script).
+        var axe = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        Assert.True(axe.Violations.Length == 0, $"{page.Url}: " + string.Join("; ", axe.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
     }
 
     /// <summary>The contrast ratios of the primary buttons on the page (for tests that check a brand colour).</summary>
