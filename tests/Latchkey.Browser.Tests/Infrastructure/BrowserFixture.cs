@@ -26,6 +26,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (scripts/test.sh does).");
         }
 
+        // The whole suite (scripts/test.sh) runs test projects side by side on two cores, with Argon2id in the server:
+        // give every wait room rather than fail on a slow moment.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -79,6 +79,7 @@ public sealed class HostedServer : IAsyncDisposable
         }
 
         Context = await browser.Browser.NewContextAsync(new() { Locale = "en-GB", ViewportSize = new() { Width = 720, Height = 860 } });
+        Context.SetDefaultTimeout(30_000);
         Page = await Context.NewPageAsync();
         Page.Request += (_, request) =>
         {
@@ -117,7 +118,7 @@ public sealed class HostedServer : IAsyncDisposable
     /// <summary>Waits for the browser to land on the client's redirect URI and answers the code in its query.</summary>
     public async Task<string> CodeAsync()
     {
-        await Page.WaitForURLAsync(url => url.StartsWith(Callback, StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await Page.WaitForURLAsync(url => url.StartsWith(Callback, StringComparison.Ordinal), new() { Timeout = 30_000 });
         var query = QueryHelpers.ParseQuery(new Uri(Page.Url).Query);
         Assert.False(query.ContainsKey("error"), Page.Url);
         return query["code"].ToString();

@@ -34,7 +34,7 @@ public sealed class CaptchaTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(member.Email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Wix.Password);
         await page.GetByLabel("I am not a robot").ClickAsync();
-        await Assertions.Expect(page.Locator("input[name=altcha]")).Not.ToHaveValueAsync("", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("input[name=altcha]")).Not.ToHaveValueAsync("", new() { Timeout = 30_000 });
         await _server.CheckPageAsync("sign-in-captcha-solved");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 

@@ -152,7 +152,7 @@ public sealed partial class EveryPageTests(BrowserFixture browser) : IAsyncLifet
     private async Task SolveCaptchaAsync()
     {
         await _server.Page.GetByLabel("Ich bin kein Roboter").ClickAsync();
-        await Assertions.Expect(_server.Page.Locator("input[name=altcha]")).Not.ToHaveValueAsync("", new() { Timeout = 20_000 });
+        await Assertions.Expect(_server.Page.Locator("input[name=altcha]")).Not.ToHaveValueAsync("", new() { Timeout = 30_000 });
     }
 
     private string Totp(byte[] secret) => new Totp(secret).ComputeTotp(_server.App.Clock.GetUtcNow().UtcDateTime);
