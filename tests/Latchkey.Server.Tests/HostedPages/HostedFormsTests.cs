@@ -57,6 +57,20 @@ public sealed partial class HostedFormsTests : IDisposable
     }
 
     [Fact]
+    public async Task Mfa_enrolment_without_a_browser_session_sends_the_browser_to_sign_in()
+    {
+        using var browser = _app.Browser();
+        var query = new Uri("http://x" + (_app.Authorize(null) with { Prompt = "login" }).Url()).Query;
+
+        var response = await browser.GetAsync("/oauth2/authorize/mfa-setup" + query);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/oauth2/authorize?", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.EndsWith("prompt=login", response.Headers.Location.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, _app.Count("mfa_enrolments"));
+    }
+
+    [Fact]
     public async Task A_page_without_a_known_client_is_400()
     {
         using var browser = _app.Browser();
