@@ -19,13 +19,13 @@ namespace Latchkey.Server.HostedPages;
 /// to it, where the browser's new session cookie makes <c>/oauth2/authorize</c> redirect to the client's
 /// allow-listed redirect URI with the code. OpenIddict validates that query again there, so nothing here trusts it.
 /// </summary>
-public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery)
+public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery, string language)
 {
     public HttpContext Http { get; } = http;
     public Site Site { get; } = site;
     public SiteClient Client { get; } = client;
     public string ReturnQuery { get; } = returnQuery;
-    public PageText Text { get; } = PageText.For(site.Branding.Language);
+    public PageText Text { get; } = PageText.For(language);
 
     public string AuthorizeUrl => "/oauth2/authorize" + ReturnQuery;
 
@@ -115,8 +115,18 @@ public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, I
             return null;
         }
 
-        return new HostedContext(http, antiforgery, site, client, returnQuery);
+        return new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site));
     }
+
+    /// <summary>
+    /// The first of the request's <c>ui_locales</c> (OIDC: space-separated, in order of preference) that the pages
+    /// speak, else the site's language. It stays in the return query, so every page of the flow keeps it.
+    /// </summary>
+    private static string Language(Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query, Site site) =>
+        (query.TryGetValue("ui_locales", out var snake) ? snake : query.GetValueOrDefault("uiLocales")).ToString()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(tag => tag.Split('-')[0].ToLowerInvariant())
+            .FirstOrDefault(SiteBranding.Languages.Contains) ?? site.Branding.Language;
 
     /// <summary>The posted form, its context, and whether its antiforgery token is valid.</summary>
     public async Task<(HostedContext? Context, IFormCollection Form, bool CsrfValid)> FromFormAsync(HttpContext http, CancellationToken cancellationToken)

@@ -70,6 +70,19 @@ public sealed partial class HostedFormsTests : IDisposable
         Assert.Equal(0, _app.Count("mfa_enrolments"));
     }
 
+    [Theory]
+    [InlineData("fr de-AT en", "Konto erstellen")]
+    [InlineData("fr", "Create an account")]
+    public async Task Ui_locales_picks_the_first_language_the_pages_speak_else_the_site_s(string locales, string heading)
+    {
+        using var browser = _app.Browser();
+        var query = new Uri("http://x" + (_app.Authorize(null) with { Prompt = "login" }).Url()).Query + "&ui_locales=" + Uri.EscapeDataString(locales);
+
+        var html = await (await browser.GetAsync("/oauth2/authorize/sign-up" + query)).Content.ReadAsStringAsync();
+
+        Assert.Contains($"<h1>{heading}</h1>", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_page_without_a_known_client_is_400()
     {
