@@ -17,12 +17,14 @@ fail() {
 }
 
 # Tools the tests call: curl (the smoke scenario against a real server process), python3 (counting results) and
-# Node with npm (the conformance suites drive the unmodified Wix SDK and openid-client).
+# Node with npm (the conformance suites drive the unmodified Wix SDK and openid-client), and Debian's Chromium (the
+# browser tests drive /usr/bin/chromium through Playwright; Playwright's own browser download is never used).
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null || fail "could not install ${missing[*]}"
 fi

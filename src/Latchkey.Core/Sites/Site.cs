@@ -37,6 +37,9 @@ public sealed class Site
     /// <summary>CAPTCHA policy (decisions §6). Off by default.</summary>
     public AbuseProtection.CaptchaPolicy Captcha { get; set; } = new();
 
+    /// <summary>The hosted pages' name, logo, colour and language (issue #8).</summary>
+    public SiteBranding Branding { get; set; } = new();
+
     public PasswordPolicy PasswordPolicy => new(PasswordMinLength, PasswordMaxLength);
 
     public HashParameters HashParameters => new(HashIterations, HashMemoryKiB);

@@ -1,5 +1,6 @@
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Microsoft.AspNetCore;
@@ -26,7 +27,7 @@ public static class AuthorizeEndpoints
     }
 
     private static async Task<IResult> AuthorizeAsync(
-        HttpContext http, IClientStore clients, SessionService sessions, HostedLoginPage loginPage, CancellationToken cancellationToken)
+        HttpContext http, IClientStore clients, SessionService sessions, HostedFlow hosted, CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("OpenIddict did not extract the authorization request.");
@@ -53,7 +54,10 @@ public static class AuthorizeEndpoints
             return Forbid(Errors.LoginRequired, "No session token was given and the browser has no session.");
         }
 
-        return await loginPage.HandleAsync(http, request, client, cancellationToken);
+        // The hosted sign-in page: the request was validated above, so its query names a real client of a real site.
+        return await hosted.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is { } context
+            ? SignInPage.Render(context, error: null)
+            : Forbid(Errors.InvalidRequest, "The client's site is gone.");
     }
 
     internal static IResult SignIn(OpenIddictRequest request, RedeemedSession session) =>

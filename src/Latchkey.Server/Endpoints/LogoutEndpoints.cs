@@ -3,6 +3,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Logout;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
@@ -17,7 +18,7 @@ public static class LogoutEndpoints
         app.MapGet(WixRoutes.Authentication, "/v1/logout", LogOutAsync, "Logout");
 
     private static async Task<IResult> LogOutAsync(
-        HttpContext http, IClientStore clients, SessionService sessions, string? postLogoutRedirectUri, string? clientId,
+        HttpContext http, IClientStore clients, ISiteStore sites, SessionService sessions, string? postLogoutRedirectUri, string? clientId,
         CancellationToken cancellationToken)
     {
         SiteClient? client = null;
@@ -41,12 +42,6 @@ public static class LogoutEndpoints
         SessionCookie.Clear(http.Response, http.Request);
         return redirect.Value is { } uri
             ? Results.Redirect(uri.AbsoluteUri)
-            : Results.Content(SignedOutPage, "text/html; charset=utf-8");
+            : SignedOutPage.Render(http, client is null ? null : await sites.FindAsync(client.SiteId, cancellationToken));
     }
-
-    private const string SignedOutPage = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>
-        <body><h1>You are signed out</h1><p>You can close this window.</p></body></html>
-        """;
 }

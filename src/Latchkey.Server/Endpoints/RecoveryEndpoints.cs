@@ -3,6 +3,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.PasswordReset;
 using Latchkey.Core.Storage;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 

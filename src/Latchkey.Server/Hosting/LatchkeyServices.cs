@@ -12,6 +12,7 @@ using Latchkey.Core.Tokens;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
@@ -93,7 +94,7 @@ public static class LatchkeyServices
         services.AddScoped<VerifyMfaCode>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
-        services.AddScoped<HostedLoginPage>();
+        services.AddScoped<HostedFlow>();
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
@@ -115,7 +116,7 @@ public static class LatchkeyServices
         app.MapValidateEmailEndpoints();
         app.MapLogoutEndpoints();
         app.MapAuthorizeEndpoints();
-        HostedLoginPage.Map(app);
+        app.MapHostedPages();
         app.MapRedirectSessionEndpoints();
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();
@@ -125,11 +126,11 @@ public static class LatchkeyServices
         app.MapSignOnPolicyEndpoints();
         app.MapMemberStatusEndpoints();
         app.MapRecoveryEndpoints();
-        app.MapResetPasswordPage();
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();
         app.MapAdminPolicyEndpoints();
         app.MapAdminSigningKeyEndpoints();
+        app.MapAdminBrandingEndpoints();
         app.MapEmailSettingsEndpoints();
         return app;
     }

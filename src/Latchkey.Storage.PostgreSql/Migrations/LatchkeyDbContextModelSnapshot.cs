@@ -415,6 +415,32 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<bool>("RevealUnknownEmail")
                         .HasColumnType("boolean");
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Branding", "Latchkey.Core.Sites.Site.Branding#SiteBranding", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisplayName")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
+
+                            b1.Property<string>("Language")
+                                .IsRequired()
+                                .HasMaxLength(8)
+                                .HasColumnType("character varying(8)");
+
+                            b1.Property<string>("LogoUrl")
+                                .HasMaxLength(16384)
+                                .HasColumnType("character varying(16384)");
+
+                            b1.Property<bool>("OfferMfaEnrolment")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("PrimaryColor")
+                                .IsRequired()
+                                .HasMaxLength(7)
+                                .HasColumnType("character varying(7)");
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Captcha", "Latchkey.Core.Sites.Site.Captcha#CaptchaPolicy", b1 =>
                         {
                             b1.IsRequired();

@@ -410,6 +410,32 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<bool>("RevealUnknownEmail")
                         .HasColumnType("INTEGER");
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Branding", "Latchkey.Core.Sites.Site.Branding#SiteBranding", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisplayName")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Language")
+                                .IsRequired()
+                                .HasMaxLength(8)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("LogoUrl")
+                                .HasMaxLength(16384)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("OfferMfaEnrolment")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("PrimaryColor")
+                                .IsRequired()
+                                .HasMaxLength(7)
+                                .HasColumnType("TEXT");
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Captcha", "Latchkey.Core.Sites.Site.Captcha#CaptchaPolicy", b1 =>
                         {
                             b1.IsRequired();

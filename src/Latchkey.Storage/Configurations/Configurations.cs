@@ -28,6 +28,13 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
             captcha.Property(c => c.SiteKey).HasMaxLength(256);
             captcha.Property(c => c.SealedSecret).HasMaxLength(2048);
         });
+        builder.ComplexProperty(s => s.Branding, branding =>
+        {
+            branding.Property(b => b.DisplayName).HasMaxLength(100);
+            branding.Property(b => b.LogoUrl).HasMaxLength(SiteBranding.MaxLogoUrlLength);
+            branding.Property(b => b.PrimaryColor).HasMaxLength(7);
+            branding.Property(b => b.Language).HasMaxLength(8);
+        });
     }
 }
 

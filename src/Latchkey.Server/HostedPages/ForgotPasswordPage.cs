@@ -1,0 +1,78 @@
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Features.PasswordReset;
+using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Http;
+
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>
+/// Forgot password (Send Recovery Email behind a form): always the same "check your email" answer, known email or
+/// not (decisions §5), throttled per address and site only, never per account. The emailed link opens the reset
+/// page, which leads back to sign in for this same authorize request.
+/// </summary>
+public static class ForgotPasswordPage
+{
+    public const string Path = "/oauth2/authorize/forgot-password";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, async (HttpContext http, HostedFlow flow, CancellationToken ct) =>
+            await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", ct) is { } context ? Render(context) : Results.BadRequest());
+        app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, HostedFlow flow, AbuseGuard guard, SendRecoveryEmail step, PublicBaseUrl baseUrl, CancellationToken cancellationToken)
+    {
+        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
+        if (context is null)
+        {
+            return Results.BadRequest();
+        }
+
+        var email = form["email"].ToString().Trim();
+        if (!csrfValid)
+        {
+            return Render(context, context.Text["form.expired"], email);
+        }
+
+        var pass = await guard.CheckAsync(
+            new GuardedRequest(context.Site, GuardedAction.Recovery, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form)),
+            cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return Render(context, context.Text.Error(pass.Error!), email, pass.Error!.Status);
+        }
+
+        if (!Latchkey.Core.Members.EmailAddress.Parse(email).IsSuccess)
+        {
+            return Render(context, null, email, emailError: context.Text["violation.email"]);
+        }
+
+        // The link's flow returns to sign in for this authorize request (a path on this server, never a caller's URL).
+        await step.HandleAsync(context.Site, email, ResetPasswordPage.Url(baseUrl), context.SignInUrl, cancellationToken);
+        var t = context.Text;
+        var body = $"""
+            {PageHtml.Heading(t["forgot.sentTitle"])}
+            {PageHtml.Paragraph(t.Format("forgot.sent", email))}
+            <p class="lk-links">{PageHtml.Link(context.SignInUrl, t["forgot.back"])}</p>
+            """;
+        return context.Page(t["forgot.sentTitle"], body);
+    }
+
+    public static IResult Render(HostedContext context, string? error = null, string? email = null, int status = 400, string? emailError = null)
+    {
+        var t = context.Text;
+        var form = context.Form(Path, PageHtml.Fields(
+        [
+            new FormField("email", t["field.email"], "email", "email") { Value = email, Error = emailError, Hint = t["forgot.intro"] },
+        ]) + context.Captcha(GuardedAction.Recovery) + PageHtml.Button(t["forgot.submit"]));
+        var body = $"""
+            {PageHtml.Heading(t["forgot.title"])}
+            {PageHtml.Alert(error)}
+            {form}
+            <p class="lk-links">{PageHtml.Link(context.SignInUrl, t["forgot.back"])}</p>
+            """;
+        return context.Page(t["forgot.title"], body, error is null && emailError is null ? 200 : status, context.ShowsCaptcha(GuardedAction.Recovery));
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Features;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Server.Endpoints;
+using Latchkey.Server.Http;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>
+/// One request of the hosted flow. Every page carries the authorize query it started from (<see cref="ReturnQuery"/>,
+/// without <c>prompt=login</c>): it names the client, hence the site and its branding, and the flow ends by returning
+/// to it, where the browser's new session cookie makes <c>/oauth2/authorize</c> redirect to the client's
+/// allow-listed redirect URI with the code. OpenIddict validates that query again there, so nothing here trusts it.
+/// </summary>
+public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery, string language)
+{
+    public HttpContext Http { get; } = http;
+    public Site Site { get; } = site;
+    public SiteClient Client { get; } = client;
+    public string ReturnQuery { get; } = returnQuery;
+    public PageText Text { get; } = PageText.For(language);
+
+    public string AuthorizeUrl => "/oauth2/authorize" + ReturnQuery;
+
+    public string SignInUrl => AuthorizeUrl + (ReturnQuery.Length > 0 ? "&" : "?") + "prompt=login";
+
+    public string PageUrl(string path) => path + ReturnQuery;
+
+    /// <summary>A post form with the antiforgery token and the return query; CSRF is checked on every post.</summary>
+    public string Form(string action, string inner, params (string Name, string Value)[] hidden) => $"""
+        <form method="post" action="{action}">
+        {PageHtml.Antiforgery(antiforgery.GetAndStoreTokens(Http))}
+        {PageHtml.Hidden("return", ReturnQuery)}
+        {string.Concat(hidden.Select(h => PageHtml.Hidden(h.Name, h.Value)))}
+        {inner}
+        </form>
+        """;
+
+    public IResult Page(string title, string body, int status = 200, bool captcha = false) =>
+        PageLayout.Render(Http, Site, Text, title, body, status, Client.RedirectUris, captcha);
+
+    /// <summary>The ALTCHA widget is shown when the site's policy may ask for it on this action (hosted pages load no third-party script).</summary>
+    public bool ShowsCaptcha(GuardedAction action) =>
+        Site.Captcha.Mode != CaptchaMode.Off && Site.Captcha.Provider == CaptchaProvider.Altcha && Site.Captcha.Actions.HasFlag(action);
+
+    public string Captcha(GuardedAction action)
+    {
+        if (!ShowsCaptcha(action))
+        {
+            return "";
+        }
+
+        var strings = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["label"] = Text["altcha.label"],
+            ["verifying"] = Text["altcha.verifying"],
+            ["verified"] = Text["altcha.verified"],
+            ["error"] = Text["altcha.error"],
+            ["expired"] = Text["altcha.expired"],
+            ["waitAlert"] = Text["altcha.waitAlert"],
+            ["verificationRequired"] = Text["altcha.verificationRequired"],
+        });
+        var url = $"{CaptchaEndpoints.ChallengePath}?clientId={Uri.EscapeDataString(Client.ClientId)}";
+        return $"""<div class="lk-field"><altcha-widget name="altcha" challengeurl="{PageHtml.Encode(url)}" strings="{PageHtml.Encode(strings)}" hidelogo hidefooter></altcha-widget></div>""";
+    }
+
+    /// <summary>The CAPTCHA token the widget posted, in the shape the guard reads.</summary>
+    public static IReadOnlyList<CaptchaToken> CaptchaTokens(IFormCollection form) =>
+        form["altcha"] is { Count: > 0 } altcha && altcha.ToString().Length is > 0 and <= 4096 ? [new CaptchaToken("Altcha", altcha.ToString())] : [];
+
+    /// <summary>Where an outcome leads: the code (through authorize), or the page of the step that stands in the way.</summary>
+    public async Task<IResult> ContinueAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
+    {
+        switch (outcome.State)
+        {
+            case StateType.RequireEmailVerification:
+                return VerifyEmailPage.Render(this, outcome.StateToken!, error: null);
+            case StateType.RequireOwnerApproval:
+                return ApprovalPage.Render(this);
+            case StateType.RequireMfa:
+                return MfaChallengePage.Render(this, outcome.StateToken!, error: null);
+        }
+
+        var redeemed = await sessions.RedeemAsync(Site.Id, outcome.SessionToken!, withCookie: true, cancellationToken);
+        if (!redeemed.IsSuccess)
+        {
+            return SignInPage.Render(this, Text.Error(redeemed.Error!));
+        }
+
+        SessionCookie.Set(Http.Response, Http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
+        var next = Site.Branding.OfferMfaEnrolment && !outcome.Member.MfaEnabled ? PageUrl(MfaSetupPage.Path) : AuthorizeUrl;
+        return Results.Redirect(next, permanent: false, preserveMethod: false);
+    }
+}
+
+/// <summary>Builds a <see cref="HostedContext"/> from an authorize query or from a posted form.</summary>
+public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites)
+{
+    public async Task<HostedContext?> FromQueryAsync(HttpContext http, string query, CancellationToken cancellationToken)
+    {
+        var returnQuery = WithoutPromptLogin(query);
+        var parsed = QueryHelpers.ParseQuery(returnQuery);
+        var clientId = parsed.TryGetValue("client_id", out var snake) ? snake.ToString() : parsed.GetValueOrDefault("clientId").ToString();
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 200 ||
+            await clients.FindAsync(clientId, cancellationToken) is not { } client ||
+            await sites.FindAsync(client.SiteId, cancellationToken) is not { } site)
+        {
+            return null;
+        }
+
+        return new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site));
+    }
+
+    /// <summary>
+    /// The first of the request's <c>ui_locales</c> (OIDC: space-separated, in order of preference) that the pages
+    /// speak, else the site's language. It stays in the return query, so every page of the flow keeps it.
+    /// </summary>
+    private static string Language(Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query, Site site) =>
+        (query.TryGetValue("ui_locales", out var snake) ? snake : query.GetValueOrDefault("uiLocales")).ToString()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(tag => tag.Split('-')[0].ToLowerInvariant())
+            .FirstOrDefault(SiteBranding.Languages.Contains) ?? site.Branding.Language;
+
+    /// <summary>The posted form, its context, and whether its antiforgery token is valid.</summary>
+    public async Task<(HostedContext? Context, IFormCollection Form, bool CsrfValid)> FromFormAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return (null, FormCollection.Empty, false);
+        }
+
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var context = await FromQueryAsync(http, form["return"].ToString(), cancellationToken);
+        return (context, form, await antiforgery.IsRequestValidAsync(http));
+    }
+
+    /// <summary>The authorize query without <c>prompt=login</c>, so that returning to it does not ask again.</summary>
+    public static string WithoutPromptLogin(string query)
+    {
+        var parsed = QueryHelpers.ParseQuery(query)
+            .Where(p => !(p.Key is "prompt" && p.Value.ToString() == "login"))
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+        return QueryString.Create(parsed).Value ?? "";
+    }
+}

@@ -1,0 +1,17 @@
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>Maps every hosted page and its assets (issue #8; docs/hosted-pages.md).</summary>
+public static class HostedPagesEndpoints
+{
+    public static void MapHostedPages(this IEndpointRouteBuilder app)
+    {
+        HostedAssets.Map(app);
+        SignInPage.Map(app);
+        MfaChallengePage.Map(app);
+        SignUpPage.Map(app);
+        VerifyEmailPage.Map(app);
+        ForgotPasswordPage.Map(app);
+        MfaSetupPage.Map(app);
+        app.MapResetPasswordPage();
+    }
+}

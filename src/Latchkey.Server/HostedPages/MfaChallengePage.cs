@@ -1,0 +1,65 @@
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Features.Mfa;
+using Latchkey.Core.Sessions;
+using Latchkey.Server.AbuseProtection;
+
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>
+/// The second step for a member with MFA: a TOTP code or a recovery code continues the flow named by the state
+/// token; a wrong code asks again on the same form while the flow allows (five tries per flow). Throttled per
+/// address and site like <c>/v2/verify</c>.
+/// </summary>
+public static class MfaChallengePage
+{
+    public const string Path = "/oauth2/authorize/login/mfa";
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, HostedFlow flow, AbuseGuard guard, VerifyMfaCode verify, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
+        if (context is null)
+        {
+            return Results.BadRequest();
+        }
+
+        var stateToken = form["state_token"].ToString();
+        if (!csrfValid)
+        {
+            return Render(context, stateToken, context.Text["form.expired"]);
+        }
+
+        var pass = await guard.CheckAsync(
+            new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return Render(context, stateToken, context.Text.Error(pass.Error!), pass.Error!.Status);
+        }
+
+        // Six digits are a TOTP code; anything else is tried as a recovery code.
+        var code = form["code"].ToString().Trim();
+        var factor = code.Length == 6 && code.All(char.IsAsciiDigit) ? "TOTP" : "RECOVERY_CODE";
+        var outcome = await verify.HandleAsync(context.Site.Id, new VerifyMfaInput(stateToken, factor, code), cancellationToken);
+        if (outcome.IsSuccess)
+        {
+            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+        }
+
+        // While the flow is alive, ask again on the same form; once it has ended, start over at sign in.
+        return outcome.Error!.Code is "mfa_code_invalid" or "totp_code_reused" or "validation_failed"
+            ? Render(context, stateToken, context.Text.Error(outcome.Error))
+            : SignInPage.Render(context, context.Text.Error(outcome.Error));
+    }
+
+    public static IResult Render(HostedContext context, string stateToken, string? error, int status = 400)
+    {
+        var t = context.Text;
+        var form = context.Form(Path, PageHtml.Fields(
+        [
+            new FormField("code", t["field.mfaCode"], "text", "one-time-code") { Error = error, Hint = t["mfa.intro"] },
+        ]) + PageHtml.Button(t["mfa.submit"]), ("state_token", stateToken));
+        return context.Page(t["mfa.title"], PageHtml.Heading(t["mfa.title"]) + form, error is null ? 200 : status);
+    }
+}

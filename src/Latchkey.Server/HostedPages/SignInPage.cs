@@ -1,0 +1,94 @@
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features.Login;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sessions;
+using Latchkey.Server.AbuseProtection;
+
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>
+/// Sign in, the page <c>/oauth2/authorize</c> shows for <c>prompt=login</c> (or without a browser session). The form
+/// posts to <c>/oauth2/authorize/login</c>, never to the OAuth endpoint, so a password never enters the protocol
+/// engine or its logs. The same guard as Login V2 runs first (rates, CAPTCHA, account budget) and records the result.
+/// </summary>
+public static class SignInPage
+{
+    public const string Path = "/oauth2/authorize/login";
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, HostedFlow flow, AbuseGuard guard, LogInMember login, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
+        if (context is null)
+        {
+            return Results.BadRequest();
+        }
+
+        var email = form["email"].ToString();
+        if (!csrfValid)
+        {
+            return Render(context, context.Text["form.expired"], email);
+        }
+
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Login, EmailAddress.Parse(email).Value?.Normalized,
+            GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
+        var pass = await guard.CheckAsync(guarded, cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return Render(context, context.Text.Error(pass.Error!), email, status: pass.Error!.Status);
+        }
+
+        var outcome = await login.HandleAsync(context.Site, new LoginInput(email, form["password"]), cancellationToken);
+        await guard.RecordLoginAsync(guarded, outcome, cancellationToken);
+        return outcome.IsSuccess
+            ? await context.ContinueAsync(outcome.Value!, sessions, cancellationToken)
+            : Render(context, error: null, email, outcome.Error);
+    }
+
+    /// <summary>
+    /// The form; <paramref name="failure"/> is shown where it belongs: wrong credentials and field problems under
+    /// their input, anything else (rates, CAPTCHA, a blocked account) above the form.
+    /// </summary>
+    public static IResult Render(HostedContext context, string? error, string? email = null, LatchkeyError? failure = null, int status = 400)
+    {
+        var t = context.Text;
+        string? emailError = null, passwordError = null;
+        if (failure is { Code: "validation_failed" })
+        {
+            emailError = FieldError(context, failure, "email");
+            passwordError = FieldError(context, failure, "password");
+        }
+        else if (failure is { Code: "invalid_credentials" or "member_not_found" })
+        {
+            passwordError = t.Error(failure);
+        }
+        else if (failure is not null)
+        {
+            error = t.Error(failure);
+        }
+
+        var form = context.Form(Path, PageHtml.Fields(
+        [
+            new FormField("email", t["field.email"], "email", "username") { Value = email, Error = emailError },
+            new FormField("password", t["field.password"], "password", "current-password") { Error = passwordError },
+        ]) + context.Captcha(GuardedAction.Login) + PageHtml.Button(t["signIn.submit"]));
+        var body = $"""
+            {PageHtml.Heading(t["signIn.title"])}
+            {PageHtml.Alert(error)}
+            {form}
+            <p class="lk-links">{PageHtml.Link(context.PageUrl(ForgotPasswordPage.Path), t["signIn.forgot"])}</p>
+            <p class="lk-links">{PageHtml.Encode(t["signIn.noAccount"])} {PageHtml.Link(context.PageUrl(SignUpPage.Path), t["signIn.signUp"])}</p>
+            """;
+        var failed = error is not null || failure is not null;
+        return context.Page(t["signIn.title"], body, failed ? status : 200, context.ShowsCaptcha(GuardedAction.Login));
+    }
+
+    /// <summary>The first violation of <paramref name="field"/>, in the page's language.</summary>
+    public static string? FieldError(HostedContext context, LatchkeyError? failure, string field) =>
+        failure?.Violations.FirstOrDefault(v => PageText.Field(v.Field) == field) is { } violation
+            ? context.Text.Violation(violation, context.Site.PasswordMinLength, context.Site.PasswordMaxLength)
+            : null;
+}
