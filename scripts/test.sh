@@ -34,6 +34,13 @@ dotnet restore Latchkey.slnx --nologo -v quiet || fail "restore failed"
 dotnet format Latchkey.slnx --verify-no-changes --no-restore || fail "formatting differs: run 'dotnet format Latchkey.slnx'"
 dotnet build Latchkey.slnx -c Release --no-restore --nologo -v quiet || fail "build failed"
 
+# The Release build writes the OpenAPI document; the committed copy must be that document (docs/api/README.md).
+generated=src/Latchkey.Server/obj/openapi/Latchkey.Server.json
+cmp -s "$generated" docs/api/openapi.json || {
+  diff -u docs/api/openapi.json "$generated" | head -40 >&2
+  fail "docs/api/openapi.json is not what the build generates: run 'cp $generated docs/api/openapi.json'"
+}
+
 # The benchmarks must keep compiling and running: one dry iteration each, in-process (numbers: docs/benchmarks.md).
 dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --job Dry --inProcess --filter '*' \
   >"$results/benchmarks-dry.log" 2>&1 || { tail -40 "$results/benchmarks-dry.log" >&2; fail "the benchmarks did not run"; }

@@ -8,6 +8,16 @@ var migrateOnly = args is ["migrate", ..];
 // walked the whole content root (the working directory) at every start, 40 % of start-up when run from a checkout
 // (docs/benchmarks.md). A later --hostBuilder:reloadConfigOnChange=true on the command line still turns it on.
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args.Skip(migrateOnly ? 1 : 0)]);
+
+// The build runs this entry point to write the OpenAPI document (Microsoft.Extensions.ApiDescription.Server, Release
+// builds; docs/api/README.md). The app then starts without a server on a data directory inside the build output, so
+// that the checkout's ./data is never touched.
+var describingOnly = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+if (describingOnly)
+{
+    builder.Configuration["Latchkey:DataDirectory"] = Path.Combine(AppContext.BaseDirectory, "openapi-data");
+}
+
 builder.AddLatchkey();
 
 var app = builder.Build();

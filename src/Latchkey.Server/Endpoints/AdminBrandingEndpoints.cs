@@ -20,8 +20,9 @@ public static partial class AdminBrandingEndpoints
         {
             var caller = await AdminCaller.ResolveAsync(callers, request, ct);
             return caller.IsSuccess ? Results.Json(View(caller.Value!.Site.Branding)) : Problems.ToResult(caller.Error!);
-        });
-        app.MapPatch("/admin/v1/branding", PatchAsync);
+        }).Own<BrandingBody>(ApiDocs.Admin, "The site's branding of the hosted pages");
+        app.MapPatch("/admin/v1/branding", PatchAsync)
+            .Own<BrandingBody, BrandingBody>(ApiDocs.Admin, "Change the site's branding (members omitted stay as they are)");
     }
 
     private static async Task<IResult> PatchAsync(HttpRequest request, CallerResolver callers, ISiteStore sites, CancellationToken cancellationToken)

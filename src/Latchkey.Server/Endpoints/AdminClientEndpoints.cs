@@ -16,7 +16,8 @@ public static class AdminClientEndpoints
     public sealed record CreateClientResponse(string ClientId, string? ClientSecret, string Kind, bool Confidential);
 
     public static void MapAdminClientEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/v1/clients", CreateAsync);
+        app.MapPost("/admin/v1/clients", CreateAsync)
+            .Own<CreateClientRequest, CreateClientResponse>(ApiDocs.Admin, "Register an OAuth client for the site (the secret is shown once)", StatusCodes.Status201Created);
 
     private static async Task<IResult> CreateAsync(
         HttpRequest request, CallerResolver callers, ClientRegistry registry, CancellationToken cancellationToken)

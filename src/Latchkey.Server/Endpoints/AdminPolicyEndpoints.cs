@@ -19,11 +19,15 @@ public static class AdminPolicyEndpoints
     public static void MapAdminPolicyEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/admin/v1/password-policy", (HttpRequest request, CallerResolver callers, CancellationToken ct) =>
-            WithSiteAsync(request, callers, site => Results.Json(PasswordView(site)), ct));
-        app.MapPatch("/admin/v1/password-policy", PatchPasswordAsync);
+            WithSiteAsync(request, callers, site => Results.Json(PasswordView(site)), ct))
+            .Own<PasswordPolicyBody>(ApiDocs.Admin, "The site's password policy");
+        app.MapPatch("/admin/v1/password-policy", PatchPasswordAsync)
+            .Own<PasswordPolicyBody, PasswordPolicyBody>(ApiDocs.Admin, "Change the site's password policy");
         app.MapGet("/admin/v1/enumeration-policy", (HttpRequest request, CallerResolver callers, CancellationToken ct) =>
-            WithSiteAsync(request, callers, site => Results.Json(EnumerationView(site)), ct));
-        app.MapPatch("/admin/v1/enumeration-policy", PatchEnumerationAsync);
+            WithSiteAsync(request, callers, site => Results.Json(EnumerationView(site)), ct))
+            .Own<EnumerationPolicyBody>(ApiDocs.Admin, "Whether the site reveals unknown emails (decisions §5)");
+        app.MapPatch("/admin/v1/enumeration-policy", PatchEnumerationAsync)
+            .Own<EnumerationPolicyBody, EnumerationPolicyBody>(ApiDocs.Admin, "Change the site's enumeration policy");
     }
 
     private static async Task<IResult> WithSiteAsync(HttpRequest request, CallerResolver callers, Func<Site, IResult> view, CancellationToken cancellationToken)

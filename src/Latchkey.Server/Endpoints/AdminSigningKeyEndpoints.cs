@@ -14,7 +14,8 @@ public static class AdminSigningKeyEndpoints
     public sealed record RotatedKey(string Kid, DateTimeOffset SignsFrom);
 
     public static void MapAdminSigningKeyEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/v1/signing-keys/rotate", RotateAsync);
+        app.MapPost("/admin/v1/signing-keys/rotate", RotateAsync)
+            .Own<RotatedKey>(ApiDocs.Admin, "Publish a new signing key; it signs once every node has seen it (ADR 0012)");
 
     private static async Task<IResult> RotateAsync(
         HttpRequest request, CallerResolver callers, SigningKeyRing ring, LatchkeyDbContext db, CancellationToken cancellationToken)

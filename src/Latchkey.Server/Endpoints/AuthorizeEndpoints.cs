@@ -20,10 +20,11 @@ public static class AuthorizeEndpoints
 {
     public static void MapAuthorizeEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var path in (string[])["/oauth2/authorize", "/_api/oauth2/authorize"])
-        {
-            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
-        }
+        app.MapMethods(["/oauth2/authorize", "/_api/oauth2/authorize"], "", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync, "Authorize")
+            .WithTags(ApiDocs.OAuth)
+            .WithSummary("OAuth 2.0 authorization endpoint (code + PKCE S256): a session token, the session cookie or the hosted login page")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
     }
 
     private static async Task<IResult> AuthorizeAsync(

@@ -25,9 +25,12 @@ public static class CaptchaEndpoints
 
     public static void MapCaptchaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ChallengePath, ChallengeAsync);
-        app.MapGet("/admin/v1/captcha-policy", GetAsync);
-        app.MapPatch("/admin/v1/captcha-policy", PatchAsync);
+        app.MapGet(ChallengePath, ChallengeAsync)
+            .Own<AltchaChallenge>(ApiDocs.WixAuthentication, "A fresh ALTCHA proof-of-work challenge for the client's site");
+        app.MapGet("/admin/v1/captcha-policy", GetAsync)
+            .Own<PolicyView>(ApiDocs.Admin, "The site's CAPTCHA policy (the secret is never shown)");
+        app.MapPatch("/admin/v1/captcha-policy", PatchAsync)
+            .Own<PolicyPatch, PolicyView>(ApiDocs.Admin, "Change the site's CAPTCHA policy");
     }
 
     private static async Task<IResult> ChallengeAsync(

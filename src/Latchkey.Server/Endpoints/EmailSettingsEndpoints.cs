@@ -24,7 +24,8 @@ public static class EmailSettingsEndpoints
     public static void MapEmailSettingsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, async (HttpRequest request, CallerResolver callers, ISiteEmailSettingsStore store, IOptions<EmailOptions> options, CancellationToken ct) =>
-            await AsAdminAsync(request, callers, async site => Results.Ok(Describe(await store.FindAsync(site.Id, ct), options.Value)), ct));
+            await AsAdminAsync(request, callers, async site => Results.Ok(Describe(await store.FindAsync(site.Id, ct), options.Value)), ct))
+            .Own<EmailSettingsResponse>(ApiDocs.Admin, "The site's SMTP settings (the password is never shown)");
         app.MapPut(Path, async (HttpRequest request, CallerResolver callers, SaveEmailSettings step, IOptions<EmailOptions> options, CancellationToken ct) =>
             await AsAdminAsync(request, callers, async site =>
             {
@@ -37,13 +38,15 @@ public static class EmailSettingsEndpoints
                 var b = body.Value!;
                 var saved = await step.HandleAsync(site.Id, new EmailSettingsInput(b.Host, b.Port, b.Security, b.UserName, b.Password, b.From), ct);
                 return saved.IsSuccess ? Results.Ok(Describe(saved.Value, options.Value)) : Problems.ToResult(saved.Error!);
-            }, ct));
+            }, ct))
+            .Own<EmailSettingsRequest, EmailSettingsResponse>(ApiDocs.Admin, "Send the site's email through its own SMTP server");
         app.MapDelete(Path, async (HttpRequest request, CallerResolver callers, ISiteEmailSettingsStore store, IOptions<EmailOptions> options, CancellationToken ct) =>
             await AsAdminAsync(request, callers, async site =>
             {
                 await store.DeleteAsync(site.Id, ct);
                 return Results.Ok(Describe(null, options.Value));
-            }, ct));
+            }, ct))
+            .Own<EmailSettingsResponse>(ApiDocs.Admin, "Forget the site's SMTP settings: email goes through the server's");
     }
 
     private static EmailSettingsResponse Describe(SiteEmailSettings? site, EmailOptions global)

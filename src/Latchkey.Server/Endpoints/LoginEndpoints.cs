@@ -10,7 +10,8 @@ namespace Latchkey.Server.Endpoints;
 public static class LoginEndpoints
 {
     public static void MapLoginEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/login", LogInAsync, "Login");
+        app.MapPost(WixRoutes.Authentication, "/v2/login", LogInAsync, "Login")
+            .Wix<LoginRequest, StateMachineResponse>(ApiDocs.WixAuthentication, "Log in with email and password");
 
     private static async Task<IResult> LogInAsync(
         HttpRequest request, CallerResolver callers, AbuseGuard guard, LogInMember step, CancellationToken cancellationToken)

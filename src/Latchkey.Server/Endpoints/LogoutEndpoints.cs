@@ -15,7 +15,12 @@ namespace Latchkey.Server.Endpoints;
 public static class LogoutEndpoints
 {
     public static void MapLogoutEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet(WixRoutes.Authentication, "/v1/logout", LogOutAsync, "Logout");
+        app.MapGet(WixRoutes.Authentication, "/v1/logout", LogOutAsync, "Logout")
+            .WithTags(ApiDocs.WixAuthentication)
+            .WithSummary("End the browser session; redirect to an allow-listed postLogoutRedirectUri or show the signed-out page")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .Produces<WixErrorBody>(StatusCodes.Status400BadRequest, "application/json");
 
     private static async Task<IResult> LogOutAsync(
         HttpContext http, IClientStore clients, ISiteStore sites, SessionService sessions, string? postLogoutRedirectUri, string? clientId,

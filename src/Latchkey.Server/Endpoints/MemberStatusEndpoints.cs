@@ -13,14 +13,18 @@ public static class MemberStatusEndpoints
 
     public static void MapMemberStatusEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in Prefixes)
-        {
-            app.MapPost(prefix + "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (site, member) => step.ApproveAsync(site, member, ct), ct));
-            app.MapPost(prefix + "/{id}/block", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (site, member) => step.BlockAsync(site, member, ct), ct));
-        }
+        app.MapPost(Prefixes, "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (site, member) => step.ApproveAsync(site, member, ct), ct), "ApproveMember")
+            .Wix<MemberEnvelope>(ApiDocs.WixMembers, "Approve a member who waits for the owner's approval (admin API key)");
+        app.MapPost(Prefixes, "/{id}/block", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (site, member) => step.BlockAsync(site, member, ct), ct), "BlockMember")
+            .Wix<MemberEnvelope>(ApiDocs.WixMembers, "Block a member and end their sessions (admin API key)");
     }
+
+    public sealed record MemberEnvelope(MemberView Member);
+
+    /// <summary><c>status</c> uses the Members API's names: APPROVED, PENDING, BLOCKED.</summary>
+    public sealed record MemberView(string Id, string Status, IdentityDto Identity);
 
     private static async Task<IResult> ChangeAsync(
         string id, HttpRequest request, CallerResolver callers, Func<Core.Sites.Site, Guid, Task<Result<Member>>> change, CancellationToken cancellationToken)
@@ -38,7 +42,7 @@ public static class MemberStatusEndpoints
 
         var result = await change(caller.Value!.Site, memberId);
         return result.IsSuccess
-            ? WixResults.Ok(new { member = new { id = result.Value!.Id.ToString(), status = MembersApiStatus(result.Value), identity = IdentityDto.From(result.Value) } })
+            ? WixResults.Ok(new MemberEnvelope(new MemberView(result.Value!.Id.ToString(), MembersApiStatus(result.Value), IdentityDto.From(result.Value))))
             : WixErrors.ToResult(result.Error!);
     }
 

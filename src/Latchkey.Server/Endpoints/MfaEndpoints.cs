@@ -3,6 +3,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
@@ -26,21 +27,27 @@ public static class MfaEndpoints
 
     public static void MapMfaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(WixRoutes.Authentication, "/v2/verify", VerifyAsync, "VerifyMfa");
+        app.MapPost(WixRoutes.Authentication, "/v2/verify", VerifyAsync, "VerifyMfa")
+            .Wix<VerifyRequest, StateMachineResponse>(ApiDocs.WixAuthentication, "Continue a login that requires MFA (state token + TOTP or recovery code)");
         app.MapGet("/mfa/v1", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
-            await AsMemberAsync(request, callers, async (caller, memberId) => Results.Ok(await step.StatusAsync(memberId, ct)), ct));
+            await AsMemberAsync(request, callers, async (caller, memberId) => Results.Ok(await step.StatusAsync(memberId, ct)), ct))
+            .Own<MfaStatus>(ApiDocs.Mfa, "The member's MFA enrolment");
         app.MapPost("/mfa/v1/totp/start", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
             await AsMemberAsync(request, callers, async (caller, memberId) =>
-                Map(await step.StartAsync(caller.Site, memberId, ct), s => new StartResponse(s.Secret, s.OtpAuthUri, s.ExpiresAt)), ct));
+                Map(await step.StartAsync(caller.Site, memberId, ct), s => new StartResponse(s.Secret, s.OtpAuthUri, s.ExpiresAt)), ct))
+            .Own<StartResponse>(ApiDocs.Mfa, "Start TOTP enrolment: a secret and its otpauth URI");
         app.MapPost("/mfa/v1/totp/confirm", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
             await WithBodyAsync<ConfirmRequest>(request, callers, async (caller, memberId, body) =>
-                Map(await step.ConfirmAsync(caller.Site, memberId, body.Code, ct), codes => new RecoveryCodesResponse(codes)), ct));
+                Map(await step.ConfirmAsync(caller.Site, memberId, body.Code, ct), codes => new RecoveryCodesResponse(codes)), ct))
+            .Own<ConfirmRequest, RecoveryCodesResponse>(ApiDocs.Mfa, "Confirm TOTP enrolment with a first code; answers the recovery codes once");
         app.MapPost("/mfa/v1/recovery-codes", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
             await WithBodyAsync<ProofRequest>(request, callers, async (caller, memberId, body) =>
-                Map(await step.RegenerateRecoveryCodesAsync(memberId, new MfaProof(body.Code, body.RecoveryCode), ct), codes => new RecoveryCodesResponse(codes)), ct));
+                Map(await step.RegenerateRecoveryCodesAsync(memberId, new MfaProof(body.Code, body.RecoveryCode), ct), codes => new RecoveryCodesResponse(codes)), ct))
+            .Own<ProofRequest, RecoveryCodesResponse>(ApiDocs.Mfa, "Replace the recovery codes (needs a TOTP or recovery code)");
         app.MapPost("/mfa/v1/disable", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
             await WithBodyAsync<ProofRequest>(request, callers, async (caller, memberId, body) =>
-                Map(await step.DisableAsync(caller.Site, memberId, new MfaProof(body.Code, body.RecoveryCode), ct), _ => new { }), ct));
+                Map(await step.DisableAsync(caller.Site, memberId, new MfaProof(body.Code, body.RecoveryCode), ct), _ => new ApiDocs.EmptyObject()), ct))
+            .Own<ProofRequest, ApiDocs.EmptyObject>(ApiDocs.Mfa, "Turn MFA off (needs a TOTP or recovery code)");
     }
 
     private static async Task<IResult> VerifyAsync(

@@ -10,7 +10,8 @@ public static class PasswordChangeEndpoints
     public sealed record ChangePasswordRequest(string? NewPassword);
 
     public static void MapPasswordChangeEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/change-password", ChangeAsync, "ChangePassword");
+        app.MapPost(WixRoutes.Authentication, "/v2/change-password", ChangeAsync, "ChangePassword")
+            .Wix<ChangePasswordRequest, ApiDocs.EmptyObject>(ApiDocs.WixAuthentication, "Change the password of the member the access token belongs to");
 
     private static async Task<IResult> ChangeAsync(
         HttpRequest request, CallerResolver callers, ChangePassword step, CancellationToken cancellationToken)

@@ -29,9 +29,12 @@ public static class RecoveryEndpoints
 
     public static void MapRecoveryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Prefixes, "/v1/send-email", SendEmailAsync, "SendRecoveryEmail");
-        app.MapPost(Prefixes, "/v1/recover", RecoverAsync, "Recover");
-        app.MapPost(Prefixes, "/v1/activation-email", ActivationEmailAsync, "SendActivationEmail");
+        app.MapPost(Prefixes, "/v1/send-email", SendEmailAsync, "SendRecoveryEmail")
+            .Wix<SendEmailRequest, ApiDocs.EmptyObject>(ApiDocs.WixRecovery, "Send a password recovery email (answers the same whether the email is known or not)");
+        app.MapPost(Prefixes, "/v1/recover", RecoverAsync, "Recover")
+            .Wix<RecoverRequest, StateMachineResponse>(ApiDocs.WixRecovery, "Set a new password with a recovery token");
+        app.MapPost(Prefixes, "/v1/activation-email", ActivationEmailAsync, "SendActivationEmail")
+            .Wix<ActivationEmailRequest, ApiDocs.EmptyObject>(ApiDocs.WixRecovery, "Send an activation (set-password) email to a member (API key)");
     }
 
     private static async Task<IResult> SendEmailAsync(
@@ -66,7 +69,7 @@ public static class RecoveryEndpoints
 
         // Always the same answer, whether or not the email belongs to a member (no enumeration).
         await step.HandleAsync(caller.Value!.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl), returnTo.Value, cancellationToken);
-        return WixResults.Ok(new { });
+        return WixResults.Ok(new ApiDocs.EmptyObject());
     }
 
     private static async Task<IResult> RecoverAsync(
@@ -122,7 +125,7 @@ public static class RecoveryEndpoints
         }
 
         await step.StartAsync(member, ResetPasswordPage.Url(baseUrl), returnTo.Value, RecoveryPurpose.Activate, cancellationToken);
-        return WixResults.Ok(new { });
+        return WixResults.Ok(new ApiDocs.EmptyObject());
     }
 
     /// <summary>

@@ -19,10 +19,8 @@ public static class RedirectSessionEndpoints
 
     public static void MapRedirectSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var path in Paths)
-        {
-            app.MapPost(path, CreateAsync);
-        }
+        app.MapPost(Paths, "", CreateAsync, "CreateRedirectSession")
+            .Wix<RedirectSessionRequest, RedirectSessionResponse>(ApiDocs.OAuth, "A URL that starts a hosted login or logout (Wix Redirects API)");
     }
 
     private static async Task<IResult> CreateAsync(

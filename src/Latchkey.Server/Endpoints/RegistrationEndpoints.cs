@@ -10,7 +10,8 @@ namespace Latchkey.Server.Endpoints;
 public static class RegistrationEndpoints
 {
     public static void MapRegistrationEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/register", RegisterAsync, "Register");
+        app.MapPost(WixRoutes.Authentication, "/v2/register", RegisterAsync, "Register")
+            .Wix<RegisterRequest, StateMachineResponse>(ApiDocs.WixAuthentication, "Register a member with email and password");
 
     private static async Task<IResult> RegisterAsync(
         HttpRequest request, CallerResolver callers, AbuseGuard guard, RegisterMember step, CancellationToken cancellationToken)

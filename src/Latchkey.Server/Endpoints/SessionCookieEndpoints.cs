@@ -13,10 +13,8 @@ public static class SessionCookieEndpoints
 
     public static void MapSessionCookieEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var path in (string[])["/_api/iam/cookie/v1/createSessionCookie", "/iam/cookie/v1/createSessionCookie"])
-        {
-            app.MapPost(path, CreateAsync);
-        }
+        app.MapPost(["/_api/iam/cookie/v1/createSessionCookie", "/iam/cookie/v1/createSessionCookie"], "", CreateAsync, "CreateSessionCookie")
+            .Wix<CreateSessionCookieRequest, ApiDocs.EmptyObject>(ApiDocs.WixAuthentication, "Turn a session token into the lk_session cookie");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, SessionService sessions, CancellationToken cancellationToken)
@@ -35,6 +33,6 @@ public static class SessionCookieEndpoints
         }
 
         SessionCookie.Set(http.Response, http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
-        return WixResults.Ok(new { });
+        return WixResults.Ok(new ApiDocs.EmptyObject());
     }
 }

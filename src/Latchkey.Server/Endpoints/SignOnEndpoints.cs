@@ -11,7 +11,8 @@ namespace Latchkey.Server.Endpoints;
 public static class SignOnEndpoints
 {
     public static void MapSignOnEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/sign-on", SignOnAsync, "SignOn");
+        app.MapPost(WixRoutes.Authentication, "/v2/sign-on", SignOnAsync, "SignOn")
+            .Wix<SignOnRequest, SignOnResponse>(ApiDocs.WixAuthentication, "Sign a member on without a password (API key with the sign-on permission)");
 
     private static async Task<IResult> SignOnAsync(
         HttpRequest request, CallerResolver callers, AbuseGuard guard, SignOnMember step, CancellationToken cancellationToken)

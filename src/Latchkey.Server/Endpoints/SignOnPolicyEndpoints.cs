@@ -15,11 +15,10 @@ public static class SignOnPolicyEndpoints
 
     public static void MapSignOnPolicyEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var path in Paths)
-        {
-            app.MapGet(path, GetAsync);
-            app.MapPatch(path, PatchAsync);
-        }
+        app.MapGet(Paths, "", GetAsync, "GetSignOnPolicy")
+            .Wix<PolicyEnvelope>(ApiDocs.Admin, "The site's sign-on policy (admin API key)");
+        app.MapMethods(Paths, "", [HttpMethods.Patch], PatchAsync, "UpdateSignOnPolicy")
+            .Wix<PolicyEnvelope, PolicyEnvelope>(ApiDocs.Admin, "Change the site's sign-on policy (admin API key)");
     }
 
     private static async Task<IResult> GetAsync(HttpRequest request, CallerResolver callers, CancellationToken cancellationToken)

@@ -21,11 +21,14 @@ public static class TokenInfoEndpoints
 
     public static void MapTokenInfoEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in (string[])["/oauth2", "/_api/oauth2"])
-        {
-            app.MapPost(prefix + "/token-info", TokenInfoAsync);
-            app.MapMethods(prefix + "/user-info", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);
-        }
+        string[] prefixes = ["/oauth2", "/_api/oauth2"];
+        app.MapPost(prefixes, "/token-info", TokenInfoAsync, "TokenInfo")
+            .Wix<TokenInfoRequest, Dictionary<string, object>>(ApiDocs.OAuth, "Whether an access token is active, and whose it is (Wix token info)");
+        app.MapMethods(prefixes, "/user-info", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync, "UserInfo")
+            .WithTags(ApiDocs.OAuth)
+            .WithSummary("OpenID Connect UserInfo for the member the access token belongs to")
+            .Produces<Dictionary<string, object>>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> TokenInfoAsync(

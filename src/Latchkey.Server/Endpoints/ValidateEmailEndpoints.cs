@@ -11,7 +11,8 @@ namespace Latchkey.Server.Endpoints;
 public static class ValidateEmailEndpoints
 {
     public static void MapValidateEmailEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/validate-email", ValidateAsync, "ValidateEmail");
+        app.MapPost(WixRoutes.Authentication, "/v2/validate-email", ValidateAsync, "ValidateEmail")
+            .Wix<ValidateEmailRequest, ValidateEmailResponse>(ApiDocs.WixAuthentication, "Check the format of an email address");
 
     private static async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -24,12 +24,20 @@ public static class VerificationEndpoints
 
     public sealed record CompleteRequest(string? VerificationId, string? Code);
 
+    public sealed record StartResponse(string VerificationId);
+
+    public sealed record CompleteResponse(IdentityDto Identity);
+
     public static void MapVerificationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Prefixes, "/v1/auth/verify", VerifyAsync, "VerifyDuringAuthentication");
-        app.MapPost(Prefixes, "/v1/auth/resend", ResendAsync, "ResendVerificationCode");
-        app.MapPost(Prefixes, "/v1/start", StartAsync, "StartVerification");
-        app.MapPost(Prefixes, "/v1/verify", CompleteAsync, "CompleteVerification");
+        app.MapPost(Prefixes, "/v1/auth/verify", VerifyAsync, "VerifyDuringAuthentication")
+            .Wix<VerifyRequest, StateMachineResponse>(ApiDocs.WixVerification, "Continue a registration or login with the emailed code and the state token");
+        app.MapPost(Prefixes, "/v1/auth/resend", ResendAsync, "ResendVerificationCode")
+            .Wix<ResendRequest, ApiDocs.EmptyObject>(ApiDocs.WixVerification, "Send the verification code again");
+        app.MapPost(Prefixes, "/v1/start", StartAsync, "StartVerification")
+            .Wix<StartRequest, StartResponse>(ApiDocs.WixVerification, "Start verifying a member's email outside a login (API key)");
+        app.MapPost(Prefixes, "/v1/verify", CompleteAsync, "CompleteVerification")
+            .Wix<CompleteRequest, CompleteResponse>(ApiDocs.WixVerification, "Complete a verification started with /v1/start");
     }
 
     private static async Task<IResult> StartAsync(
@@ -50,7 +58,7 @@ public static class VerificationEndpoints
         var who = caller.Value!;
         var input = new StartVerificationInput(body.Value!.IdentityId, body.Value.Target, who.MemberId, Trusted: who.ApiKey is not null);
         var result = await step.HandleAsync(who.Site.Id, input, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new { verificationId = result.Value }) : WixErrors.ToResult(result.Error!);
+        return result.IsSuccess ? WixResults.Ok(new StartResponse(result.Value!)) : WixErrors.ToResult(result.Error!);
     }
 
     private static async Task<IResult> CompleteAsync(
@@ -69,7 +77,7 @@ public static class VerificationEndpoints
         }
 
         var result = await step.HandleAsync(caller.Value!.Site.Id, body.Value!.VerificationId, body.Value.Code, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new { identity = IdentityDto.From(result.Value!) }) : WixErrors.ToResult(result.Error!);
+        return result.IsSuccess ? WixResults.Ok(new CompleteResponse(IdentityDto.From(result.Value!))) : WixErrors.ToResult(result.Error!);
     }
 
     private static async Task<IResult> VerifyAsync(
@@ -118,6 +126,6 @@ public static class VerificationEndpoints
         }
 
         var result = await step.HandleAsync(caller.Value!.Site.Id, body.Value!.StateToken, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new { }) : WixErrors.ToResult(result.Error!);
+        return result.IsSuccess ? WixResults.Ok(new ApiDocs.EmptyObject()) : WixErrors.ToResult(result.Error!);
     }
 }

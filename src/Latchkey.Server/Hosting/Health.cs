@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Latchkey.Server.Http;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +17,8 @@ public static class Health
 
     public static void MapHealth(this WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+        app.MapGet("/health/live", () => Results.Ok(new HealthStatus("live", null)))
+            .WithTags(ApiDocs.Health).WithSummary("The process is up").Produces<HealthStatus>();
         app.MapGet("/health/ready", async (LatchkeyDbContext db, CancellationToken cancellationToken) =>
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -23,13 +26,17 @@ public static class Health
             try
             {
                 await db.Database.ExecuteSqlRawAsync("SELECT 1", timeout.Token);
-                return Results.Ok(new { status = "ready", database = "up" });
+                return Results.Ok(new HealthStatus("ready", "up"));
             }
             catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or OperationCanceledException or InvalidOperationException)
             {
                 // No reason in the body: it could name hosts. The node's log has it (event 5001 on requests).
-                return Results.Json(new { status = "unavailable", database = "unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Json(new HealthStatus("unavailable", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).WithTags(ApiDocs.Health).WithSummary("The node can serve: its database answers within the probe timeout")
+            .Produces<HealthStatus>().Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
     }
 }
+
+/// <summary>The body of both probes; <c>database</c> only on readiness.</summary>
+public sealed record HealthStatus(string Status, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Database);

@@ -97,6 +97,7 @@ public static class LatchkeyServices
         services.AddScoped<HostedFlow>();
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
+        services.AddLatchkeyApiReference();
         return services;
     }
 
@@ -132,6 +133,7 @@ public static class LatchkeyServices
         app.MapAdminSigningKeyEndpoints();
         app.MapAdminBrandingEndpoints();
         app.MapEmailSettingsEndpoints();
+        app.MapLatchkeyApiReference();
         return app;
     }
 }

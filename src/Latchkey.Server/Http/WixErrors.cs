@@ -14,36 +14,20 @@ public static class WixErrors
     public static IResult ToResult(LatchkeyError error, bool alwaysApplicationError = false) =>
         new WixErrorResult(error, alwaysApplicationError);
 
-    public static object Body(LatchkeyError error, bool alwaysApplicationError)
+    public static WixErrorBody Body(LatchkeyError error, bool alwaysApplicationError)
     {
-        var details = new Dictionary<string, object>();
-        if (error.Violations.Count > 0)
-        {
-            details["validationError"] = new
-            {
-                fieldViolations = error.Violations.Select(v => new
-                {
-                    field = v.Field,
-                    description = v.Description,
-                    violatedRule = v.ViolatedRule,
-                    ruleName = v.RuleName,
-                    data = v.DataType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["type"] = v.DataType },
-                }).ToArray(),
-            };
-        }
+        var validation = error.Violations.Count == 0
+            ? null
+            : new WixValidationError(error.Violations.Select(v => new WixFieldViolation(
+                v.Field, v.Description, v.ViolatedRule, v.RuleName,
+                v.DataType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["type"] = v.DataType })).ToArray());
 
         // The Wix SDK's login() reads details.applicationError.code without a null check (contract §2.5).
-        if (error.Violations.Count == 0 || alwaysApplicationError)
-        {
-            details["applicationError"] = new
-            {
-                code = error.WireCode,
-                description = error.Message,
-                data = new { code = error.Code, docs = $"docs/errors/{error.Code}.md" },
-            };
-        }
+        var application = error.Violations.Count == 0 || alwaysApplicationError
+            ? new WixApplicationError(error.WireCode, error.Message, new WixErrorData(error.Code, $"docs/errors/{error.Code}.md"))
+            : null;
 
-        return new { message = error.Message, code = error.Code, details };
+        return new WixErrorBody(error.Message, error.Code, new WixErrorDetails(validation, application));
     }
 
     private sealed class WixErrorResult(LatchkeyError error, bool alwaysApplicationError) : IResult

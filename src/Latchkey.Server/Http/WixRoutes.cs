@@ -1,26 +1,41 @@
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// Every path alias of contract §2.1 is served on one host (decisions §2). A route is mapped once per prefix.
+/// Every path alias of contract §2.1 is served on one host (decisions §2). A route is mapped once per prefix; only
+/// the first prefix appears in the OpenAPI document (the aliases are the same operation under another name).
 /// </summary>
 public static class WixRoutes
 {
     /// <summary>The Authentication service: <c>www</c> host, site host, and the older public docs' prefix.</summary>
     public static readonly string[] Authentication = ["/_api/iam/authentication", "/iam/authentication", "/authentication"];
 
-    public static void MapPost(this IEndpointRouteBuilder app, string[] prefixes, string path, Delegate handler, string name)
-    {
-        foreach (var prefix in prefixes)
-        {
-            app.MapPost(prefix + path, handler).WithName(prefix == prefixes[0] ? name : $"{name} ({prefix})");
-        }
-    }
+    public static RouteHandlerBuilder MapPost(this IEndpointRouteBuilder app, string[] prefixes, string path, Delegate handler, string? name = null) =>
+        app.MapMethods(prefixes, path, [HttpMethods.Post], handler, name);
 
-    public static void MapGet(this IEndpointRouteBuilder app, string[] prefixes, string path, Delegate handler, string name)
+    public static RouteHandlerBuilder MapGet(this IEndpointRouteBuilder app, string[] prefixes, string path, Delegate handler, string? name = null) =>
+        app.MapMethods(prefixes, path, [HttpMethods.Get], handler, name);
+
+    /// <summary>Maps <paramref name="path"/> under each prefix; conventions added to the result apply to all of them.</summary>
+    public static RouteHandlerBuilder MapMethods(
+        this IEndpointRouteBuilder app, string[] prefixes, string path, string[] methods, Delegate handler, string? name = null)
     {
+        var builders = new List<IEndpointConventionBuilder>(prefixes.Length);
         foreach (var prefix in prefixes)
         {
-            app.MapGet(prefix + path, handler).WithName(prefix == prefixes[0] ? name : $"{name} ({prefix})");
+            var builder = app.MapMethods(prefix + path, methods, handler);
+            if (name is not null)
+            {
+                builder.WithName(prefix == prefixes[0] ? name : $"{name} ({prefix})");
+            }
+
+            if (prefix != prefixes[0])
+            {
+                builder.ExcludeFromDescription();
+            }
+
+            builders.Add(builder);
         }
+
+        return new RouteHandlerBuilder(builders);
     }
 }
