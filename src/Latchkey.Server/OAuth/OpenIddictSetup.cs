@@ -27,6 +27,13 @@ public static class OpenIddictSetup
     public static readonly TimeSpan StableRefreshTokenLifetime = TimeSpan.FromDays(365);
     public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest any token signed with a signing key can live: the stable refresh token. Refresh tokens are
+    /// references, but the payload behind each one is signed, so a key must verify for this long after it stops signing.
+    /// </summary>
+    public static readonly TimeSpan LongestTokenLifetime =
+        new[] { AccessTokenLifetime, RefreshTokenLifetime, StableRefreshTokenLifetime, AuthorizationCodeLifetime }.Max();
+
     public static IServiceCollection AddLatchkeyOpenIddict(this IServiceCollection services)
     {
         services.AddOpenIddict()

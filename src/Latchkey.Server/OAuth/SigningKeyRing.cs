@@ -14,7 +14,7 @@ namespace Latchkey.Server.OAuth;
 /// as soon as a node reads it, but signs only after <see cref="SigningKeyOptions.PropagationDelay"/>, by which time
 /// every node has read it (decision 0012): no node ever meets a token signed with a key it does not know. A key
 /// signs for <see cref="SigningPeriod"/>; then a new key takes over, and the old one stays published and trusted
-/// until the last access token it signed has expired. A change fires <see cref="GetServerChangeToken"/>, then
+/// until the last token it signed has expired (refresh tokens included: ADR 0015). A change fires <see cref="GetServerChangeToken"/>, then
 /// <see cref="GetValidationChangeToken"/>, which rebuild OpenIddict's options with the new set.
 /// </summary>
 public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey masterKey, IOptions<LatchkeyOptions> options, TimeProvider clock)
@@ -33,10 +33,16 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
 
     /// <summary>
     /// How long a key stays trusted after its successor was created: two propagation delays (the successor's own,
-    /// then up to one check for the slowest node to switch to it, with room to spare) and the lifetime of the last
-    /// token the key signed.
+    /// then up to one check for the slowest node to switch to it, with room to spare) and the lifetime of the
+    /// longest-lived token the key may have signed last: a refresh token, not an access token (ADR 0015).
     /// </summary>
-    private TimeSpan Overlap => (2 * PropagationDelay) + OpenIddictSetup.AccessTokenLifetime;
+    private TimeSpan Overlap => (2 * PropagationDelay) + OpenIddictSetup.LongestTokenLifetime;
+
+    /// <summary>
+    /// After an early rotation (a suspected leak), the old keys are trusted only until their access tokens, which
+    /// anyone holding the key could forge, have expired; the refresh tokens they signed then stop working too.
+    /// </summary>
+    private TimeSpan EarlyOverlap => (2 * PropagationDelay) + OpenIddictSetup.AccessTokenLifetime;
 
     /// <summary>The signing key first; then every other live key, newest first. All of them verify and are published.</summary>
     public IReadOnlyList<ECDsaSecurityKey> Keys
@@ -89,7 +95,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
             return false;
         }
 
-        await CreateAsync(db, cancellationToken);
+        await CreateAsync(db, early: false, cancellationToken);
         return true;
     }
 
@@ -99,12 +105,12 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
     /// </summary>
     public async Task<(string KeyId, DateTimeOffset SignsFrom)> RotateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
-        var key = await CreateAsync(db, cancellationToken);
+        var key = await CreateAsync(db, early: true, cancellationToken);
         await RefreshAsync(db, cancellationToken);
         return (key.Id, key.CreatedAt + PropagationDelay);
     }
 
-    private async Task<SigningKey> CreateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    private async Task<SigningKey> CreateAsync(LatchkeyDbContext db, bool early, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -118,7 +124,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
         };
         // The older keys sign until this one does; after that they only have to outlive their last tokens. (A
         // scheduled rotation changes nothing here; an early one, e.g. after a leak, ends the old key's trust sooner.)
-        var until = now + Overlap;
+        var until = now + (early ? EarlyOverlap : Overlap);
         foreach (var older in await db.SigningKeys.Where(k => k.RetiresAt > until).ToListAsync(cancellationToken))
         {
             older.RetiresAt = until;

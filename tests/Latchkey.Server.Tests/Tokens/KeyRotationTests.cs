@@ -40,11 +40,15 @@ public class KeyRotationTests
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, lastOld, "old@example.com")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, fresh, "new@example.com")).StatusCode);
 
-        // Once every token of the old key has expired, it is no longer published.
+        // Its access tokens expire within hours, but the refresh tokens it signed live on, so it stays published...
         app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + TimeSpan.FromMinutes(5));
         await rotation.RunOnceAsync(CancellationToken.None);
-        Assert.Equal([Kid(fresh)], await JwksKidsAsync(http));
-        Assert.Equal(2, app.Count("signing_keys"));
+        Assert.Equal(new[] { oldKid, Kid(fresh) }.Order(), (await JwksKidsAsync(http)).Order());
+
+        // ...until the longest-lived of them has expired (ADR 0015).
+        app.Clock.Advance(OpenIddictSetup.LongestTokenLifetime);
+        await rotation.RunOnceAsync(CancellationToken.None);
+        Assert.DoesNotContain(oldKid, await JwksKidsAsync(http));
     }
 
     [Fact]
@@ -64,6 +68,9 @@ public class KeyRotationTests
         using var http = app.CreateClient();
         var before = await app.VisitorTokenAsync();
         using var admin = app.ApiKeyClient();
+        // The test clock stands still: without this the two keys would share one creation instant, which real
+        // clocks never give, and which one signs first would be left to the order of their ids.
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
 
         var rotate = await admin.PostAsync("/admin/v1/signing-keys/rotate", null);
 
@@ -79,7 +86,8 @@ public class KeyRotationTests
         Assert.Equal(newKid, Kid(await app.VisitorTokenAsync()));
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, before, "before@example.com")).StatusCode);
 
-        // The old key is trusted only as long as a token it signed can live, not for the rest of its 90 days.
+        // An early rotation answers a suspected leak: the old key is trusted only as long as the access tokens it
+        // signed (which a thief could forge) live, not for the rest of its 90 days, nor for its refresh tokens (ADR 0015).
         app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
         await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
         Assert.Equal([newKid], await JwksKidsAsync(http));
@@ -103,6 +111,34 @@ public class KeyRotationTests
             var trusted = validation.CurrentValue.Configuration!.SigningKeys.Select(k => k.KeyId).Order();
             Assert.Equal((await JwksKidsAsync(http)).Order(), trusted);
         }
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_signed_by_the_old_key_keep_working_after_the_new_key_takes_over()
+    {
+        using var app = new LatchkeyApp();
+        var rotation = app.Services.GetRequiredService<SigningKeyRotation>();
+        var standard = await app.RegisterStandardClientAsync(confidential: false);
+        var stable = (await app.MemberTokensAsync((await app.RegisterMemberAsync("wix@example.com")).SessionToken)).RefreshToken!;
+        var rotating = (await app.MemberTokensAsync(standard, (await app.RegisterMemberAsync("std@example.com")).SessionToken)).RefreshToken!;
+        using var client = app.CreateClient();
+
+        // Late in the first key's period both members refresh (the rotating token is replaced, signed by that key).
+        app.Clock.Advance(SigningKeyRing.SigningPeriod - TimeSpan.FromDays(10));
+        await (await client.RefreshAsJsonAsync(app.Bootstrap.ClientId, stable)).TokensAsync();
+        rotating = (await (await client.RefreshAsFormAsync(standard.ClientId, rotating)).TokensAsync()).RefreshToken!;
+
+        // The period ends, a new key takes over, and a scheduled check runs well after the old key's access tokens
+        // have all expired: the refresh tokens it signed still have weeks (or, for the Wix SDK, most of a year) to live.
+        app.Clock.Advance(TimeSpan.FromDays(10) + TimeSpan.FromMinutes(1));
+        Assert.True(await rotation.RunOnceAsync(CancellationToken.None));
+        app.Clock.Advance(PropagationDelay);
+        await rotation.RunOnceAsync(CancellationToken.None);
+        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (4 * PropagationDelay));
+        await rotation.RunOnceAsync(CancellationToken.None);
+
+        await (await client.RefreshAsJsonAsync(app.Bootstrap.ClientId, stable)).TokensAsync();
+        await (await client.RefreshAsFormAsync(standard.ClientId, rotating)).TokensAsync();
     }
 
     [Fact]
