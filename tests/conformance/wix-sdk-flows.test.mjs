@@ -38,8 +38,12 @@ async function mailMatching(to, pattern) {
     }
     for (const file of files.sort().reverse()) {
       const raw = readFileSync(join(outbox, file), 'utf8');
-      // Undo quoted-printable, should MimeKit have chosen it.
-      const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      // Undo quoted-printable only when MimeKit chose it: decoding a plain body turned "token=24…" into "token$…"
+      // whenever a token began with two hex digits (one email in sixteen).
+      const quotedPrintable = /^Content-Transfer-Encoding:\s*quoted-printable/im.test(raw);
+      const text = quotedPrintable
+        ? raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+        : raw;
       if (text.includes(to)) {
         seen = text;
         const match = text.match(pattern);
