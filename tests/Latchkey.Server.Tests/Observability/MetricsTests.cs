@@ -66,6 +66,36 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task Email_sends_are_counted_by_outcome_and_transport()
+    {
+        using var mailbox = new SmtpMailbox();
+        using var app = new LatchkeyApp(settings: mailbox.Settings) { PeerAddress = IPAddress.Loopback };
+        using var client = await app.VisitorClientAsync();
+        (await client.RegisterAsync("erin@example.com")).EnsureSuccessStatusCode();
+        var before = await Scrape.TakeAsync(client);
+
+        (await client.PostAsJsonAsync("/_api/iam/recovery/v1/send-email", new { email = "erin@example.com" })).EnsureSuccessStatusCode();
+        await mailbox.NextBodyAsync("erin@example.com");
+
+        await EventuallyAsync(client, after => Delta(before, after, "latchkey_emails_total", ("outcome", "sent"), ("transport", "smtp")) >= 1);
+    }
+
+    [Fact]
+    public async Task A_failed_send_is_counted_as_retrying()
+    {
+        var mailbox = new SmtpMailbox();
+        using var app = new LatchkeyApp(settings: mailbox.Settings) { PeerAddress = IPAddress.Loopback };
+        mailbox.Dispose();
+        using var client = await app.VisitorClientAsync();
+        (await client.RegisterAsync("finn@example.com")).EnsureSuccessStatusCode();
+        var before = await Scrape.TakeAsync(client);
+
+        (await client.PostAsJsonAsync("/_api/iam/recovery/v1/send-email", new { email = "finn@example.com" })).EnsureSuccessStatusCode();
+
+        await EventuallyAsync(client, after => Delta(before, after, "latchkey_emails_total", ("outcome", "retrying"), ("transport", "smtp")) >= 1);
+    }
+
+    [Fact]
     public async Task A_throttled_request_is_counted_as_such()
     {
         using var app = new LatchkeyApp(settings: new() { ["Latchkey:Throttling:PerIpPerMinute:Login"] = "1" }) { PeerAddress = IPAddress.Loopback };
@@ -186,6 +216,26 @@ public class MetricsTests
         context.Request.Headers[header] = "198.51.100.4";
 
         Assert.False(Telemetry.IsAllowed(context.Request, networks));
+    }
+
+    /// <summary>The outbox sends after the request: scrape until the condition holds, for up to 20 s.</summary>
+    private static async Task EventuallyAsync(HttpClient client, Func<Scrape, bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Scrape scrape;
+        do
+        {
+            scrape = await Scrape.TakeAsync(client);
+            if (condition(scrape))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+        while (waited.Elapsed < TimeSpan.FromSeconds(20));
+
+        Assert.Fail("the metric did not move within 20 s:\n" + scrape.Text);
     }
 
     private static double Delta(Scrape before, Scrape after, string name, params (string, string)[] labels) =>
