@@ -16,10 +16,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# A value that looks like a credential: long enough, from the alphabets tokens use.
-VALUE = r"[A-Za-z0-9._~+/=-]{16,}"
+# A value that looks like a credential: long enough, from the alphabets tokens use, and not a GUID (ids are no secret).
+VALUE = r"(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)[A-Za-z0-9._~+/=-]{16,}"
 NAMES = (r"session_?token|state_?token|recovery_?token|refresh_?token|access_?token|id_?token|api_?key|"
-         r"client_?secret|code_?verifier|authorization_?code|master_?key|password|secret")
+         r"client_?secret|code_?verifier|authorization_?code|master_?key|password|secret|token|code")
 
 RULES = [
     ("JWT", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.")),
@@ -89,12 +89,16 @@ PLANTED = [
     "Debug Latchkey.Test[1] header Authorization: Bearer bXktYWNjZXNzLXRva2VuLWlzLWhlcmU",
     "Debug Latchkey.Test[1] header Authorization: c29tZS1vcGFxdWUtdmlzaXRvci10b2tlbg",
     "Debug Latchkey.Test[1] | Password=hunter2hunter2hunter2",
+    "Debug Latchkey.Test[1] issued token Qk9iWmVxU2V0VGhpc0lzQVNlY3JldFRva2Vu to the member",
 ]
 CLEAN = [
     "Information Latchkey.Server.Hosting.Bootstrapper[1001] Using the existing site and clients (bootstrap values in /tmp/x/bootstrap.json).",
     "Warning Latchkey.Server.Email.EmailDispatcher[4002] Sending email 0193c0de-0000-7000-8000-000000000001 failed (attempt 1 of 12); it will be retried.",
     "Information Latchkey.Test[1] Password hashing took 95 ms; queue depth 0",
     "Warning Microsoft.AspNetCore.Hosting[0] Request finished HTTP/1.1 GET /health/ready - 200",
+    "Warning OpenIddict.Server[6228] 4 tokens associated with the authorization '48eeb69f-847a-40c5-8669-ec3e6d738ca8' were revoked.",
+    "Debug Latchkey.Test[1] token 0193c0de-0000-7000-8000-000000000001 revoked; code 0193c0de-0000-7000-8000-000000000002 used",
+    "Warning OpenIddict.Server[6091] The token request was rejected because the authorization code was issued to a different client application.",
 ]
 
 

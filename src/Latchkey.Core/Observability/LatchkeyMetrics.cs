@@ -30,6 +30,10 @@ public static class LatchkeyMetrics
     public static readonly Counter<long> Registrations =
         Meter.CreateCounter<long>("latchkey.registrations", "{registration}", "Registrations by outcome.");
 
+    /// <summary>Second-factor checks that finish a REQUIRE_MFA login (API and hosted page), by <c>outcome</c>.</summary>
+    public static readonly Counter<long> MfaVerifications =
+        Meter.CreateCounter<long>("latchkey.mfa_verifications", "{verification}", "Second-factor checks by outcome.");
+
     /// <summary>Sign On by trusted backends, by <c>outcome</c>.</summary>
     public static readonly Counter<long> SignOns =
         Meter.CreateCounter<long>("latchkey.sign_ons", "{sign_on}", "Sign-ons by trusted backends, by outcome.");
@@ -80,6 +84,8 @@ public static class LatchkeyMetrics
     public static void RecordLogin(string outcome) => Logins.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RecordRegistration(string outcome) => Registrations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void RecordMfaVerification(string outcome) => MfaVerifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RecordSignOn(string outcome) => SignOns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

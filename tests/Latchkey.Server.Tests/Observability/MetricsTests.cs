@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Latchkey.Server.Observability;
 using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Server.Tests.Mfa;
 
 namespace Latchkey.Server.Tests.Observability;
 
@@ -48,6 +49,23 @@ public class MetricsTests
         Assert.True(Delta(before, after, "latchkey_registrations_total", ("outcome", "email_already_exists")) >= 1);
         Assert.True(Delta(before, after, "latchkey_sign_ons_total", ("outcome", "success")) >= 1);
         Assert.True(Delta(before, after, "latchkey_tokens_issued_total", ("grant_type", "anonymous"), ("token_type", "access_token")) >= 1);
+    }
+
+    [Fact]
+    public async Task A_second_factor_and_a_code_exchange_are_counted()
+    {
+        using var app = new LatchkeyApp { PeerAddress = IPAddress.Loopback };
+        using var scraper = app.CreateClient();
+        var before = await Scrape.TakeAsync(scraper);
+
+        var mfa = await MfaMember.EnrolledAsync(app);
+        var login = await mfa.LoginAsync();
+        (await mfa.VerifyTotpAsync(login.GetProperty("stateToken").GetString(), mfa.Code())).EnsureSuccessStatusCode();
+
+        var after = await Scrape.TakeAsync(scraper);
+        Assert.True(Delta(before, after, "latchkey_logins_total", ("outcome", "require_mfa")) >= 1, after.Text);
+        Assert.True(Delta(before, after, "latchkey_mfa_verifications_total", ("outcome", "success")) >= 1);
+        Assert.True(Delta(before, after, "latchkey_tokens_issued_total", ("grant_type", "authorization_code"), ("token_type", "access_token")) >= 1);
     }
 
     [Fact]
