@@ -1,4 +1,5 @@
 using Latchkey.Core.Errors;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Tokens;
 using Microsoft.Extensions.Options;
@@ -24,13 +25,25 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
 
     public async Task<Result<GuardPass>> CheckAsync(GuardedRequest request, CancellationToken cancellationToken)
     {
+        using var activity = LatchkeyMetrics.StartStep("abuse_guard");
+        var (result, decision) = await DecideAsync(request, cancellationToken);
+        LatchkeyMetrics.RecordThrottleDecision(OutcomeTags.Of(request.Action), activity.Tag(decision));
+        return result;
+    }
+
+    /// <summary>The verdict and its name for the <c>latchkey.throttle.decisions</c> counter (docs/observability.md).</summary>
+    private async Task<(Result<GuardPass> Result, string Decision)> DecideAsync(GuardedRequest request, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var ip = request.RemoteIp ?? "unknown";
-        var rate = await RateAsync(Key("ip", request.Action, ip), _options.PerIpPerMinute.For(request.Action), now, cancellationToken) ??
-                   await RateAsync(Key("site", request.Action, request.Site.Id.ToString()), _options.PerSitePerMinute.For(request.Action), now, cancellationToken);
-        if (rate is not null)
+        if (await RateAsync(Key("ip", request.Action, ip), _options.PerIpPerMinute.For(request.Action), now, cancellationToken) is { } ipRate)
         {
-            return rate;
+            return (ipRate, "ip_rate_limited");
+        }
+
+        if (await RateAsync(Key("site", request.Action, request.Site.Id.ToString()), _options.PerSitePerMinute.For(request.Action), now, cancellationToken) is { } siteRate)
+        {
+            return (siteRate, "site_rate_limited");
         }
 
         var (accountStart, _) = FixedWindow.Of(now, AccountWindow);
@@ -46,7 +59,7 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
             var verdict = await VerifyCaptchaAsync(request, policy, cancellationToken);
             if (!verdict.IsSuccess)
             {
-                return verdict.Error!;
+                return (verdict.Error!, OutcomeTags.Of(verdict.Error!));
             }
 
             solved = true;
@@ -57,10 +70,10 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         var budget = _options.AccountFailuresBeforeThrottle * (solved ? 10L : 1L);
         if (request.Account is not null && budget > 0 && accountFailures >= budget)
         {
-            return Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait, or solve the CAPTCHA.");
+            return (Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait, or solve the CAPTCHA."), "account_throttled");
         }
 
-        return new GuardPass(solved);
+        return (new GuardPass(solved), solved ? "allowed_after_captcha" : "allowed");
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Latchkey.Core.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Core.Passwords;
@@ -6,6 +8,8 @@ namespace Latchkey.Core.Passwords;
 /// Bounds memory and CPU spent on Argon2id: at most <see cref="HashingOptions.MaxConcurrency"/> hashes run, at most
 /// <see cref="HashingOptions.QueueLimit"/> wait, and nobody waits longer than <see cref="HashingOptions.MaxWait"/>.
 /// A login storm therefore costs bounded memory (concurrency × m) and the excess is told to come back later.
+/// Every pass is measured (docs/observability.md): the wait, the queue depth, the hashes running and how long a
+/// lease is held, which is the hash itself.
 /// </summary>
 public sealed class HashingGate : IDisposable
 {
@@ -24,38 +28,80 @@ public sealed class HashingGate : IDisposable
     /// <summary>Returns a lease to dispose after hashing, or null when the caller should be turned away.</summary>
     public async ValueTask<IDisposable?> TryEnterAsync(CancellationToken cancellationToken)
     {
+        var activity = LatchkeyMetrics.Source.StartActivity("latchkey.password_hashing");
+        var started = Stopwatch.GetTimestamp();
         if (_slots.Wait(0, CancellationToken.None))
         {
-            return new Lease(_slots);
+            return Admitted(activity, started);
         }
 
         if (Interlocked.Increment(ref _waiting) > _options.QueueLimit)
         {
             Interlocked.Decrement(ref _waiting);
-            return null;
+            return Refused(activity, started, "queue_full");
         }
 
+        LatchkeyMetrics.HashQueueChanged(1);
         try
         {
-            return await _slots.WaitAsync(_options.MaxWait, cancellationToken) ? new Lease(_slots) : null;
+            return await _slots.WaitAsync(_options.MaxWait, cancellationToken)
+                ? Admitted(activity, started)
+                : Refused(activity, started, "timed_out");
+        }
+        catch (OperationCanceledException)
+        {
+            Refused(activity, started, "canceled");
+            throw;
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
+            LatchkeyMetrics.HashQueueChanged(-1);
         }
     }
 
     public void Dispose() => _slots.Dispose();
 
-    private sealed class Lease(SemaphoreSlim slots) : IDisposable
+    private Lease Admitted(Activity? activity, long started)
     {
+        LatchkeyMetrics.HashWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Outcome("acquired"));
+        return new Lease(_slots, activity);
+    }
+
+    private static Lease? Refused(Activity? activity, long started, string outcome)
+    {
+        LatchkeyMetrics.HashWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Outcome(outcome));
+        activity.Tag(outcome);
+        activity?.Dispose();
+        return null;
+    }
+
+    private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
+
+    /// <summary>Held while one hash runs: counts it as active and measures it, and ends the hashing span.</summary>
+    private sealed class Lease : IDisposable
+    {
+        private readonly SemaphoreSlim _slots;
+        private readonly Activity? _activity;
+        private readonly long _acquired = Stopwatch.GetTimestamp();
         private int _released;
+
+        public Lease(SemaphoreSlim slots, Activity? activity)
+        {
+            _slots = slots;
+            _activity = activity;
+            LatchkeyMetrics.HashActiveChanged(1);
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                slots.Release();
+                LatchkeyMetrics.HashDuration.Record(Stopwatch.GetElapsedTime(_acquired).TotalSeconds);
+                LatchkeyMetrics.HashActiveChanged(-1);
+                _slots.Release();
+                _activity.Tag("acquired");
+                _activity?.Dispose();
             }
         }
     }

@@ -1,5 +1,6 @@
 using Latchkey.Core.Crypto;
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Sites;
 using Latchkey.Server.Hosting;
 using MimeKit;
@@ -31,6 +32,7 @@ public sealed partial class EmailDispatcher(
         var sent = 0;
         foreach (var email in await store.ClaimDueAsync(clock.GetUtcNow(), Lease, 20, cancellationToken))
         {
+            var transport = "unrouted";
             try
             {
                 if (!routes.TryGetValue(email.SiteId, out var route))
@@ -39,8 +41,10 @@ public sealed partial class EmailDispatcher(
                 }
 
                 var message = Compose(email, route.From);
+                transport = route.Smtp is null ? "file" : "smtp";
                 await (route.Smtp is { } target ? smtp.DeliverAsync(message, target, cancellationToken) : files.DeliverAsync(message, cancellationToken));
                 await store.MarkSentAsync(email.Id, clock.GetUtcNow(), cancellationToken);
+                LatchkeyMetrics.RecordEmail("sent", transport);
                 sent++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -48,6 +52,7 @@ public sealed partial class EmailDispatcher(
                 var attempts = email.Attempts + 1;
                 await store.MarkFailedAsync(email.Id, attempts, clock.GetUtcNow() + OutboxEmail.Backoff(attempts), e.Message, cancellationToken);
                 LogFailed(logger, e, email.Id, attempts, OutboxEmail.MaxAttempts);
+                LatchkeyMetrics.RecordEmail(attempts < OutboxEmail.MaxAttempts ? "retrying" : "abandoned", transport);
             }
         }
 

@@ -15,6 +15,7 @@ using Latchkey.Server.Endpoints;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
+using Latchkey.Server.Observability;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,6 +39,7 @@ public static class LatchkeyServices
         }
 
         builder.Services.AddLatchkey();
+        builder.AddLatchkeyOtlpExporter();
         return builder;
     }
 
@@ -69,6 +71,7 @@ public static class LatchkeyServices
         services.AddSigningKeyRotation();
         services.AddLatchkeyEmail();
         services.AddAbuseProtection();
+        services.AddLatchkeyTelemetry();
 
         services.AddScoped<CallerResolver>();
         services.AddScoped<OutcomeIssuer>();
@@ -111,6 +114,7 @@ public static class LatchkeyServices
         app.UseAuthentication();
 
         app.MapHealth();
+        app.MapMetrics();
         app.MapRegistrationEndpoints();
         app.MapLoginEndpoints();
         app.MapSignOnEndpoints();

@@ -8,6 +8,7 @@ using Latchkey.Core.Storage;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage.Contract;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -54,6 +55,9 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
 
+    /// <summary>When set, every request arrives from this address (the test server gives none).</summary>
+    public System.Net.IPAddress? PeerAddress { get; init; }
+
     public BootstrapValues Bootstrap =>
         JsonSerializer.Deserialize<BootstrapValues>(File.ReadAllText(Path.Combine(DataDirectory, "bootstrap.json")), JsonSerializerOptions.Web)!;
 
@@ -68,7 +72,15 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            TestLogFiles.AddTo(services);
+            if (PeerAddress is { } peer)
+            {
+                services.AddSingleton<IStartupFilter>(new PeerAddressFilter(peer));
+            }
+        });
     }
 
     /// <summary>A raw connection to the database file, to check what is (and is not) stored.</summary>
@@ -185,4 +197,18 @@ public static class HttpAssertions
         body.GetProperty("details").GetProperty("applicationError").GetProperty("code").GetString();
 
     public static StringContent Json(string raw) => new(raw, new MediaTypeHeaderValue("application/json"));
+}
+
+/// <summary>Sets the remote address of every request, before the rest of the pipeline sees it.</summary>
+internal sealed class PeerAddressFilter(System.Net.IPAddress address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -1,6 +1,7 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
@@ -17,6 +18,14 @@ public sealed record LoginInput(string? Email, string? Password);
 public sealed class LogInMember(IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Site site, LoginInput input, CancellationToken cancellationToken)
+    {
+        using var activity = LatchkeyMetrics.StartStep("login");
+        var result = await LogInAsync(site, input, cancellationToken);
+        LatchkeyMetrics.RecordLogin(activity.Tag(OutcomeTags.Of(result)));
+        return result;
+    }
+
+    private async Task<Result<AuthOutcome>> LogInAsync(Site site, LoginInput input, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Parse(input.Email);
         if (!email.IsSuccess)

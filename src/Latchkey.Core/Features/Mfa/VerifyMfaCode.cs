@@ -3,6 +3,7 @@ using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Mfa;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
@@ -21,6 +22,14 @@ public sealed class VerifyMfaCode(
     TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyMfaInput input, CancellationToken cancellationToken)
+    {
+        using var activity = LatchkeyMetrics.StartStep("mfa_verify");
+        var result = await VerifyAsync(siteId, input, cancellationToken);
+        LatchkeyMetrics.RecordMfaVerification(activity.Tag(OutcomeTags.Of(result)));
+        return result;
+    }
+
+    private async Task<Result<AuthOutcome>> VerifyAsync(Guid siteId, VerifyMfaInput input, CancellationToken cancellationToken)
     {
         var parsed = MfaInput.Parse(input.FactorType, input.Code);
         if (!parsed.IsSuccess)

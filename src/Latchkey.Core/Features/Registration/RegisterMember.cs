@@ -1,6 +1,7 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
@@ -17,6 +18,14 @@ public sealed class RegisterMember(
     IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, DecoyRegistration decoy, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
+    {
+        using var activity = LatchkeyMetrics.StartStep("register");
+        var result = await RegisterAsync(site, input, cancellationToken);
+        LatchkeyMetrics.RecordRegistration(activity.Tag(OutcomeTags.Of(result)));
+        return result;
+    }
+
+    private async Task<Result<AuthOutcome>> RegisterAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Parse(input.Email);
         var violations = new List<FieldViolation>(email.Error?.Violations ?? []);

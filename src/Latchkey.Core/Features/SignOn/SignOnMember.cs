@@ -1,5 +1,6 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 
@@ -16,6 +17,14 @@ public sealed record SignOnOutcome(Member Member, string SessionToken);
 public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, TimeProvider clock)
 {
     public async Task<Result<SignOnOutcome>> HandleAsync(Site site, SignOnInput input, CancellationToken cancellationToken)
+    {
+        using var activity = LatchkeyMetrics.StartStep("sign_on");
+        var result = await SignOnAsync(site, input, cancellationToken);
+        LatchkeyMetrics.RecordSignOn(activity.Tag(OutcomeTags.Of(result)));
+        return result;
+    }
+
+    private async Task<Result<SignOnOutcome>> SignOnAsync(Site site, SignOnInput input, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Parse(input.Email);
         var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
