@@ -54,6 +54,9 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
 
+    /// <summary>Changes to the server's services, applied after Latchkey's own (the fuzz suite removes background writers).</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     public BootstrapValues Bootstrap =>
         JsonSerializer.Deserialize<BootstrapValues>(File.ReadAllText(Path.Combine(DataDirectory, "bootstrap.json")), JsonSerializerOptions.Web)!;
 
@@ -68,7 +71,11 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            ConfigureTestServices?.Invoke(services);
+        });
     }
 
     /// <summary>A raw connection to the database file, to check what is (and is not) stored.</summary>
