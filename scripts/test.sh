@@ -72,6 +72,22 @@ if [[ $conformance_status -ne 0 ]]; then
   tail -60 "$conformance_log" >&2
 fi
 
+# --- crash consistency (issue #10.2, docs/reliability.md): short mode, SQLite and PostgreSQL, one test each. The
+# result is written as a minimal .trx so that the count below includes it. ---
+crash_passed=0 crash_failed=0
+for crash_mode in sqlite postgres; do
+  crash_log="$results/crash-consistency-$crash_mode.log"
+  if bash scripts/crash-consistency.sh --short $([[ $crash_mode == postgres ]] && echo --postgres) >"$crash_log" 2>&1; then
+    crash_passed=$((crash_passed + 1))
+  else
+    crash_failed=$((crash_failed + 1))
+    echo "test.sh: crash consistency on $crash_mode failed; the log is $crash_log" >&2
+    tail -20 "$crash_log" >&2
+  fi
+done
+echo "<TestRun><ResultSummary><Counters passed=\"$crash_passed\" failed=\"$crash_failed\"/></ResultSummary></TestRun>" >"$results/crash-consistency.trx"
+# --- end crash consistency ---
+
 python3 - "$results" "$status" "$conformance_log" "$conformance_status" "$scan_status" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0

@@ -12,7 +12,7 @@ namespace Latchkey.Server.Hosting;
 /// </summary>
 public static class ApiReference
 {
-    public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string DocumentPath = "/openapi/v1.json";
     public const string ReferencePath = "/api-reference";
 
     private static readonly HashSet<string> SharedNestedNames = typeof(ApiReference).Assembly.GetTypes()

@@ -18,6 +18,9 @@ public static partial class ErrorHandling
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => LatchkeyErrors.BodyTooLarge,
                 BadHttpRequestException => LatchkeyErrors.MalformedBody.WithDetail("The request could not be read."),
+                // The form reader (ours, OpenIddict's, antiforgery's) throws this for a body it cannot decode, such as
+                // an encoded NUL: the client's mistake, not a bug (issue #10, found by the fuzz suite).
+                InvalidDataException when context.Request.HasFormContentType => LatchkeyErrors.MalformedBody.WithDetail("The form body could not be decoded."),
                 _ when IsStorageOutage(exception) => LatchkeyErrors.StorageUnavailable,
                 _ => LatchkeyErrors.InternalError,
             };
@@ -42,6 +45,10 @@ public static partial class ErrorHandling
             var context = status.HttpContext;
             var error = context.Response.StatusCode switch
             {
+                // A bare 400 (a hosted form posted without its authorize query, say) still says what it is (issue #10).
+                // A bearer challenge keeps its error in WWW-Authenticate alone (RFC 6750 §3).
+                StatusCodes.Status400BadRequest when !context.Response.Headers.ContainsKey("WWW-Authenticate") =>
+                    LatchkeyErrors.MalformedBody.WithDetail("The request lacks what this endpoint needs (for a hosted page: the authorize query it belongs to)."),
                 StatusCodes.Status404NotFound => LatchkeyErrors.NotFound,
                 StatusCodes.Status405MethodNotAllowed => LatchkeyErrors.MethodNotAllowed,
                 StatusCodes.Status413PayloadTooLarge => LatchkeyErrors.BodyTooLarge,
@@ -53,6 +60,12 @@ public static partial class ErrorHandling
                 await WixErrors.ToResult(error).ExecuteAsync(context);
             }
         });
+
+        // Latchkey takes JSON and URL-encoded forms only. A multipart content type over a body that is not multipart
+        // made the form readers (ours and OpenIddict's) throw IOException, a 500 (issue #10, found by the fuzz suite).
+        app.Use((context, next) => context.Request.ContentType?.TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true
+            ? WixErrors.ToResult(LatchkeyErrors.UnsupportedMediaType.WithDetail("Multipart bodies are not accepted; send application/json or application/x-www-form-urlencoded.")).ExecuteAsync(context)
+            : next(context));
         return app;
     }
 

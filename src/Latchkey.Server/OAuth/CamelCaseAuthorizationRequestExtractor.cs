@@ -43,7 +43,8 @@ public sealed class CamelCaseAuthorizationRequestExtractor : IOpenIddictServerHa
         }
 
         var message = new OpenIddictRequest();
-        foreach (var (name, values) in parameters)
+        // A parameter without a name ("&=x&") carries nothing; OpenIddict refuses empty names (it threw: a 500).
+        foreach (var (name, values) in parameters.Where(p => !string.IsNullOrEmpty(p.Key)))
         {
             message.SetParameter(JsonTokenRequestExtractor.ToSnakeCase(name), values.Count == 1 ? new OpenIddictParameter(values[0]) : new OpenIddictParameter(ImmutableArray.Create<string?>([.. values])));
         }

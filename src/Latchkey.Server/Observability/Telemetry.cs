@@ -77,7 +77,10 @@ public static class Telemetry
             // The same answer as a path that does not exist: nothing tells an outsider that metrics are here.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
-        }), optionsName: null);
+        }), optionsName: null)
+            // A scrape is a GET; the operational endpoint stays out of the OpenAPI document.
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .ExcludeFromDescription();
         return app;
     }
 

@@ -58,6 +58,9 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
     /// <summary>When set, every request arrives from this address (the test server gives none).</summary>
     public System.Net.IPAddress? PeerAddress { get; init; }
 
+    /// <summary>Changes to the server's services, applied after Latchkey's own (the fuzz suite removes background writers).</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     public BootstrapValues Bootstrap =>
         JsonSerializer.Deserialize<BootstrapValues>(File.ReadAllText(Path.Combine(DataDirectory, "bootstrap.json")), JsonSerializerOptions.Web)!;
 
@@ -80,6 +83,8 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
             {
                 services.AddSingleton<IStartupFilter>(new PeerAddressFilter(peer));
             }
+
+            ConfigureTestServices?.Invoke(services);
         });
     }
 

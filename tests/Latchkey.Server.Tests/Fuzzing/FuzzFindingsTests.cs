@@ -1,0 +1,115 @@
+using Latchkey.Server.Tests.Infrastructure;
+
+namespace Latchkey.Server.Tests.Fuzzing;
+
+/// <summary>Issue #10.1: each 5xx the fuzz suite found, kept as a plain regression test.</summary>
+public sealed class FuzzFindingsTests
+{
+    // Regression: #10 — a form field holding an encoded NUL (%00) made ReadFormAsync throw InvalidDataException: 500.
+    [Theory]
+    [InlineData("/oauth2/revoke")]
+    [InlineData("/oauth2/authorize")]
+    [InlineData("/oauth2/authorize/login")]
+    public async Task A_form_value_with_an_encoded_NUL_is_a_400_malformed_body(string path)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync(path, new StringContent("token=a%00b&client_id=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        await response.AssertWixErrorAsync(400, "malformed_body");
+    }
+
+    // Regression: #10 — an authorize form with a nameless parameter ("&&&=&") reached OpenIddict's SetParameter,
+    // which refuses empty names: 500.
+    [Theory]
+    [InlineData("/oauth2/authorize")]
+    [InlineData("/_api/oauth2/authorize")]
+    public async Task An_authorize_form_with_a_nameless_parameter_is_an_ordinary_authorization_error(string path)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.PostAsync(path, new StringContent("&&&=&", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var query = await client.GetAsync(path + "?=x&&");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, query.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_JSON_token_request_with_a_nameless_member_is_answered_like_any_other()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync("/oauth2/token", HttpAssertions.Json("""{"":"x","grantType":"anonymous","clientId":"nope"}"""));
+
+        await response.AssertOAuthErrorAsync("invalid_client");
+    }
+
+    [Fact]
+    public async Task The_token_endpoint_answers_an_encoded_NUL_with_its_own_invalid_request()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync("/oauth2/token", new StringContent("grant_type=a%00b", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        await response.AssertOAuthErrorAsync("invalid_request");
+    }
+
+    // Regression: #10 — a JSON token request whose string held invalid UTF-8 (or an escaped lone surrogate) parsed,
+    // then threw when OpenIddict read the value: 500.
+    [Theory]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30 })]
+    public async Task A_JSON_token_request_with_text_that_is_not_UTF8_is_invalid_request(byte[] bad)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        byte[] body = [.. "{\"grantType\":\"anonymous\",\"clientId\":\"a"u8, .. bad, .. "\"}"u8];
+
+        var response = await client.PostAsync("/oauth2/token", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        await response.AssertOAuthErrorAsync("invalid_request");
+    }
+
+    // Regression: #10 — a multipart/form-data content type over a body that is not multipart made the form reader
+    // throw IOException: 500. Nothing in Latchkey takes multipart, so it is refused at the edge.
+    [Theory]
+    [InlineData("/oauth2/token")]
+    [InlineData("/oauth2/revoke")]
+    [InlineData("/oauth2/authorize")]
+    [InlineData("/oauth2/authorize/login")]
+    [InlineData("/_api/iam/authentication/v2/login")]
+    public async Task A_multipart_body_is_a_415(string path)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var content = new StringContent("grant_type=anonymous");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=----x");
+
+        var response = await client.PostAsync(path, content);
+
+        await response.AssertWixErrorAsync(415, "unsupported_media_type");
+    }
+
+    // Regression: #10 — a hosted form posted without the authorize query it belongs to was a 400 with no body at all.
+    [Theory]
+    [InlineData("/oauth2/authorize/login")]
+    [InlineData("/oauth2/authorize/sign-up")]
+    [InlineData("/oauth2/authorize/forgot-password")]
+    [InlineData("/oauth2/authorize/login/mfa")]
+    [InlineData("/oauth2/authorize/mfa-setup")]
+    public async Task A_hosted_form_without_its_authorize_query_is_a_400_malformed_body(string path)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "ann@example.com" }));
+
+        await response.AssertWixErrorAsync(400, "malformed_body");
+    }
+}
