@@ -2,7 +2,8 @@
 # The issue #2 acceptance scenario with curl alone, against a running server:
 #   scripts/smoke.sh [base-url] [data-dir]      (defaults: http://127.0.0.1:5080 ./data)
 # anonymous token -> register -> login (right, wrong, unknown) -> sign-on with the API key (new member) ->
-# sign-on with a visitor token (403) -> duplicate register (409 -19995) -> logout to a foreign origin (400, no redirect).
+# sign-on with a visitor token (403) -> duplicate register (409 -19995) -> logout to a foreign origin (400, no redirect)
+# -> on loopback, /metrics counts the logins by outcome.
 set -euo pipefail
 base=${1:-http://127.0.0.1:5080}
 data=${2:-./data}
@@ -60,5 +61,15 @@ headers=$(curl -sS -D - -o /dev/null "$base/_api/iam/authentication/v1/logout?cl
 logout_status=$(echo "$headers" | head -1 | awk '{print $2}')
 expect "logout to a foreign origin" 400 "$logout_status"
 if echo "$headers" | grep -qi '^location:'; then echo "FAIL logout redirected" >&2; exit 1; fi
+
+# Metrics (docs/observability.md): served to loopback only, so checked when the server is reached there.
+if [[ $base =~ ^http://(127\.[0-9.]+|localhost|\[::1\])(:|/|$) ]]; then
+  metrics=$(curl -sS -w '\n%{http_code}' "$base/metrics")
+  expect "metrics from loopback" 200 "${metrics##*$'\n'}"
+  echo "$metrics" | grep -Eq '^latchkey_logins_total\{[^}]*outcome="success"[^}]*\} [1-9]' ||
+    { echo "FAIL /metrics counts no successful login" >&2; exit 1; }
+  echo "$metrics" | grep -Eq '^latchkey_logins_total\{[^}]*outcome="invalid_credentials"[^}]*\} [1-9]' ||
+    { echo "FAIL /metrics counts no failed login" >&2; exit 1; }
+fi
 
 echo "smoke: all passed ($email)"

@@ -49,12 +49,18 @@ public static class Telemetry
             return builder;
         }
 
-        var protocol = Enum.Parse<OtlpExportProtocol>(options.OtlpProtocol, ignoreCase: true);
+        if (!Enum.TryParse<OtlpExportProtocol>(options.OtlpProtocol, ignoreCase: true, out var protocol) ||
+            !Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException(
+                "Latchkey:Telemetry:OtlpEndpoint must be an absolute http(s) URL and Latchkey:Telemetry:OtlpProtocol Grpc or HttpProtobuf.");
+        }
+
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing
                 .AddSource(LatchkeyMetrics.Name)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context.Request.Path)))
-            .UseOtlpExporter(protocol, new Uri(options.OtlpEndpoint));
+            .UseOtlpExporter(protocol, endpoint);
         return builder;
     }
 

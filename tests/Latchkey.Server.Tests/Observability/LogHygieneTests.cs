@@ -69,6 +69,6 @@ public partial class LogHygieneTests
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)(?:[:,][^}]*)?\}")]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex("token|password|secret|apikey|api_key|verifier|cookie|authorization|code$|masterkey", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("token|password|secret|apikey|api_key|verifier|cookie|authorization|^code$|_code$|otp|masterkey", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 }

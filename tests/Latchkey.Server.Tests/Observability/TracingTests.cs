@@ -45,6 +45,19 @@ public class TracingTests
         Assert.Null(app.Services.GetService<TracerProvider>());
     }
 
+    [Fact]
+    public void A_malformed_collector_setting_stops_the_start()
+    {
+        using var app = new LatchkeyApp(settings: new()
+        {
+            ["Latchkey:Telemetry:OtlpEndpoint"] = "http://127.0.0.1:4318",
+            ["Latchkey:Telemetry:OtlpProtocol"] = "CarrierPigeon",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("Latchkey:Telemetry:OtlpProtocol", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The first trace export: its path and its protobuf body read as text (span names are plain UTF-8).</summary>
     private static async Task<(string Path, string Body)> ReceiveAsync(HttpListener collector)
     {
