@@ -38,19 +38,25 @@ public abstract partial class StoreContract
             TargetId = "x",
         }, CancellationToken.None);
 
+        await Fresh<IAuditLog>().AddAsync(new AuditEvent
+        {
+            SiteId = null, OccurredAt = Now.AddHours(1), Actor = "cli", Action = AuditActions.SigningKeyRotated, TargetType = "signing_key", TargetId = "kid",
+        }, CancellationToken.None);
+
         var log = Fresh<IAuditLog>();
-        var first = await log.QueryAsync(site.Id, new AuditQuery(PageSize: 2), CancellationToken.None);
+        Assert.Equal("kid", (await log.QueryAsync(other.Id, new AuditQuery(PageSize: 1), CancellationToken.None))[0].TargetId);
+        var first = await log.QueryAsync(site.Id, new AuditQuery(TargetType: "member", PageSize: 2), CancellationToken.None);
         Assert.Equal(["m4", "m3"], first.Select(e => e.TargetId));
-        var second = await log.QueryAsync(site.Id, new AuditQuery(PageSize: 2, Before: first[^1].Id), CancellationToken.None);
+        var second = await log.QueryAsync(site.Id, new AuditQuery(TargetType: "member", PageSize: 2, Before: first[^1].Id), CancellationToken.None);
         Assert.Equal(["m2", "m1"], second.Select(e => e.TargetId));
         Assert.Equal("""{"n":2}""", second[0].Details);
         Assert.Equal(Now.AddMinutes(2), second[0].OccurredAt);
 
         Assert.Equal(["m2", "m1", "m0"], (await log.QueryAsync(site.Id, new AuditQuery(Action: AuditActions.MemberBlocked), CancellationToken.None)).Select(e => e.TargetId));
-        Assert.Equal(["m4", "m2", "m0"], (await log.QueryAsync(site.Id, new AuditQuery(Actor: "cli"), CancellationToken.None)).Select(e => e.TargetId));
+        Assert.Equal(["m4", "m2", "m0"], (await log.QueryAsync(site.Id, new AuditQuery(Actor: "cli", TargetType: "member"), CancellationToken.None)).Select(e => e.TargetId));
         Assert.Equal(["m3"], (await log.QueryAsync(site.Id, new AuditQuery(TargetType: "member", TargetId: "m3"), CancellationToken.None)).Select(e => e.TargetId));
         Assert.Equal(["m2", "m1"], (await log.QueryAsync(site.Id, new AuditQuery(From: Now.AddMinutes(1), To: Now.AddMinutes(3)), CancellationToken.None)).Select(e => e.TargetId));
-        Assert.Equal(["x"], (await log.QueryAsync(other.Id, new AuditQuery(), CancellationToken.None)).Select(e => e.TargetId));
+        Assert.Equal(["kid", "x"], (await log.QueryAsync(other.Id, new AuditQuery(), CancellationToken.None)).Select(e => e.TargetId));
     }
 
     [Fact]
@@ -138,7 +144,7 @@ public abstract partial class StoreContract
         var client = (await Fresh<IClientStore>().FindAsync("client-u", CancellationToken.None))!;
         client.RedirectUris = ["https://b.example/cb", "https://c.example/cb"];
         client.AllowedOrigins = ["https://b.example"];
-        await Fresh<IAdminStore>().UpdateClientAsync(client, CancellationToken.None);
+        await Fresh<IClientStore>().UpdateAsync(client, CancellationToken.None);
 
         var stored = (await Fresh<IClientStore>().FindAsync("client-u", CancellationToken.None))!;
         Assert.Equal(["https://b.example/cb", "https://c.example/cb"], stored.RedirectUris);

@@ -17,13 +17,16 @@ public interface IAuditLog
 {
     Task AddAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
 
-    /// <summary>Newest first; <see cref="AuditQuery.Before"/> continues after the last id of the previous page.</summary>
+    /// <summary>
+    /// The site's events and the server-wide ones, newest first; <see cref="AuditQuery.Before"/> continues after the last
+    /// id of the previous page.
+    /// </summary>
     Task<IReadOnlyList<AuditEvent>> QueryAsync(Guid siteId, AuditQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// What administration needs beyond the request path's ports: listing and searching, revoking keys, editing client
-/// allow-lists, deleting members. Used by the admin operations only (CLI and REST).
+/// deleting members. Used by the admin operations only (CLI and REST).
 /// </summary>
 public interface IAdminStore
 {
@@ -42,6 +45,4 @@ public interface IAdminStore
 
     /// <summary>Sets <c>revoked_at</c> once; false when the key is unknown on the site or already revoked.</summary>
     Task<bool> RevokeApiKeyAsync(Guid siteId, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken);
-
-    Task UpdateClientAsync(SiteClient client, CancellationToken cancellationToken);
 }

@@ -48,11 +48,4 @@ internal sealed class EfAdminStore(LatchkeyDbContext db) : IAdminStore
     public async Task<bool> RevokeApiKeyAsync(Guid siteId, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await db.ApiKeys.Where(k => k.SiteId == siteId && k.Id == keyId && k.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, now), cancellationToken) == 1;
-
-    public async Task UpdateClientAsync(SiteClient client, CancellationToken cancellationToken)
-    {
-        db.Clients.Update(client);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(client).State = EntityState.Detached;
-    }
 }

@@ -15,7 +15,8 @@ internal sealed class EfAuditLog(LatchkeyDbContext db) : IAuditLog
 
     public async Task<IReadOnlyList<AuditEvent>> QueryAsync(Guid siteId, AuditQuery query, CancellationToken cancellationToken)
     {
-        var events = db.AuditEvents.AsNoTracking().Where(e => e.SiteId == siteId);
+        // Server-wide events (signing keys) concern every site, so each site's log shows them.
+        var events = db.AuditEvents.AsNoTracking().Where(e => e.SiteId == siteId || e.SiteId == null);
         if (query.Action is { } action)
         {
             events = events.Where(e => e.Action == action);
