@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Latchkey.Core.Clients;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Admin;
 
@@ -257,6 +260,41 @@ public class AdminApiTests
         var rotation = Assert.Single((await (await admin.GetAsync("/admin/v1/audit-events?action=signing_key.rotated")).JsonAsync()).GetProperty("items").EnumerateArray());
         Assert.Equal(kid, rotation.GetProperty("targetId").GetString());
         Assert.Equal(JsonValueKind.Null, rotation.GetProperty("siteId").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_server_admin_key_from_the_cli_lists_and_creates_sites_whose_new_key_reaches_only_that_site()
+    {
+        using var app = new LatchkeyApp();
+        using var admin = app.ApiKeyClient();
+        await app.AddSiteWithClientAsync();
+        string rootKey;
+        using (var scope = app.Services.CreateScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyAdmin>().CreateAsync(
+                AdminActor.Cli, Guid.Parse(app.Bootstrap.SiteId), "ops", ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin, CancellationToken.None);
+            rootKey = created.Value!.Key;
+        }
+
+        using var root = app.CreateClient();
+        root.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", rootKey);
+        Assert.Equal(2, (await (await root.GetAsync("/admin/v1/sites")).JsonAsync()).GetProperty("sites").GetArrayLength());
+
+        var response = await root.PostAsJsonAsync("/admin/v1/sites", new { name = "Third" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var site = await response.JsonAsync();
+        var siteId = site.GetProperty("site").GetProperty("id").GetString();
+        await AssertProblemAsync(await root.PostAsJsonAsync("/admin/v1/sites", new { name = " " }), 400, "validation_failed");
+        Assert.Equal("Renamed", (await (await root.PatchAsJsonAsync($"/admin/v1/sites/{siteId}", new { name = "Renamed" })).JsonAsync()).GetProperty("name").GetString());
+
+        using var third = app.CreateClient();
+        third.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", site.GetProperty("adminKey").GetProperty("key").GetString());
+        var own = await (await third.GetAsync("/admin/v1/sites")).JsonAsync();
+        Assert.Equal(siteId, Assert.Single(own.GetProperty("sites").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(0, (await (await third.GetAsync("/admin/v1/members")).JsonAsync()).GetProperty("items").GetArrayLength());
+        await AssertProblemAsync(await third.GetAsync($"/admin/v1/sites/{app.Bootstrap.SiteId}"), 404, "site_not_found");
+        var created3 = await (await third.GetAsync("/admin/v1/audit-events?action=site.created")).JsonAsync();
+        Assert.StartsWith("api-key:", Assert.Single(created3.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString(), StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> ClientCredentialsAsync(HttpClient client, string clientId, string secret) =>
