@@ -40,7 +40,12 @@ public abstract partial class StoreContract
 
         await Fresh<IAuditLog>().AddAsync(new AuditEvent
         {
-            SiteId = null, OccurredAt = Now.AddHours(1), Actor = "cli", Action = AuditActions.SigningKeyRotated, TargetType = "signing_key", TargetId = "kid",
+            SiteId = null,
+            OccurredAt = Now.AddHours(1),
+            Actor = "cli",
+            Action = AuditActions.SigningKeyRotated,
+            TargetType = "signing_key",
+            TargetId = "kid",
         }, CancellationToken.None);
 
         var log = Fresh<IAuditLog>();

@@ -139,7 +139,9 @@ public class AdminApiTests
         using var anonymous = app.CreateClient();
         var refreshed = await anonymous.PostAsJsonAsync("/oauth2/token", new
         {
-            clientId = app.Bootstrap.ClientId, grantType = "refresh_token", refreshToken = tokens.GetProperty("refresh_token").GetString(),
+            clientId = app.Bootstrap.ClientId,
+            grantType = "refresh_token",
+            refreshToken = tokens.GetProperty("refresh_token").GetString(),
         });
         Assert.Equal(HttpStatusCode.BadRequest, refreshed.StatusCode);
         await AssertProblemAsync(await admin.GetAsync($"/admin/v1/members/{Guid.CreateVersion7()}/sessions"), 404, "member_id_not_found");
@@ -186,14 +188,19 @@ public class AdminApiTests
 
         var created = await (await admin.PostAsJsonAsync("/admin/v1/clients", new
         {
-            displayName = "backend", kind = "standard", confidential = true, redirectUris = Callback,
+            displayName = "backend",
+            kind = "standard",
+            confidential = true,
+            redirectUris = Callback,
         })).JsonAsync();
         var clientId = created.GetProperty("clientId").GetString()!;
         var firstSecret = created.GetProperty("clientSecret").GetString()!;
 
         var updated = await (await admin.PatchAsJsonAsync($"/admin/v1/clients/{clientId}", new
         {
-            redirectUris = Callback2, allowedOrigins = Origin, rotateSecret = true,
+            redirectUris = Callback2,
+            allowedOrigins = Origin,
+            rotateSecret = true,
         })).JsonAsync();
         Assert.Equal(["https://app.example/cb2"], updated.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
         Assert.Equal(["https://app.example"], updated.GetProperty("allowedOrigins").EnumerateArray().Select(u => u.GetString()));
