@@ -279,6 +279,10 @@ public class AdminApiTests
 
         await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?cursor=bm9wZQ"), 400, "validation_failed");
         await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?pageSize=0"), 400, "validation_failed");
+        var wrong = await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?pageSize=ten&from=yesterday"), 400, "validation_failed");
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("pageSize", out _));
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("from", out _));
+        await AssertProblemAsync(await admin.GetAsync("/admin/v1/members?pageSize=x"), 400, "validation_failed");
     }
 
     [Fact]
