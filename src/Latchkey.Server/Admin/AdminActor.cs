@@ -22,13 +22,17 @@ public sealed record AdminActor(string Name, Guid? SiteId, bool ServerWide)
     public bool CanReach(Guid siteId) => ServerWide || SiteId == siteId;
 }
 
-/// <summary>Writes one audit event per change; details are a small JSON object and never carry a secret.</summary>
-public sealed class AdminAudit(IAuditLog log, TimeProvider clock)
+/// <summary>
+/// Writes one audit event per change; details are a small JSON object and never carry a secret. Each change is also
+/// logged (event 7000) for operators who collect logs rather than query the audit API.
+/// </summary>
+public sealed partial class AdminAudit(IAuditLog log, TimeProvider clock, ILogger<AdminAudit> logger)
 {
     public Task RecordAsync(
         AdminActor actor, Guid? siteId, string action, string targetType, string targetId, object? details, CancellationToken cancellationToken)
     {
         var json = details is null ? "{}" : JsonSerializer.Serialize(details, JsonSerializerOptions.Web);
+        LogChange(logger, action, targetType, targetId, actor.Name, siteId);
         return log.AddAsync(new AuditEvent
         {
             SiteId = siteId,
@@ -40,6 +44,9 @@ public sealed class AdminAudit(IAuditLog log, TimeProvider clock)
             Details = json.Length <= AuditEvent.MaxDetailsLength ? json : "{\"truncated\":true}",
         }, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Admin change {Action} on {TargetType} {TargetId} by {Actor} (site {SiteId}).")]
+    private static partial void LogChange(ILogger logger, string action, string targetType, string targetId, string actor, Guid? siteId);
 }
 
 /// <summary>Opaque page cursors: base64url of the last key seen, so clients cannot build or depend on them.</summary>
