@@ -87,7 +87,7 @@ public sealed class FuzzTests
         _ = app.Server;
         var catalog = PublicRoutes.All.Select(r => $"{r.Method} {r.Path}").ToHashSet();
         var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {PublicRoutes.Normalize(e.RoutePattern.RawText!)}"))
             .ToList();
 
         var missing = mapped.Where(m => !catalog.Contains(m)).ToList();

@@ -38,6 +38,13 @@ public static class PublicRoutes
 
     public static readonly FuzzRoute[] All = Build();
 
+    /// <summary>A mapped route pattern as the catalog (and the OpenAPI document) writes it: no constraints, no trailing slash.</summary>
+    public static string Normalize(string pattern)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{([^}:?]+)(:[^}?]+)?\}", "{$1}");
+        return path.Length > 1 ? path.TrimEnd('/') : path;
+    }
+
     private static FuzzRoute[] Build()
     {
         var routes = new List<FuzzRoute>();
@@ -140,6 +147,25 @@ public static class PublicRoutes
         routes.Add(new("GET", "/admin/v1/email-settings", ErrorFamily.Own, []));
         routes.Add(new("PUT", "/admin/v1/email-settings", ErrorFamily.Own, ["host", "port", "security", "userName", "password", "from"]));
         routes.Add(new("DELETE", "/admin/v1/email-settings", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/signing-keys", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/audit-events", ErrorFamily.Own, ["action", "actor", "target", "from", "to", "pageSize", "cursor"]));
+        routes.Add(new("GET", "/admin/v1/clients", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/clients/{clientId}", ErrorFamily.Own, []));
+        routes.Add(new("PATCH", "/admin/v1/clients/{clientId}", ErrorFamily.Own, ["displayName", "redirectUris", "allowedOrigins", "rotateSecret"]));
+        routes.Add(new("GET", "/admin/v1/sites", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/sites/{id}", ErrorFamily.Own, []));
+        routes.Add(new("POST", "/admin/v1/sites", ErrorFamily.Own, ["name"]));
+        routes.Add(new("PATCH", "/admin/v1/sites/{id}", ErrorFamily.Own, ["name", "requireEmailVerification", "requireOwnerApproval"]));
+        routes.Add(new("GET", "/admin/v1/api-keys", ErrorFamily.Own, []));
+        routes.Add(new("POST", "/admin/v1/api-keys", ErrorFamily.Own, ["name", "permissions"]));
+        routes.Add(new("DELETE", "/admin/v1/api-keys/{id}", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/members", ErrorFamily.Own, ["search", "status", "pageSize", "cursor"]));
+        routes.Add(new("GET", "/admin/v1/members/{id}", ErrorFamily.Own, []));
+        routes.Add(new("POST", "/admin/v1/members/{id}/approve", ErrorFamily.Own, []));
+        routes.Add(new("POST", "/admin/v1/members/{id}/block", ErrorFamily.Own, []));
+        routes.Add(new("DELETE", "/admin/v1/members/{id}", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/members/{id}/sessions", ErrorFamily.Own, []));
+        routes.Add(new("DELETE", "/admin/v1/members/{id}/sessions", ErrorFamily.Own, []));
         routes.Add(new("GET", "/mfa/v1", ErrorFamily.Own, []));
         routes.Add(new("POST", "/mfa/v1/totp/start", ErrorFamily.Own, []));
         routes.Add(new("POST", "/mfa/v1/totp/confirm", ErrorFamily.Own, ["code"]));
