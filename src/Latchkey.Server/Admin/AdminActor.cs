@@ -28,10 +28,16 @@ public sealed record AdminActor(string Name, Guid? SiteId, bool ServerWide)
 /// </summary>
 public sealed partial class AdminAudit(IAuditLog log, TimeProvider clock, ILogger<AdminAudit> logger)
 {
+    // Absent values are left out: a patch's details name only what it changed.
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public Task RecordAsync(
         AdminActor actor, Guid? siteId, string action, string targetType, string targetId, object? details, CancellationToken cancellationToken)
     {
-        var json = details is null ? "{}" : JsonSerializer.Serialize(details, JsonSerializerOptions.Web);
+        var json = details is null ? "{}" : JsonSerializer.Serialize(details, DetailsJson);
         LogChange(logger, action, targetType, targetId, actor.Name, siteId);
         return log.AddAsync(new AuditEvent
         {

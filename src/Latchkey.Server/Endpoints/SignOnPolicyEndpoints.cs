@@ -1,10 +1,12 @@
+using Latchkey.Core.Audit;
 using Latchkey.Core.Features.SignOnPolicy;
 using Latchkey.Core.Sites;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Sign-on policy (contract §7.1): GET and PATCH, admin API key.</summary>
+/// <summary>Sign-on policy (contract §7.1): GET and PATCH, admin API key; a PATCH is audited as <c>site.updated</c>.</summary>
 public static class SignOnPolicyEndpoints
 {
     private static readonly string[] Paths = ["/iam/signon/v1/sign-on-policies", "/_api/iam/signon/v1/sign-on-policies"];
@@ -28,7 +30,7 @@ public static class SignOnPolicyEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        HttpRequest request, CallerResolver callers, UpdateSignOnPolicy step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, UpdateSignOnPolicy step, AdminAudit audit, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
@@ -44,6 +46,8 @@ public static class SignOnPolicyEndpoints
 
         var patch = body.Value!.SignOnPolicy ?? new PolicyBody(null, null);
         var site = await step.HandleAsync(caller.Value!.Site, new SignOnPolicyPatch(patch.RequireOwnerApproval, patch.RequireEmailVerification), cancellationToken);
+        await audit.RecordAsync(AdminActor.For(caller.Value.ApiKey!), site.Id, AuditActions.SiteUpdated, "site", site.Id.ToString(),
+            new SitePatch(RequireOwnerApproval: patch.RequireOwnerApproval, RequireEmailVerification: patch.RequireEmailVerification), cancellationToken);
         return WixResults.Ok(View(site));
     }
 

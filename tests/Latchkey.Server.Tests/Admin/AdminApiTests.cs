@@ -196,10 +196,13 @@ public class AdminApiTests
         await AssertProblemAsync(await admin.PatchAsJsonAsync($"/admin/v1/sites/{siteId}", new { passwordMinLength = 4 }), 400, "validation_failed");
         (await admin.PatchAsJsonAsync("/admin/v1/password-policy", new { minLength = 10 })).EnsureSuccessStatusCode();
         (await admin.PatchAsJsonAsync("/admin/v1/branding", new { primaryColor = "#112233" })).EnsureSuccessStatusCode();
+        (await admin.PatchAsJsonAsync("/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireEmailVerification = true } })).EnsureSuccessStatusCode();
 
         var events = await (await admin.GetAsync($"/admin/v1/audit-events?action=site.updated")).JsonAsync();
         var items = events.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(3, items.Count);
+        Assert.Equal(4, items.Count);
+        Assert.Equal("""{"requireEmailVerification":true}""", items[0].GetProperty("details").GetRawText());
+        items.RemoveAt(0);
         Assert.Equal("primaryColor", Assert.Single(items[0].GetProperty("details").GetProperty("branding").EnumerateArray()).GetString());
         Assert.Equal(10, items[1].GetProperty("details").GetProperty("passwordMinLength").GetInt32());
         Assert.Equal("Shop", items[2].GetProperty("details").GetProperty("name").GetString());
