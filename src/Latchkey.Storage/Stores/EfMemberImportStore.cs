@@ -9,12 +9,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Latchkey.Storage.Stores;
 
 /// <summary>
-/// The import's bulk writer. Rows go through one prepared INSERT per batch inside one transaction; the columns, the
-/// value converters and the parameter types all come from the EF model, so SQLite and PostgreSQL store exactly what
-/// <see cref="EfMemberStore"/> would, at a fraction of the change tracker's cost (about 5x on 100,000 members).
+/// The import's bulk writer: multi-row INSERTs inside one transaction per batch. The columns, the value converters
+/// and the parameter types all come from the EF model, so SQLite and PostgreSQL store exactly what
+/// <see cref="EfMemberStore"/> would, at a fraction of the change tracker's cost.
 /// </summary>
 internal sealed class EfMemberImportStore(LatchkeyDbContext db) : IMemberImportStore
 {
+    /// <summary>15 columns × 100 rows = 1,500 parameters, well inside SQLite's 32,766 and PostgreSQL's 65,535.</summary>
+    private const int RowsPerStatement = 100;
+
     public async Task<IReadOnlySet<string>> FindTakenEmailsAsync(Guid siteId, IReadOnlyCollection<string> normalizedEmails, CancellationToken cancellationToken)
     {
         var emails = normalizedEmails.ToArray();
@@ -36,40 +39,38 @@ internal sealed class EfMemberImportStore(LatchkeyDbContext db) : IMemberImportS
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties().Where(p => p.GetColumnName(table) is not null).ToArray();
         var sql = db.GetService<ISqlGenerationHelper>();
+        var insert = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
+            $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))})";
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             // The whole batch is one transaction: a member is stored whole, and a batch all or not at all.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = transaction.GetDbTransaction();
-            var parameters = new (IProperty Property, RelationalTypeMapping Mapping, DbParameter Parameter)[columns.Length];
-            for (var i = 0; i < columns.Length; i++)
-            {
-                var mapping = (RelationalTypeMapping)columns[i].GetRelationalTypeMapping();
-                var parameter = mapping.CreateParameter(command, "p" + i, null, nullable: columns[i].IsNullable);
-                command.Parameters.Add(parameter);
-                parameters[i] = (columns[i], mapping, parameter);
-            }
-
-            command.CommandText =
-                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
-                $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))}) " +
-                $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder("p" + i)))})";
-            await command.PrepareAsync(cancellationToken);
-
             try
             {
-                foreach (var member in members)
+                // SQLite binds parameters by name with a linear search, so a wide statement costs quadratic time there:
+                // it gets one prepared single-row INSERT, run per member. PostgreSQL gets 100 rows per round trip.
+                var perStatement = db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true ? 1 : RowsPerStatement;
+                for (var offset = 0; offset < members.Count;)
                 {
-                    foreach (var (property, mapping, parameter) in parameters)
+                    var rows = Math.Min(perStatement, members.Count - offset);
+                    await using var command = await PrepareAsync(transaction.GetDbTransaction(), columns, insert, sql, rows, cancellationToken);
+                    for (; offset + rows <= members.Count; offset += rows)
                     {
-                        var value = property.GetGetter().GetClrValue(member);
-                        parameter.Value = (value is null ? null : mapping.Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
-                    }
+                        for (var row = 0; row < rows; row++)
+                        {
+                            for (var i = 0; i < columns.Length; i++)
+                            {
+                                var value = columns[i].GetGetter().GetClrValue(members[offset + row]);
+                                var converter = ((RelationalTypeMapping)columns[i].GetRelationalTypeMapping()).Converter;
+                                command.Parameters[(row * columns.Length) + i].Value =
+                                    (value is null ? null : converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
+                            }
+                        }
 
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken);
@@ -93,5 +94,31 @@ internal sealed class EfMemberImportStore(LatchkeyDbContext db) : IMemberImportS
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> rows, its parameters typed by the model's mappings, prepared for reuse.</summary>
+    private async Task<DbCommand> PrepareAsync(
+        DbTransaction transaction, IProperty[] columns, string insert, ISqlGenerationHelper sql, int rows, CancellationToken cancellationToken)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        var values = new List<string>(rows);
+        for (var row = 0; row < rows; row++)
+        {
+            var placeholders = new string[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var name = $"p{row}_{i}";
+                var mapping = (RelationalTypeMapping)columns[i].GetRelationalTypeMapping();
+                command.Parameters.Add(mapping.CreateParameter(command, name, null, nullable: columns[i].IsNullable));
+                placeholders[i] = sql.GenerateParameterNamePlaceholder(name);
+            }
+
+            values.Add($"({string.Join(", ", placeholders)})");
+        }
+
+        command.CommandText = $"{insert} VALUES {string.Join(", ", values)}";
+        await command.PrepareAsync(cancellationToken);
+        return command;
     }
 }
