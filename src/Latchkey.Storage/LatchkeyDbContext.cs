@@ -1,3 +1,4 @@
+using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -28,6 +29,7 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<MfaEnrolment> MfaEnrolments => Set<MfaEnrolment>();
     public DbSet<MfaRecoveryCode> MfaRecoveryCodes => Set<MfaRecoveryCode>();
     public DbSet<SiteEmailSettings> SiteEmailSettings => Set<SiteEmailSettings>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

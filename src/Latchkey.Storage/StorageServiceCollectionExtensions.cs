@@ -25,6 +25,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Core.AbuseProtection.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
         services.AddScoped<IMfaStore, EfMfaStore>();
         services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
+        services.AddScoped<IAuditLog, EfAuditLog>();
+        services.AddScoped<IAdminStore, EfAdminStore>();
         return services;
     }
 }

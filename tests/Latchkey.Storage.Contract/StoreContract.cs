@@ -14,7 +14,7 @@ namespace Latchkey.Storage.Contract;
 /// What every storage provider must do, asserted through the ports only. A provider's test project subclasses this
 /// and supplies a fresh, migrated database per test (style §9: one contract suite on every database).
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private ServiceProvider? _services;

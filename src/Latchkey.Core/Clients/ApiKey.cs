@@ -12,6 +12,12 @@ public enum ApiKeyPermissions
     /// <summary>Site administration: policies, members, clients.</summary>
     Admin = 2,
 
+    /// <summary>
+    /// Beyond one site: list and create sites, read and change any site (issue #9, decision 0014). Only the CLI grants
+    /// it; <see cref="All"/> does not include it.
+    /// </summary>
+    ServerAdmin = 4,
+
     All = SignOn | Admin,
 }
 

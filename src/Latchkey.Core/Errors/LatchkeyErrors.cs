@@ -23,6 +23,12 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError MemberIdNotFound =
         new("member_id_not_found", 404, "NOT_FOUND", "No member of this site has that id.");
 
+    // Administration (issue #9).
+    public static readonly LatchkeyError ClientIdNotFound =
+        new("client_id_not_found", 404, "NOT_FOUND", "No OAuth client of this site has that id.");
+    public static readonly LatchkeyError ApiKeyNotFound =
+        new("api_key_not_found", 404, "NOT_FOUND", "No live API key of this site has that id.");
+
     // Request shape.
     public static readonly LatchkeyError ValidationFailed =
         new("validation_failed", 400, "INVALID_ARGUMENT", "The request has invalid fields.");
@@ -113,6 +119,7 @@ public static class LatchkeyErrors
     public static IReadOnlyList<LatchkeyError> All { get; } =
     [
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
+        ClientIdNotFound, ApiKeyNotFound,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
         SessionTokenInvalid, MemberTokenRequired,

@@ -79,6 +79,9 @@ public interface IClientStore
 
     Task AddAsync(SiteClient client, CancellationToken cancellationToken);
 
+    /// <summary>Saves changed allow-lists (the kind and site never change).</summary>
+    Task UpdateAsync(SiteClient client, CancellationToken cancellationToken);
+
     Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
 
     Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken);

@@ -1,80 +1,52 @@
-using Latchkey.Core.Clients;
-using Latchkey.Core.Errors;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
-using Latchkey.Server.OAuth;
 
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// <c>POST /admin/v1/clients</c>: registers an OAuth client for the API key's site (admin permission). Latchkey's
-/// own endpoint, so errors are RFC 9457 problem details. The fuller admin API comes with its own issue.
+/// <c>/admin/v1/clients</c> (admin permission): list the API key's site's OAuth clients, show one, register one
+/// (<c>POST</c>; a confidential client's secret is in the response once), change its name and allow-lists or replace
+/// its secret (<c>PATCH</c>). The operations are <see cref="ClientAdmin"/>'s, shared with the CLI. RFC 9457 problems.
 /// </summary>
 public static class AdminClientEndpoints
 {
     public sealed record CreateClientRequest(string? DisplayName, string? Kind, bool? Confidential, List<string>? RedirectUris, List<string>? AllowedOrigins);
 
-    public sealed record CreateClientResponse(string ClientId, string? ClientSecret, string Kind, bool Confidential);
-
-    public static void MapAdminClientEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/v1/clients", CreateAsync);
-
-    private static async Task<IResult> CreateAsync(
-        HttpRequest request, CallerResolver callers, ClientRegistry registry, CancellationToken cancellationToken)
+    public sealed record ClientResponse(
+        string ClientId, string? ClientSecret, string Kind, bool Confidential, string? DisplayName,
+        IReadOnlyList<string> RedirectUris, IReadOnlyList<string> AllowedOrigins, DateTimeOffset CreatedAt)
     {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return Problems.ToResult(caller.Error!);
-        }
-
-        if (caller.Value!.ApiKey is not { } key || !key.Permissions.HasFlag(ApiKeyPermissions.Admin))
-        {
-            return Problems.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Registering clients needs an API key with the admin permission."));
-        }
-
-        var body = await RequestBody.ReadAsync<CreateClientRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return Problems.ToResult(body.Error!);
-        }
-
-        var input = body.Value!;
-        var violations = new List<FieldViolation>();
-        var kind = input.Kind?.ToLowerInvariant() switch
-        {
-            null or "standard" => ClientKind.Standard,
-            "wixsdk" or "wix-sdk" => ClientKind.WixSdk,
-            _ => (ClientKind?)null,
-        };
-        if (kind is null)
-        {
-            violations.Add(new FieldViolation("kind", "kind is 'standard' or 'wixSdk'.", "ENUM", "STRING"));
-        }
-
-        var redirects = input.RedirectUris ?? [];
-        foreach (var uri in redirects.Where(u => !IsHttpUrl(u) || u.Contains('#', StringComparison.Ordinal)))
-        {
-            violations.Add(new FieldViolation("redirectUris", $"'{uri}' is not an absolute http(s) URI without a fragment.", "FORMAT", "URL"));
-        }
-
-        var origins = input.AllowedOrigins ?? [];
-        foreach (var origin in origins.Where(o => !IsHttpUrl(o) || new Uri(o).AbsolutePath != "/"))
-        {
-            violations.Add(new FieldViolation("allowedOrigins", $"'{origin}' is not an origin (scheme://host[:port]).", "FORMAT", "URL"));
-        }
-
-        if (violations.Count > 0)
-        {
-            return Problems.ToResult(LatchkeyErrors.Validation([.. violations]));
-        }
-
-        var created = await registry.CreateAsync(new ClientRegistration(
-            caller.Value.Site.Id, kind!.Value, input.Confidential ?? false, input.DisplayName ?? "client", redirects,
-            [.. origins.Select(o => o.TrimEnd('/'))]), cancellationToken);
-        return TypedResults.Created($"/admin/v1/clients/{created.ClientId}",
-            new CreateClientResponse(created.ClientId, created.ClientSecret, kind.Value == ClientKind.WixSdk ? "wixSdk" : "standard", input.Confidential ?? false));
+        public static ClientResponse From(ClientWithSecret c) => new(c.Client.ClientId, c.ClientSecret, c.Client.Kind, c.Client.Confidential,
+            c.Client.DisplayName, c.Client.RedirectUris, c.Client.AllowedOrigins, c.Client.CreatedAt);
     }
 
-    private static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    public static void MapAdminClientEndpoints(this IEndpointRouteBuilder app)
+    {
+        var clients = app.MapGroup("/admin/v1/clients");
+        clients.MapGet("", (HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => TypedResults.Ok(new { clients = await admin.ListAsync(c.Site.Id, ct) }), ct));
+        clients.MapGet("/{clientId}", (string clientId, HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => AdminResults.From(await admin.FindAsync(c.Site.Id, clientId, ct)), ct));
+        clients.MapPost("", (HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
+            {
+                var body = await RequestBody.ReadAsync<CreateClientRequest>(request, ct);
+                if (!body.IsSuccess)
+                {
+                    return Problems.ToResult(body.Error!);
+                }
+
+                var input = body.Value!;
+                var created = await admin.CreateAsync(c.Actor, c.Site.Id,
+                    new ClientInput(input.DisplayName, input.Kind, input.Confidential, input.RedirectUris, input.AllowedOrigins), ct);
+                return AdminResults.From(created, x => TypedResults.Created($"/admin/v1/clients/{x.Client.ClientId}", ClientResponse.From(x)));
+            }, ct));
+        clients.MapPatch("/{clientId}", (string clientId, HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
+            {
+                var body = await RequestBody.ReadAsync<ClientPatch>(request, ct);
+                return !body.IsSuccess ? Problems.ToResult(body.Error!)
+                    : AdminResults.From(await admin.UpdateAsync(c.Actor, c.Site.Id, clientId, body.Value!, ct), x => TypedResults.Ok(ClientResponse.From(x)));
+            }, ct));
+    }
 }

@@ -1,6 +1,5 @@
-using Latchkey.Core.Errors;
 using Latchkey.Core.Sites;
-using Latchkey.Core.Storage;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
@@ -32,81 +31,35 @@ public static class AdminPolicyEndpoints
         return caller.IsSuccess ? view(caller.Value!.Site) : Problems.ToResult(caller.Error!);
     }
 
-    private static async Task<IResult> PatchPasswordAsync(HttpRequest request, CallerResolver callers, ISiteStore sites, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchPasswordAsync(HttpRequest request, CallerResolver callers, SiteAdmin sites, CancellationToken cancellationToken) =>
+        await PatchAsync<PasswordPolicyBody>(request, callers, sites,
+            p => new SitePatch(PasswordMinLength: p.MinLength, PasswordMaxLength: p.MaxLength, PasswordCheckBreached: p.CheckBreached, PasswordMinStrength: p.MinStrength),
+            v => new PasswordPolicyBody(v.PasswordMinLength, v.PasswordMaxLength, v.PasswordCheckBreached, v.PasswordMinStrength), cancellationToken);
+
+    private static async Task<IResult> PatchEnumerationAsync(HttpRequest request, CallerResolver callers, SiteAdmin sites, CancellationToken cancellationToken) =>
+        await PatchAsync<EnumerationPolicyBody>(request, callers, sites,
+            p => new SitePatch(RevealUnknownEmail: p.RevealUnknownEmail, EnumerationSafeRegistration: p.EnumerationSafeRegistration),
+            v => new EnumerationPolicyBody(v.RevealUnknownEmail, v.EnumerationSafeRegistration), cancellationToken);
+
+    /// <summary>Both policies are parts of the site: the change goes through <see cref="SiteAdmin"/> (its rules, its audit).</summary>
+    private static async Task<IResult> PatchAsync<T>(
+        HttpRequest request, CallerResolver callers, SiteAdmin sites, Func<T, SitePatch> patch, Func<SiteView, object> view, CancellationToken cancellationToken)
+        where T : class
     {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
+        var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return Problems.ToResult(caller.Error!);
         }
 
-        var body = await RequestBody.ReadAsync<PasswordPolicyBody>(request, cancellationToken);
+        var body = await RequestBody.ReadAsync<T>(request, cancellationToken);
         if (!body.IsSuccess)
         {
             return Problems.ToResult(body.Error!);
         }
 
-        var site = caller.Value!.Site;
-        var patch = body.Value!;
-        var min = patch.MinLength ?? site.PasswordMinLength;
-        var max = patch.MaxLength ?? site.PasswordMaxLength;
-        var strength = patch.MinStrength ?? site.PasswordMinStrength;
-        var violations = new List<FieldViolation>();
-        // ASVS 2.1.1/2.1.2: at least 8 (NIST allows no less for a sole factor), and at least 64 must be allowed.
-        if (min is < 8 or > 256)
-        {
-            violations.Add(new FieldViolation("minLength", "minLength is between 8 and 256.", "RANGE", "NUMBER"));
-        }
-
-        if (max is < 64 or > 1024 || max < min)
-        {
-            violations.Add(new FieldViolation("maxLength", "maxLength is between 64 and 1024 and not below minLength.", "RANGE", "NUMBER"));
-        }
-
-        if (strength is < 0 or > 4)
-        {
-            violations.Add(new FieldViolation("minStrength", "minStrength is a zxcvbn score from 0 (off) to 4.", "RANGE", "NUMBER"));
-        }
-
-        if (violations.Count > 0)
-        {
-            return Problems.ToResult(LatchkeyErrors.Validation([.. violations]));
-        }
-
-        site.PasswordMinLength = min;
-        site.PasswordMaxLength = max;
-        site.PasswordMinStrength = strength;
-        site.PasswordCheckBreached = patch.CheckBreached ?? site.PasswordCheckBreached;
-        await sites.UpdateAsync(site, cancellationToken);
-        return Results.Json(PasswordView(site));
-    }
-
-    private static async Task<IResult> PatchEnumerationAsync(HttpRequest request, CallerResolver callers, ISiteStore sites, CancellationToken cancellationToken)
-    {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return Problems.ToResult(caller.Error!);
-        }
-
-        var body = await RequestBody.ReadAsync<EnumerationPolicyBody>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return Problems.ToResult(body.Error!);
-        }
-
-        var site = caller.Value!.Site;
-        if (body.Value!.EnumerationSafeRegistration == true && !site.RequireEmailVerification)
-        {
-            // Without the email step a real registration answers SUCCESS with a working session token: no decoy can.
-            return Problems.ToResult(LatchkeyErrors.Validation(new FieldViolation("enumerationSafeRegistration",
-                "enumerationSafeRegistration needs requireEmailVerification on in the sign-on policy.", "PRECONDITION", "BOOLEAN")));
-        }
-
-        site.RevealUnknownEmail = body.Value.RevealUnknownEmail ?? site.RevealUnknownEmail;
-        site.EnumerationSafeRegistration = body.Value.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration;
-        await sites.UpdateAsync(site, cancellationToken);
-        return Results.Json(EnumerationView(site));
+        var updated = await sites.UpdateAsync(caller.Value!.Actor, caller.Value.Site.Id, patch(body.Value!), cancellationToken);
+        return AdminResults.From(updated, v => Results.Json(view(v)));
     }
 
     private static PasswordPolicyBody PasswordView(Site site) =>

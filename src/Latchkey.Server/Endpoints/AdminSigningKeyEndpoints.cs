@@ -1,31 +1,22 @@
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
-using Latchkey.Server.OAuth;
-using Latchkey.Storage;
 
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// <c>POST /admin/v1/signing-keys/rotate</c> (admin permission): a new access-token signing key now, for example
-/// after a suspected leak. It is published at once and signs on every node after the propagation delay
-/// (decision 0012); the previous key keeps verifying only as long as its last tokens live. RFC 9457 problems.
+/// <c>GET /admin/v1/signing-keys</c> lists the access-token signing keys and their state; <c>POST
+/// /admin/v1/signing-keys/rotate</c> (admin permission) makes a new key now, for example after a suspected leak. It
+/// is published at once and signs on every node after the propagation delay (decision 0012); the previous key keeps
+/// verifying only as long as its last tokens live. Keys are server-wide: the rotation is audited without a site and
+/// shows in every site's log. RFC 9457 problems.
 /// </summary>
 public static class AdminSigningKeyEndpoints
 {
-    public sealed record RotatedKey(string Kid, DateTimeOffset SignsFrom);
-
-    public static void MapAdminSigningKeyEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/v1/signing-keys/rotate", RotateAsync);
-
-    private static async Task<IResult> RotateAsync(
-        HttpRequest request, CallerResolver callers, SigningKeyRing ring, LatchkeyDbContext db, CancellationToken cancellationToken)
+    public static void MapAdminSigningKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return Problems.ToResult(caller.Error!);
-        }
-
-        var (kid, signsFrom) = await ring.RotateAsync(db, cancellationToken);
-        return TypedResults.Ok(new RotatedKey(kid, signsFrom));
+        app.MapGet("/admin/v1/signing-keys", (HttpRequest request, CallerResolver callers, SigningKeyAdmin keys, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async _ => TypedResults.Ok(new { keys = await keys.ListAsync(ct) }), ct));
+        app.MapPost("/admin/v1/signing-keys/rotate", (HttpRequest request, CallerResolver callers, SigningKeyAdmin keys, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => AdminResults.From(await keys.RotateAsync(c.Actor, ct)), ct));
     }
 }

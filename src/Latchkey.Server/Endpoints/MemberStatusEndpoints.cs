@@ -1,12 +1,12 @@
 using Latchkey.Core.Errors;
-using Latchkey.Core.Features.MemberApproval;
 using Latchkey.Core.Members;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Members API approve and block (contract §7.2), admin API key.</summary>
+/// <summary>Members API approve and block (contract §7.2), admin API key; audited like the admin API's (<see cref="MemberAdmin"/>).</summary>
 public static class MemberStatusEndpoints
 {
     private static readonly string[] Prefixes = ["/members/v1/members", "/_api/members/v1/members"];
@@ -15,15 +15,15 @@ public static class MemberStatusEndpoints
     {
         foreach (var prefix in Prefixes)
         {
-            app.MapPost(prefix + "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (site, member) => step.ApproveAsync(site, member, ct), ct));
-            app.MapPost(prefix + "/{id}/block", (string id, HttpRequest request, CallerResolver callers, ChangeMemberStatus step, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (site, member) => step.BlockAsync(site, member, ct), ct));
+            app.MapPost(prefix + "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (actor, site, member) => admin.ApproveAsync(actor, site, member, ct), ct));
+            app.MapPost(prefix + "/{id}/block", (string id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+                ChangeAsync(id, request, callers, (actor, site, member) => admin.BlockAsync(actor, site, member, ct), ct));
         }
     }
 
     private static async Task<IResult> ChangeAsync(
-        string id, HttpRequest request, CallerResolver callers, Func<Core.Sites.Site, Guid, Task<Result<Member>>> change, CancellationToken cancellationToken)
+        string id, HttpRequest request, CallerResolver callers, Func<AdminActor, Core.Sites.Site, Guid, Task<Result<Member>>> change, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
@@ -36,7 +36,7 @@ public static class MemberStatusEndpoints
             return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound.WithDetail($"'{id}' is not a member id."));
         }
 
-        var result = await change(caller.Value!.Site, memberId);
+        var result = await change(AdminActor.For(caller.Value!.ApiKey!), caller.Value.Site, memberId);
         return result.IsSuccess
             ? WixResults.Ok(new { member = new { id = result.Value!.Id.ToString(), status = MembersApiStatus(result.Value), identity = IdentityDto.From(result.Value) } })
             : WixErrors.ToResult(result.Error!);

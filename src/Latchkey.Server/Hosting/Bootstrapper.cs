@@ -23,7 +23,8 @@ public sealed partial class Bootstrapper(
     IServiceProvider services, IOptions<LatchkeyOptions> options, TokenHasher tokenHasher, SigningKeyRing keyRing,
     TimeProvider clock, ILogger<Bootstrapper> logger)
 {
-    public async Task<BootstrapValues?> RunAsync(bool migrate, CancellationToken cancellationToken)
+    // announce: print the created values on the console (the server); the CLI prints them itself.
+    public async Task<BootstrapValues?> RunAsync(bool migrate, CancellationToken cancellationToken, bool announce = true)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
@@ -55,6 +56,11 @@ public sealed partial class Bootstrapper(
 
         var values = await CreateDefaultsAsync(scope.ServiceProvider, cancellationToken);
         OwnerOnlyFile.WriteAllText(path, JsonSerializer.Serialize(values, JsonSerializerOptions.Web));
+        if (!announce)
+        {
+            return values;
+        }
+
         // Printed once, on the console on purpose (not the log pipeline): the API key is a secret.
         Console.WriteLine($"""
             Latchkey bootstrap (shown once; also in {path}, readable by its owner only):

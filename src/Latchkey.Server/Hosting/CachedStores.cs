@@ -85,6 +85,13 @@ public static class CachedStores
             cache.Remove(("site-clients", client.SiteId));
         }
 
+        public async Task UpdateAsync(SiteClient client, CancellationToken cancellationToken)
+        {
+            await inner.UpdateAsync(client, cancellationToken);
+            cache.Remove(("client", client.ClientId));
+            cache.Remove(("site-clients", client.SiteId));
+        }
+
         public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) => inner.FindApiKeyAsync(keyHash, cancellationToken);
 
         public Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken) => inner.AddApiKeyAsync(key, cancellationToken);

@@ -10,6 +10,7 @@ using Latchkey.Core.Passwords;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.HostedPages;
@@ -96,6 +97,7 @@ public static class LatchkeyServices
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedFlow>();
+        services.AddLatchkeyAdmin();
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         return services;
@@ -132,6 +134,10 @@ public static class LatchkeyServices
         app.MapAdminPolicyEndpoints();
         app.MapAdminSigningKeyEndpoints();
         app.MapAdminBrandingEndpoints();
+        app.MapAdminSiteEndpoints();
+        app.MapAdminApiKeyEndpoints();
+        app.MapAdminMemberEndpoints();
+        app.MapAdminAuditEndpoints();
         app.MapEmailSettingsEndpoints();
         return app;
     }

@@ -1,7 +1,12 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
+using Latchkey.Core.Sites;
+using Latchkey.Server.Admin;
 
 namespace Latchkey.Server.Http;
+
+/// <summary>An admin request: the API key's site and who to write in the audit log.</summary>
+public sealed record AdminContext(Site Site, AdminActor Actor);
 
 /// <summary>Site administration (policies, member status) needs an API key with the admin permission.</summary>
 public static class AdminCaller
@@ -18,4 +23,18 @@ public static class AdminCaller
             ? caller
             : LatchkeyErrors.PermissionDenied.WithDetail("This call needs an API key with the admin permission.");
     }
+
+    /// <summary>As <see cref="ResolveAsync"/>, with the actor the admin operations audit.</summary>
+    public static async Task<Result<AdminContext>> ResolveAdminAsync(CallerResolver callers, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await ResolveAsync(callers, request, cancellationToken);
+        return caller.IsSuccess ? new AdminContext(caller.Value!.Site, AdminActor.For(caller.Value.ApiKey!)) : caller.Error!;
+    }
+}
+
+/// <summary>Maps an admin operation's result: the value as JSON, or its catalog error as RFC 9457 problem details.</summary>
+public static class AdminResults
+{
+    public static IResult From<T>(Result<T> result, Func<T, IResult>? ok = null) =>
+        result.IsSuccess ? (ok ?? (v => TypedResults.Ok(v)))(result.Value!) : Problems.ToResult(result.Error!);
 }

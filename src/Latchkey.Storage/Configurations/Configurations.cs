@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -189,6 +190,24 @@ internal sealed class SiteEmailSettingsConfiguration : IEntityTypeConfiguration<
         builder.Property(s => s.From).HasMaxLength(320);
         builder.Property(s => s.Security).HasConversion<string>().HasMaxLength(32);
         builder.HasOne<Site>().WithOne().HasForeignKey<SiteEmailSettings>(s => s.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.ToTable("audit_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedOnAdd();
+        builder.Property(e => e.Actor).HasMaxLength(100);
+        builder.Property(e => e.Action).HasMaxLength(64);
+        builder.Property(e => e.TargetType).HasMaxLength(32);
+        builder.Property(e => e.TargetId).HasMaxLength(100);
+        builder.Property(e => e.Details).HasMaxLength(AuditEvent.MaxDetailsLength);
+        // The log outlives what it describes: no foreign keys, so deleting a member (or a site) keeps its history.
+        builder.HasIndex(e => new { e.SiteId, e.Id });
+        builder.HasIndex(e => new { e.SiteId, e.TargetType, e.TargetId });
     }
 }
 

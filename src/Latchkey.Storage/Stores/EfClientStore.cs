@@ -18,6 +18,13 @@ internal sealed class EfClientStore(LatchkeyDbContext db) : IClientStore
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    public async Task UpdateAsync(SiteClient client, CancellationToken cancellationToken)
+    {
+        db.Clients.Update(client);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(client).State = EntityState.Detached;
+    }
+
     public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) =>
         db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == keyHash && k.RevokedAt == null, cancellationToken);
 

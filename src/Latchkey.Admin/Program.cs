@@ -1,0 +1,3 @@
+using Latchkey.Admin;
+
+return await LatchkeyCli.RunAsync(args, Console.Out, Console.Error);

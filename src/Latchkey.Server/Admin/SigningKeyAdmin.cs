@@ -1,0 +1,100 @@
+using Latchkey.Core.Audit;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Storage;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.OAuth;
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Admin;
+
+/// <summary>
+/// A signing key as listed. <c>state</c>: <c>pending</c> (published, signs after the propagation delay),
+/// <c>signing</c>, <c>verifying</c> (older, still trusted for its last tokens) or <c>retired</c>.
+/// </summary>
+public sealed record SigningKeyView(string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset RetiresAt, string State);
+
+/// <summary>A rotation's result: the new key, and when it starts signing.</summary>
+public sealed record RotatedKeyView(string Kid, DateTimeOffset SignsFrom);
+
+/// <summary>The access-token signing keys (server-wide, decisions 0009 and 0012): list and rotate, audited without a site.</summary>
+public sealed class SigningKeyAdmin(SigningKeyRing ring, LatchkeyDbContext db, IOptions<LatchkeyOptions> options, AdminAudit audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<SigningKeyView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var delay = options.Value.SigningKeys.PropagationDelay;
+        var keys = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        // The ring's own order (SigningKeyRing.Order): newest first; the newest key published for the delay signs, or
+        // the oldest live key when none is (right after the first start). Newer keys are pending, older ones verify.
+        var newestFirst = keys.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id, StringComparer.Ordinal).ToList();
+        var live = newestFirst.Where(k => k.RetiresAt > now).ToList();
+        var signer = live.FirstOrDefault(k => k.CreatedAt + delay <= now) ?? live.LastOrDefault();
+        var signerIndex = signer is null ? -1 : live.IndexOf(signer);
+        return [.. newestFirst.Select(k => new SigningKeyView(k.Id, k.Algorithm, k.CreatedAt, k.RetiresAt,
+            k.RetiresAt <= now ? "retired" : k == signer ? "signing" : live.IndexOf(k) < signerIndex ? "pending" : "verifying"))];
+    }
+
+    public async Task<Result<RotatedKeyView>> RotateAsync(AdminActor actor, CancellationToken cancellationToken)
+    {
+        var (kid, signsFrom) = await ring.RotateAsync(db, cancellationToken);
+        await audit.RecordAsync(actor, null, AuditActions.SigningKeyRotated, "signing_key", kid, new { signsFrom }, cancellationToken);
+        return new RotatedKeyView(kid, signsFrom);
+    }
+}
+
+/// <summary>The audit log of a site (and the server-wide events) with filters and cursor paging, newest first.</summary>
+public sealed class AuditAdmin(IAuditLog log)
+{
+    public const int MaxPageSize = 200;
+
+    public sealed record AuditEventView(
+        long Id, Guid? SiteId, DateTimeOffset OccurredAt, string Actor, string Action, string TargetType, string TargetId, System.Text.Json.JsonElement Details);
+
+    public async Task<Result<Page<AuditEventView>>> QueryAsync(
+        Guid siteId, string? action, string? actor, string? target, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor,
+        CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var size = pageSize ?? 50;
+        if (size is < 1 or > MaxPageSize)
+        {
+            violations.Add(new FieldViolation("pageSize", $"pageSize is between 1 and {MaxPageSize}.", "RANGE", "NUMBER"));
+        }
+
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (long.TryParse(Cursor.Decode(cursor), System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                before = id;
+            }
+            else
+            {
+                violations.Add(new FieldViolation("cursor", "cursor is the nextCursor of a previous page.", "FORMAT", "STRING"));
+            }
+        }
+
+        // target is "<type>" or "<type>:<id>", e.g. member or member:0193...
+        string? targetType = null, targetId = null;
+        if (!string.IsNullOrEmpty(target))
+        {
+            var colon = target.IndexOf(':', StringComparison.Ordinal);
+            (targetType, targetId) = colon < 0 ? (target, null) : (target[..colon], target[(colon + 1)..]);
+        }
+
+        if (violations.Count > 0)
+        {
+            return LatchkeyErrors.Validation([.. violations]);
+        }
+
+        var events = await log.QueryAsync(siteId, new AuditQuery(
+            Blank(action), Blank(actor), Blank(targetType), Blank(targetId), from, to, size, before), cancellationToken);
+        var next = events.Count == size ? Cursor.Encode(events[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+        return new Page<AuditEventView>([.. events.Select(e => new AuditEventView(
+            e.Id, e.SiteId, e.OccurredAt, e.Actor, e.Action, e.TargetType, e.TargetId, System.Text.Json.JsonDocument.Parse(e.Details).RootElement))], next);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

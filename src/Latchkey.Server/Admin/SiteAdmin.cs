@@ -1,0 +1,221 @@
+using Latchkey.Core.Audit;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
+using Latchkey.Core.Tokens;
+
+namespace Latchkey.Server.Admin;
+
+/// <summary>A site and its policies as the admin surfaces show it.</summary>
+public sealed record SiteView(
+    Guid Id, string Name, DateTimeOffset CreatedAt, bool RequireOwnerApproval, bool RequireEmailVerification,
+    bool RevealUnknownEmail, bool EnumerationSafeRegistration, int PasswordMinLength, int PasswordMaxLength,
+    bool PasswordCheckBreached, int PasswordMinStrength)
+{
+    public static SiteView From(Site s) => new(
+        s.Id, s.Name, s.CreatedAt, s.RequireOwnerApproval, s.RequireEmailVerification, s.RevealUnknownEmail,
+        s.EnumerationSafeRegistration, s.PasswordMinLength, s.PasswordMaxLength, s.PasswordCheckBreached, s.PasswordMinStrength);
+}
+
+/// <summary>A partial change of a site: absent fields keep their value.</summary>
+public sealed record SitePatch(
+    string? Name = null, bool? RequireOwnerApproval = null, bool? RequireEmailVerification = null, bool? RevealUnknownEmail = null,
+    bool? EnumerationSafeRegistration = null, int? PasswordMinLength = null, int? PasswordMaxLength = null,
+    bool? PasswordCheckBreached = null, int? PasswordMinStrength = null);
+
+/// <summary>A new site and the admin API key made with it (shown once: without it the site cannot be reached over REST).</summary>
+public sealed record CreatedSite(SiteView Site, CreatedApiKey AdminKey);
+
+/// <summary>Sites: list, show, create (CLI or server-admin key) and change policies, each change audited.</summary>
+public sealed class SiteAdmin(ISiteStore sites, IAdminStore admin, ApiKeyAdmin apiKeys, AdminAudit audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<SiteView>> ListAsync(AdminActor actor, CancellationToken cancellationToken) =>
+        [.. (await admin.ListSitesAsync(cancellationToken)).Where(s => actor.CanReach(s.Id)).Select(SiteView.From)];
+
+    public async Task<Result<Site>> FindAsync(AdminActor actor, Guid siteId, CancellationToken cancellationToken) =>
+        actor.CanReach(siteId) && await sites.FindAsync(siteId, cancellationToken) is { } site
+            ? site
+            : LatchkeyErrors.SiteNotFound.WithDetail($"No site '{siteId}' is visible to this caller.");
+
+    public async Task<Result<CreatedSite>> CreateAsync(AdminActor actor, string? name, CancellationToken cancellationToken)
+    {
+        if (!actor.ServerWide)
+        {
+            return LatchkeyErrors.PermissionDenied.WithDetail("Creating a site needs the CLI or an API key with the server-admin permission.");
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
+        {
+            return LatchkeyErrors.Validation(new FieldViolation("name", "name is 1 to 200 characters.", "REQUIRED", "STRING"));
+        }
+
+        var site = new Site { Id = Guid.CreateVersion7(), Name = name.Trim(), CreatedAt = clock.GetUtcNow() };
+        await sites.AddAsync(site, cancellationToken);
+        await audit.RecordAsync(actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
+        var key = await apiKeys.CreateAsync(actor, site.Id, "site admin key", ApiKeyPermissions.All, cancellationToken);
+        return new CreatedSite(SiteView.From(site), key.Value!);
+    }
+
+    public async Task<Result<SiteView>> UpdateAsync(AdminActor actor, Guid siteId, SitePatch patch, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(actor, siteId, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+
+        var site = found.Value!;
+        var violations = Check(site, patch);
+        if (violations.Count > 0)
+        {
+            return LatchkeyErrors.Validation([.. violations]);
+        }
+
+        site.Name = patch.Name?.Trim() ?? site.Name;
+        site.RequireOwnerApproval = patch.RequireOwnerApproval ?? site.RequireOwnerApproval;
+        site.RequireEmailVerification = patch.RequireEmailVerification ?? site.RequireEmailVerification;
+        site.RevealUnknownEmail = patch.RevealUnknownEmail ?? site.RevealUnknownEmail;
+        site.EnumerationSafeRegistration = patch.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration;
+        site.PasswordMinLength = patch.PasswordMinLength ?? site.PasswordMinLength;
+        site.PasswordMaxLength = patch.PasswordMaxLength ?? site.PasswordMaxLength;
+        site.PasswordCheckBreached = patch.PasswordCheckBreached ?? site.PasswordCheckBreached;
+        site.PasswordMinStrength = patch.PasswordMinStrength ?? site.PasswordMinStrength;
+        await sites.UpdateAsync(site, cancellationToken);
+        // The patch holds only policy values (no secrets): it is the audit detail as sent.
+        await audit.RecordAsync(actor, site.Id, AuditActions.SiteUpdated, "site", site.Id.ToString(), patch, cancellationToken);
+        return SiteView.From(site);
+    }
+
+    /// <summary>The rules every surface applies (REST policy endpoints, <c>PATCH /admin/v1/sites</c>, the CLI).</summary>
+    private static List<FieldViolation> Check(Site site, SitePatch patch)
+    {
+        var violations = new List<FieldViolation>();
+        if (patch.Name is { } name && (name.Trim().Length is 0 or > 200))
+        {
+            violations.Add(new FieldViolation("name", "name is 1 to 200 characters.", "REQUIRED", "STRING"));
+        }
+
+        var min = patch.PasswordMinLength ?? site.PasswordMinLength;
+        var max = patch.PasswordMaxLength ?? site.PasswordMaxLength;
+        var strength = patch.PasswordMinStrength ?? site.PasswordMinStrength;
+        // ASVS 2.1.1/2.1.2: at least 8 (NIST allows no less for a sole factor), and at least 64 must be allowed.
+        if (min is < 8 or > 256)
+        {
+            violations.Add(new FieldViolation("minLength", "minLength is between 8 and 256.", "RANGE", "NUMBER"));
+        }
+
+        if (max is < 64 or > 1024 || max < min)
+        {
+            violations.Add(new FieldViolation("maxLength", "maxLength is between 64 and 1024 and not below minLength.", "RANGE", "NUMBER"));
+        }
+
+        if (strength is < 0 or > 4)
+        {
+            violations.Add(new FieldViolation("minStrength", "minStrength is a zxcvbn score from 0 (off) to 4.", "RANGE", "NUMBER"));
+        }
+
+        // Without the email step a real registration answers SUCCESS with a working session token: no decoy can.
+        if ((patch.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration) && !(patch.RequireEmailVerification ?? site.RequireEmailVerification) &&
+            (patch.EnumerationSafeRegistration == true || patch.RequireEmailVerification == false))
+        {
+            violations.Add(new FieldViolation("enumerationSafeRegistration",
+                "enumerationSafeRegistration needs requireEmailVerification on in the sign-on policy.", "PRECONDITION", "BOOLEAN"));
+        }
+
+        return violations;
+    }
+}
+
+/// <summary>An API key as listed: never its secret or digest.</summary>
+public sealed record ApiKeyView(Guid Id, Guid SiteId, string Name, string Permissions, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyView From(ApiKey k) => new(k.Id, k.SiteId, k.Name, ApiKeyAdmin.Format(k.Permissions), k.CreatedAt, k.RevokedAt);
+}
+
+/// <summary>A new API key; <see cref="Key"/> is shown this once.</summary>
+public sealed record CreatedApiKey(ApiKeyView ApiKey, string Key);
+
+/// <summary>API keys of a site: list, create (secret shown once), revoke. A caller cannot grant what it lacks.</summary>
+public sealed class ApiKeyAdmin(IClientStore clients, IAdminStore admin, TokenHasher hasher, AdminAudit audit, TimeProvider clock)
+{
+    private static readonly (string Name, ApiKeyPermissions Flag)[] Names =
+        [("sign-on", ApiKeyPermissions.SignOn), ("admin", ApiKeyPermissions.Admin), ("server-admin", ApiKeyPermissions.ServerAdmin)];
+
+    public static string Format(ApiKeyPermissions permissions) =>
+        string.Join(',', Names.Where(n => permissions.HasFlag(n.Flag)).Select(n => n.Name));
+
+    /// <summary>Parses <c>sign-on,admin,server-admin</c> (or <c>all</c> = sign-on and admin); null when a name is unknown.</summary>
+    public static ApiKeyPermissions? Parse(IEnumerable<string> names)
+    {
+        var result = ApiKeyPermissions.None;
+        foreach (var name in names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var lower = name.ToLowerInvariant();
+            if (lower == "all")
+            {
+                result |= ApiKeyPermissions.All;
+                continue;
+            }
+
+            var match = Names.FirstOrDefault(n => n.Name == lower || n.Name.Replace("-", "", StringComparison.Ordinal) == lower);
+            if (match.Name is null)
+            {
+                return null;
+            }
+
+            result |= match.Flag;
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid siteId, CancellationToken cancellationToken) =>
+        [.. (await admin.ListApiKeysAsync(siteId, cancellationToken)).Select(ApiKeyView.From)];
+
+    public async Task<Result<CreatedApiKey>> CreateAsync(
+        AdminActor actor, Guid siteId, string? name, ApiKeyPermissions permissions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
+        {
+            return LatchkeyErrors.Validation(new FieldViolation("name", "name is 1 to 200 characters.", "REQUIRED", "STRING"));
+        }
+
+        if (permissions == ApiKeyPermissions.None)
+        {
+            return LatchkeyErrors.Validation(new FieldViolation("permissions", "permissions name at least one of: sign-on, admin, server-admin.", "REQUIRED", "STRING"));
+        }
+
+        if (permissions.HasFlag(ApiKeyPermissions.ServerAdmin) && !actor.ServerWide)
+        {
+            return LatchkeyErrors.PermissionDenied.WithDetail("Only the CLI or a server-admin key can grant server-admin.");
+        }
+
+        var secret = ApiKey.Prefix + SecretGenerator.NewToken();
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = siteId,
+            Name = name.Trim(),
+            KeyHash = hasher.Hash(secret),
+            KeyVersion = hasher.CurrentVersion,
+            Permissions = permissions,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await clients.AddApiKeyAsync(key, cancellationToken);
+        await audit.RecordAsync(actor, siteId, AuditActions.ApiKeyCreated, "api_key", key.Id.ToString(),
+            new { key.Name, permissions = Format(permissions) }, cancellationToken);
+        return new CreatedApiKey(ApiKeyView.From(key), secret);
+    }
+
+    public async Task<Result<bool>> RevokeAsync(AdminActor actor, Guid siteId, Guid keyId, CancellationToken cancellationToken)
+    {
+        if (!await admin.RevokeApiKeyAsync(siteId, keyId, clock.GetUtcNow(), cancellationToken))
+        {
+            return LatchkeyErrors.ApiKeyNotFound;
+        }
+
+        await audit.RecordAsync(actor, siteId, AuditActions.ApiKeyRevoked, "api_key", keyId.ToString(), null, cancellationToken);
+        return true;
+    }
+}

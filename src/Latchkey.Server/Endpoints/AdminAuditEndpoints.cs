@@ -1,0 +1,19 @@
+using Latchkey.Server.Admin;
+using Latchkey.Server.Http;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /admin/v1/audit-events</c> (issue #9): the site's audit log and the server-wide events, newest first, filtered
+/// by <c>action</c>, <c>actor</c>, <c>target</c> (<c>member</c> or <c>member:&lt;id&gt;</c>), <c>from</c> and
+/// <c>to</c> (ISO 8601, <c>to</c> exclusive), paged by <c>pageSize</c> and <c>cursor</c>. RFC 9457 problems.
+/// </summary>
+public static class AdminAuditEndpoints
+{
+    public static void MapAdminAuditEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/admin/v1/audit-events", (
+            string? action, string? actor, string? target, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor,
+            HttpRequest request, CallerResolver callers, AuditAdmin audit, CancellationToken ct) =>
+            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
+                AdminResults.From(await audit.QueryAsync(c.Site.Id, action, actor, target, from, to, pageSize, cursor, ct)), ct));
+}

@@ -1,0 +1,37 @@
+using Latchkey.Server.Admin;
+using Latchkey.Server.Http;
+
+namespace Latchkey.Server.Endpoints;
+
+/// <summary>
+/// <c>/admin/v1/members</c> (issue #9): list and search (<c>?search=&amp;status=&amp;pageSize=&amp;cursor=</c>), show,
+/// approve, block, delete, and a member's sessions (list, revoke all). The same operations as the CLI and, for
+/// approve and block, the Members API. RFC 9457 problems.
+/// </summary>
+public static class AdminMemberEndpoints
+{
+    public static void MapAdminMemberEndpoints(this IEndpointRouteBuilder app)
+    {
+        var members = app.MapGroup("/admin/v1/members");
+        members.MapGet("", (string? search, string? status, int? pageSize, string? cursor, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.ListAsync(c.Site.Id, search, status, pageSize, cursor, ct)), ct));
+        members.MapGet("/{id:guid}", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.FindAsync(c.Site.Id, id, ct)), ct));
+        members.MapPost("/{id:guid}/approve", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.ApproveAsync(c.Actor, c.Site, id, ct), m => TypedResults.Ok(MemberView.From(m))), ct));
+        members.MapPost("/{id:guid}/block", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.BlockAsync(c.Actor, c.Site, id, ct), m => TypedResults.Ok(MemberView.From(m))), ct));
+        members.MapDelete("/{id:guid}", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.DeleteAsync(c.Actor, c.Site.Id, id, ct), _ => TypedResults.NoContent()), ct));
+        members.MapGet("/{id:guid}/sessions", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.SessionsAsync(c.Site.Id, id, ct), s => TypedResults.Ok(new { sessions = s })), ct));
+        members.MapDelete("/{id:guid}/sessions", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.RevokeSessionsAsync(c.Actor, c.Site.Id, id, ct), n => TypedResults.Ok(new { revoked = n })), ct));
+    }
+
+    internal static async Task<IResult> WithAdminAsync(HttpRequest request, CallerResolver callers, Func<AdminContext, Task<IResult>> run, CancellationToken cancellationToken)
+    {
+        var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
+        return caller.IsSuccess ? await run(caller.Value!) : Problems.ToResult(caller.Error!);
+    }
+}
