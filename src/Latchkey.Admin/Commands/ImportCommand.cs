@@ -136,7 +136,7 @@ internal static class ImportCommand
             var filled = (int)Math.Round(fraction * Width);
             var eta = p.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
             terminal.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {p.RowsDone:N0}/{p.TotalRows:N0} {fraction:P0}  {p.RowsPerSecond:N0} rows/s  ETA {eta}  "));
+                $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {p.RowsDone:N0}/{p.TotalRows:N0} {fraction * 100:F0}%  {p.RowsPerSecond:N0} rows/s  ETA {eta}  "));
             terminal.Flush();
             _drawn = true;
         }

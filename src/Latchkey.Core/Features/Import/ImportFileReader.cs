@@ -19,8 +19,12 @@ public static class ImportFileReader
         "labels", "emails", "phones",
     ];
 
-    public static IEnumerable<ImportRow> Read(TextReader reader, ImportFileFormat format) =>
-        format == ImportFileFormat.Jsonl ? ReadJsonLines(reader) : ReadCsv(reader);
+    /// <summary>
+    /// The file's rows. Rows on lines up to <paramref name="skipThrough"/> (a resume) come back without a record or a
+    /// problem, and JSON Lines skips parsing them.
+    /// </summary>
+    public static IEnumerable<ImportRow> Read(TextReader reader, ImportFileFormat format, long skipThrough = 0) =>
+        format == ImportFileFormat.Jsonl ? ReadJsonLines(reader, skipThrough) : ReadCsv(reader);
 
     /// <summary>Rows in the file, for the progress total (a CSV record spanning lines counts once per line).</summary>
     public static long CountRows(TextReader reader, ImportFileFormat format)
@@ -37,7 +41,7 @@ public static class ImportFileReader
         return format == ImportFileFormat.Csv ? Math.Max(0, count - 1) : count;
     }
 
-    private static IEnumerable<ImportRow> ReadJsonLines(TextReader reader)
+    private static IEnumerable<ImportRow> ReadJsonLines(TextReader reader, long skipThrough)
     {
         long line = 0;
         while (reader.ReadLine() is { } text)
@@ -45,6 +49,12 @@ public static class ImportFileReader
             line++;
             if (string.IsNullOrWhiteSpace(text))
             {
+                continue;
+            }
+
+            if (line <= skipThrough)
+            {
+                yield return new ImportRow(line, null, null);
                 continue;
             }
 

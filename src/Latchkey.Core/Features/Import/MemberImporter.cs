@@ -46,7 +46,7 @@ public sealed partial class MemberImporter(IMemberImportStore store, ISiteStore 
         long lastLine = run.ResumeAfter;
         using (var reader = File.OpenText(options.FilePath))
         {
-            foreach (var row in ImportFileReader.Read(reader, options.Format))
+            foreach (var row in ImportFileReader.Read(reader, options.Format, run.ResumeAfter))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 run.RowsDone++;
