@@ -65,6 +65,8 @@ public static class LatchkeyCli
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = Directory.GetCurrentDirectory(),
+            // The server's environment variable names the environment too, so both read the same appsettings.{env}.json.
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
         });
         if (!string.IsNullOrEmpty(dataDirectory))
         {

@@ -49,7 +49,11 @@ public sealed class CliHarness : IDisposable
     /// <summary>A member stored directly (as a registration would), with a PHC hash and one live session.</summary>
     public async Task<Member> AddMemberAsync(Guid siteId, string email, MemberStatus status = MemberStatus.Active)
     {
-        using var host = LatchkeyCli.BuildHost(DataDirectory, s => s.AddSingleton<TimeProvider>(Clock));
+        using var host = LatchkeyCli.BuildHost(DataDirectory, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            Configure?.Invoke(services);
+        });
         using var scope = host.Services.CreateScope();
         var now = Clock.GetUtcNow();
         var member = new Member

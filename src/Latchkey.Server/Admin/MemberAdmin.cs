@@ -6,6 +6,7 @@ using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
+using OpenIddict.Abstractions;
 
 namespace Latchkey.Server.Admin;
 
@@ -28,7 +29,8 @@ public sealed record SessionView(Guid Id, DateTimeOffset CreatedAt, DateTimeOffs
 /// three surfaces behave alike; each change is audited.
 /// </summary>
 public sealed class MemberAdmin(
-    IMemberStore members, IAdminStore admin, ChangeMemberStatus status, SessionService sessions, AdminAudit audit, TimeProvider clock)
+    IMemberStore members, IAdminStore admin, ChangeMemberStatus status, SessionService sessions, AdminAudit audit, TimeProvider clock,
+    IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations)
 {
     public const int MaxPageSize = 200;
 
@@ -102,6 +104,18 @@ public sealed class MemberAdmin(
         if (!await admin.DeleteMemberAsync(siteId, memberId, cancellationToken))
         {
             return LatchkeyErrors.MemberIdNotFound;
+        }
+
+        // The sessions went with the member, so its tokens are already refused; their rows (subject = member id) go too.
+        var subject = memberId.ToString();
+        await foreach (var token in tokens.FindBySubjectAsync(subject, cancellationToken))
+        {
+            await tokens.DeleteAsync(token, cancellationToken);
+        }
+
+        await foreach (var authorization in authorizations.FindBySubjectAsync(subject, cancellationToken))
+        {
+            await authorizations.DeleteAsync(authorization, cancellationToken);
         }
 
         // No email in the details: the log outlives the member it names.

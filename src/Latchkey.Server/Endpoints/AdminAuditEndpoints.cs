@@ -12,8 +12,9 @@ public static class AdminAuditEndpoints
 {
     public static void MapAdminAuditEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/admin/v1/audit-events", (
-            string? action, string? actor, string? target, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor,
+            string? action, string? actor, string? target, string? from, string? to, string? pageSize, string? cursor,
             HttpRequest request, CallerResolver callers, AuditAdmin audit, CancellationToken ct) =>
             AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
-                AdminResults.From(await audit.QueryAsync(c.Site.Id, action, actor, target, from, to, pageSize, cursor, ct)), ct));
+                AdminResults.Query(pageSize, out var size, from, out var fromTime, to, out var toTime) ??
+                AdminResults.From(await audit.QueryAsync(c.Site.Id, action, actor, target, fromTime, toTime, size, cursor, ct)), ct));
 }

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
+using Latchkey.Core.Audit;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
@@ -24,7 +26,7 @@ public static partial class AdminBrandingEndpoints
         app.MapPatch("/admin/v1/branding", PatchAsync);
     }
 
-    private static async Task<IResult> PatchAsync(HttpRequest request, CallerResolver callers, ISiteStore sites, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchAsync(HttpRequest request, CallerResolver callers, ISiteStore sites, AdminAudit audit, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
@@ -56,6 +58,11 @@ public static partial class AdminBrandingEndpoints
 
         site.Branding = next;
         await sites.UpdateAsync(site, cancellationToken);
+        // Which fields were sent, not their values: a logo can be a long data: URL.
+        var changed = new[] { ("displayName", patch.DisplayName), ("logoUrl", patch.LogoUrl), ("primaryColor", patch.PrimaryColor), ("language", patch.Language) }
+            .Where(f => f.Item2 is not null).Select(f => f.Item1).Concat(patch.OfferMfaEnrolment is null ? [] : ["offerMfaEnrolment"]).ToArray();
+        await audit.RecordAsync(AdminActor.For(caller.Value.ApiKey!), site.Id, AuditActions.SiteUpdated, "site", site.Id.ToString(),
+            new { branding = changed }, cancellationToken);
         return Results.Json(View(next));
     }
 

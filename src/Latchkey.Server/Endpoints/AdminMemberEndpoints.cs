@@ -13,8 +13,9 @@ public static class AdminMemberEndpoints
     public static void MapAdminMemberEndpoints(this IEndpointRouteBuilder app)
     {
         var members = app.MapGroup("/admin/v1/members");
-        members.MapGet("", (string? search, string? status, int? pageSize, string? cursor, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.ListAsync(c.Site.Id, search, status, pageSize, cursor, ct)), ct));
+        members.MapGet("", (string? search, string? status, string? pageSize, string? cursor, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
+            WithAdminAsync(request, callers, async c => AdminResults.Query(pageSize, out var size, null, out _, null, out _) ??
+                AdminResults.From(await admin.ListAsync(c.Site.Id, search, status, size, cursor, ct)), ct));
         members.MapGet("/{id:guid}", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
             WithAdminAsync(request, callers, async c => AdminResults.From(await admin.FindAsync(c.Site.Id, id, ct)), ct));
         members.MapPost("/{id:guid}/approve", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>

@@ -148,6 +148,35 @@ public class AdminApiTests
     }
 
     [Fact]
+    public async Task Deleting_a_member_removes_their_tokens_and_frees_the_email()
+    {
+        using var app = new LatchkeyApp();
+        using var admin = app.ApiKeyClient();
+        using var visitor = await app.VisitorClientAsync();
+        var id = (await (await visitor.RegisterAsync("ann@example.com")).JsonAsync()).GetProperty("identity").GetProperty("id").GetString()!;
+        var tokens = await (await admin.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorized_client",
+            ["member_id"] = id,
+            ["scope"] = "offline_access",
+        }))).JsonAsync();
+        Assert.NotEqual(0L, app.Scalar<long>($"SELECT COUNT(*) FROM OpenIddictTokens WHERE Subject = '{id}'"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/members/{id}")).StatusCode);
+
+        Assert.Equal(0L, app.Scalar<long>($"SELECT COUNT(*) FROM OpenIddictTokens WHERE Subject = '{id}'"));
+        using var anonymous = app.CreateClient();
+        var refreshed = await anonymous.PostAsJsonAsync("/oauth2/token", new
+        {
+            clientId = app.Bootstrap.ClientId,
+            grantType = "refresh_token",
+            refreshToken = tokens.GetProperty("refresh_token").GetString(),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed.StatusCode);
+        Assert.Equal("SUCCESS", (await (await visitor.RegisterAsync("ann@example.com")).JsonAsync()).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_site_key_sees_and_changes_only_its_own_site_and_cannot_create_sites()
     {
         using var app = new LatchkeyApp();
@@ -166,12 +195,14 @@ public class AdminApiTests
         Assert.Equal(12, (await (await admin.GetAsync("/admin/v1/password-policy")).JsonAsync()).GetProperty("minLength").GetInt32());
         await AssertProblemAsync(await admin.PatchAsJsonAsync($"/admin/v1/sites/{siteId}", new { passwordMinLength = 4 }), 400, "validation_failed");
         (await admin.PatchAsJsonAsync("/admin/v1/password-policy", new { minLength = 10 })).EnsureSuccessStatusCode();
+        (await admin.PatchAsJsonAsync("/admin/v1/branding", new { primaryColor = "#112233" })).EnsureSuccessStatusCode();
 
         var events = await (await admin.GetAsync($"/admin/v1/audit-events?action=site.updated")).JsonAsync();
         var items = events.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(2, items.Count);
-        Assert.Equal(10, items[0].GetProperty("details").GetProperty("passwordMinLength").GetInt32());
-        Assert.Equal("Shop", items[1].GetProperty("details").GetProperty("name").GetString());
+        Assert.Equal(3, items.Count);
+        Assert.Equal("primaryColor", Assert.Single(items[0].GetProperty("details").GetProperty("branding").EnumerateArray()).GetString());
+        Assert.Equal(10, items[1].GetProperty("details").GetProperty("passwordMinLength").GetInt32());
+        Assert.Equal("Shop", items[2].GetProperty("details").GetProperty("name").GetString());
     }
 
     [Fact]
@@ -248,6 +279,10 @@ public class AdminApiTests
 
         await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?cursor=bm9wZQ"), 400, "validation_failed");
         await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?pageSize=0"), 400, "validation_failed");
+        var wrong = await AssertProblemAsync(await admin.GetAsync("/admin/v1/audit-events?pageSize=ten&from=yesterday"), 400, "validation_failed");
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("pageSize", out _));
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("from", out _));
+        await AssertProblemAsync(await admin.GetAsync("/admin/v1/members?pageSize=x"), 400, "validation_failed");
     }
 
     [Fact]
