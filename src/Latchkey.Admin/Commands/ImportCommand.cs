@@ -4,7 +4,6 @@ using Latchkey.Core.Audit;
 using Latchkey.Core.Features.Import;
 using Latchkey.Core.Passwords.Imported;
 using Latchkey.Server.Admin;
-using ImportReport = Latchkey.Core.Features.Import.ImportReport;
 
 namespace Latchkey.Admin.Commands;
 
