@@ -64,6 +64,9 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
 
     public ParseResult Parse { get; } = parse;
     public TextWriter Output { get; } = output;
+
+    /// <summary>stderr: errors, and progress that must not mix with the command's output.</summary>
+    public TextWriter Error { get; } = error;
     public CancellationToken Cancellation { get; } = cancellationToken;
     public IServiceProvider Services { get; set; } = null!;
     public bool Json => Parse.GetValue(LatchkeyCli.Json);
@@ -142,7 +145,7 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
     {
         if (Json)
         {
-            error.WriteLine(JsonSerializer.Serialize(new
+            Error.WriteLine(JsonSerializer.Serialize(new
             {
                 code,
                 message,
@@ -151,10 +154,10 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
         }
         else
         {
-            error.WriteLine($"error ({code}): {message}");
+            Error.WriteLine($"error ({code}): {message}");
             foreach (var v in (violations ?? []).Skip(1))
             {
-                error.WriteLine($"  {v.Field}: {v.Description}");
+                Error.WriteLine($"  {v.Field}: {v.Description}");
             }
         }
 

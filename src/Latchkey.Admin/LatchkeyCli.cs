@@ -52,6 +52,7 @@ public static class LatchkeyCli
         KeyCommands.Add(root, runner);
         AuditCommands.Add(root, runner);
         TransferCommands.Add(root, runner);
+        ImportCommand.Add(root, runner);
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);

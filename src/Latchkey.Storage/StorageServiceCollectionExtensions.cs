@@ -13,6 +13,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddLatchkeyStores(this IServiceCollection services)
     {
         services.AddScoped<IMemberStore, EfMemberStore>();
+        services.AddScoped<IMemberImportStore, EfMemberImportStore>();
         services.AddScoped<ISessionTokenStore, EfSessionTokenStore>();
         services.AddScoped<IFlowStore, EfFlowStore>();
         services.AddScoped<ISiteStore, EfSiteStore>();

@@ -71,16 +71,4 @@ public class SetupCommandTests
         Assert.Contains("storage_unavailable", result.Error, StringComparison.Ordinal);
         Assert.Equal(4, (await cli.RunAsync("migrate")).ExitCode);
     }
-
-    [Fact]
-    public async Task Import_without_an_engine_says_so()
-    {
-        using var cli = new CliHarness();
-        await cli.InitAsync();
-
-        var result = await cli.RunAsync("import", "members.jsonl");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("import_unavailable", result.Error, StringComparison.Ordinal);
-    }
 }

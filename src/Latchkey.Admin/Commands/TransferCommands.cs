@@ -1,12 +1,11 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Admin.Commands;
 
 /// <summary>
-/// <c>export</c>: a site's members as JSON Lines with their PHC hashes (a secret file, written 0600). <c>import</c>:
-/// the seam for the member import engine (<see cref="IMemberImport"/>); without one registered it says so (exit 1).
+/// <c>export</c>: a site's members as JSON Lines with their PHC hashes (a secret file, written 0600), in the shape
+/// <c>latchkey import</c> (<see cref="ImportCommand"/>) reads.
 /// </summary>
 internal static class TransferCommands
 {
@@ -48,24 +47,5 @@ internal static class TransferCommands
             return c.Emit(new { exported = count, file = Path.GetFullPath(path) }, (o, v) => o.WriteLine($"{v.exported} member(s) written to {v.file}."));
         });
         root.Subcommands.Add(export);
-
-        var input = new Argument<string>("file") { Description = "A JSON Lines file, as 'latchkey export' writes." };
-        var import = new Command("import", "Import members from a JSON Lines file.") { input };
-        runner.Bind(import, async c =>
-        {
-            if (c.Services.GetService<IMemberImport>() is not { } importer)
-            {
-                return c.Fail(ExitCodes.Usage, "import_unavailable", "This build has no member import engine.");
-            }
-
-            if (await c.SiteAsync() is not { } site)
-            {
-                return c.ExitCode;
-            }
-
-            using var reader = new StreamReader(c.Value(input)!);
-            return c.Emit(await importer.ImportAsync(AdminActor.Cli, site.Id, reader, c.Cancellation), (o, v) => o.WriteLine(v.Summary));
-        });
-        root.Subcommands.Add(import);
     }
 }

@@ -40,6 +40,7 @@ public static class AuditActions
     public const string MemberDeleted = "member.deleted";
     public const string MemberSessionsRevoked = "member.sessions_revoked";
     public const string MembersExported = "members.exported";
+    public const string MembersImported = "members.imported";
     public const string SigningKeyRotated = "signing_key.rotated";
 }
 

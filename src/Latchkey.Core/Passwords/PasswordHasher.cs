@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Geralt;
 using Latchkey.Core.Errors;
+using Latchkey.Core.Passwords.Imported;
 
 namespace Latchkey.Core.Passwords;
 
@@ -11,6 +12,8 @@ public readonly record struct PasswordCheck(bool Matches, bool NeedsRehash);
 /// <summary>
 /// Argon2id through libsodium (Geralt), PHC strings, behind the <see cref="HashingGate"/>. Verifying against no hash
 /// (unknown email, password-less member) still costs one hash, so timing does not tell whether an account exists.
+/// Hashes imported from other systems are verified by their own format (<see cref="ImportedHashes"/>) and report
+/// <see cref="PasswordCheck.NeedsRehash"/> on a match, so the login step stores Argon2id in their place.
 /// </summary>
 public sealed class PasswordHasher(HashingGate gate)
 {
@@ -32,12 +35,21 @@ public sealed class PasswordHasher(HashingGate gate)
     {
         var bytes = PasswordText.ToBytes(password);
         var isArgon2id = storedHash is not null && storedHash.StartsWith("$argon2id$", StringComparison.Ordinal);
+        var imported = isArgon2id ? null : ImportedHashes.Find(storedHash);
         var hash = isArgon2id ? storedHash! : _dummyHashes.GetOrAdd(parameters, DummyHash);
 
         using var lease = await gate.TryEnterAsync(cancellationToken);
         if (lease is null)
         {
             return Busy();
+        }
+
+        if (imported is not null)
+        {
+            // A hash brought in by an import (bcrypt, PBKDF2, scrypt, ...): it costs what it costs inside the gate, a
+            // wrong password is an ordinary mismatch, and a match is always rehashed to the site's Argon2id.
+            var importedMatches = imported.Verify(password, storedHash!);
+            return new PasswordCheck(importedMatches, importedMatches);
         }
 
         var matches = Argon2id.VerifyHash(hash, bytes);

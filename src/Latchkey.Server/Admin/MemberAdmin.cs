@@ -202,18 +202,3 @@ public sealed class MemberExport(IAdminStore admin, AdminAudit audit)
         return count;
     }
 }
-
-/// <summary>What an import did, for the CLI and REST to print.</summary>
-public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<string> Problems)
-{
-    public string Summary => $"{Imported} member(s) imported, {Skipped} skipped.";
-}
-
-/// <summary>
-/// The seam for the member import engine (issue #9, part 2): reads JSON Lines as <see cref="MemberExport"/> writes
-/// them (or another source's format) into a site. Registered by the import feature; <c>latchkey import</c> uses it.
-/// </summary>
-public interface IMemberImport
-{
-    Task<Latchkey.Core.Errors.Result<ImportReport>> ImportAsync(AdminActor actor, Guid siteId, TextReader input, CancellationToken cancellationToken);
-}

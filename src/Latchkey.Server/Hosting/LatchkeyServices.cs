@@ -79,6 +79,7 @@ public static class LatchkeyServices
         services.AddScoped<RegisterMember>();
         services.AddScoped<Latchkey.Core.Features.Registration.DecoyRegistration>();
         services.AddScoped<LogInMember>();
+        services.AddScoped<Latchkey.Core.Features.Import.MemberImporter>();
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
         services.AddScoped<VerificationCodes>();
