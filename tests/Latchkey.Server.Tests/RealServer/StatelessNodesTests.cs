@@ -37,6 +37,12 @@ public sealed class TwoNodes : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // No server configured: each test skips (or fails, when required) itself; a fixture cannot skip.
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresTestDatabase.Variable)))
+        {
+            return;
+        }
+
         _database = await PostgresTestDatabase.CreateAsync();
         var deployment = new Deployment(_database.ConnectionString, new()
         {
@@ -84,11 +90,12 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
     private const string NewPassword = "a brand new passphrase";
     private readonly ServerNode _a = nodes.A;
     private readonly ServerNode _b = nodes.B;
-    private readonly string _clientId = nodes.Bootstrap.ClientId;
+    private readonly string _clientId = nodes.Bootstrap?.ClientId ?? "";
 
     [Fact]
     public async Task Register_on_A_log_in_on_B_refresh_on_A_and_a_password_change_on_B_ends_the_other_session_on_A()
     {
+        PostgresTestDatabase.ServerOrSkip();
         var visitor = await _a.VisitorTokenAsync(_clientId);
         var register = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email = "ann@example.com" }, password = Wix.Password });
         Assert.Equal(HttpStatusCode.OK, register.StatusCode);
@@ -125,6 +132,7 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
     [Fact]
     public async Task A_key_rotated_on_A_is_honoured_by_B_before_A_signs_with_it()
     {
+        PostgresTestDatabase.ServerOrSkip();
         var before = await _a.VisitorTokenAsync(_clientId);
         var oldKid = Kid(before);
 
@@ -166,6 +174,7 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
     [Fact]
     public async Task Failed_logins_count_across_both_nodes()
     {
+        PostgresTestDatabase.ServerOrSkip();
         var visitor = await _a.VisitorTokenAsync(_clientId);
         var register = await _b.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email = "bob@example.com" }, password = Wix.Password });
         Assert.Equal(HttpStatusCode.OK, register.StatusCode);
@@ -188,6 +197,7 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
     [Fact]
     public async Task A_form_rendered_by_A_is_accepted_by_B()
     {
+        PostgresTestDatabase.ServerOrSkip();
         // migrate made the one Data Protection key: nodes that start together do not each make their own.
         Assert.Equal(1, nodes.DataProtectionKeysAfterMigrate);
         Assert.Equal(1, await nodes.CountAsync("data_protection_keys"));
