@@ -43,7 +43,8 @@ public sealed class CamelCaseAuthorizationRequestExtractor : IOpenIddictServerHa
         }
 
         var message = new OpenIddictRequest();
-        foreach (var (name, values) in parameters)
+        // A parameter without a name ("?=x") means nothing, and SetParameter throws on it (issue #10, found by the fuzz suite).
+        foreach (var (name, values) in parameters.Where(p => p.Key.Length > 0))
         {
             message.SetParameter(JsonTokenRequestExtractor.ToSnakeCase(name), values.Count == 1 ? new OpenIddictParameter(values[0]) : new OpenIddictParameter(ImmutableArray.Create<string?>([.. values])));
         }

@@ -62,7 +62,8 @@ public sealed class JsonTokenRequestExtractor : IOpenIddictServerHandler<Extract
             }
 
             var message = new OpenIddictRequest();
-            foreach (var property in document.RootElement.EnumerateObject())
+            // A property without a name means nothing, and SetParameter throws on it (issue #10, found by the fuzz suite).
+            foreach (var property in document.RootElement.EnumerateObject().Where(p => p.Name.Length > 0))
             {
                 message.SetParameter(ToSnakeCase(property.Name), new OpenIddictParameter(property.Value.Clone()));
             }

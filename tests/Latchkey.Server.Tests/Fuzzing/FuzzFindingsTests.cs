@@ -84,4 +84,28 @@ public sealed class FuzzFindingsTests
 
         await response.AssertWixErrorAsync(400, "malformed_body");
     }
+
+    // Regression: #10 — a parameter with an empty name (a form "=x" or "&&&=&", a query "?=x", a JSON key "") reached
+    // OpenIddictRequest.SetParameter, which throws ArgumentException: 500.
+    [Theory]
+    [InlineData("GET", "/oauth2/authorize?=x&client_id=a", null, null)]
+    [InlineData("POST", "/oauth2/authorize", "application/x-www-form-urlencoded", "&&&=&")]
+    [InlineData("POST", "/oauth2/token", "application/x-www-form-urlencoded", "=x&grant_type=anonymous")]
+    [InlineData("POST", "/oauth2/token", "application/json", "{\"\":\"x\",\"grantType\":\"anonymous\"}")]
+    [InlineData("POST", "/oauth2/revoke", "application/x-www-form-urlencoded", "=x&token=abc")]
+    [InlineData("POST", "/oauth2/introspect", "application/x-www-form-urlencoded", "=x&token=abc")]
+    public async Task A_parameter_with_an_empty_name_is_never_a_500(string method, string path, string? contentType, string? body)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType!);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
 }
