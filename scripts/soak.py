@@ -6,6 +6,7 @@ The mix, per request: 30 % login (one password hash), 5 % register (one hash), 2
 20 % token-info, 10 % user-info, 10 % anonymous grant. Standard library only; run through scripts/soak.sh.
 """
 import argparse, json, os, queue, random, sys, threading, time
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crash_consistency import Client, Down, Server, request  # noqa: E402
 

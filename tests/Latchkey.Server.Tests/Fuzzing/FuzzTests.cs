@@ -320,7 +320,7 @@ public sealed class FuzzTests
         {
             var builder = new StringBuilder();
             builder.AppendLine(CultureInfo.InvariantCulture, $"requests generated: {requests} (seed {seed ?? "random"})");
-            builder.AppendLine(CultureInfo.InvariantCulture, $"answered: {_byStatus.Values.Sum()}, not sendable by HttpClient: {Unsendable} (last: {LastUnsendable}), routes hit: {_byRoute.Count} of {PublicRoutes.All.Length}");
+            builder.AppendLine(CultureInfo.InvariantCulture, $"answered: {_byStatus.Values.Sum()}, not sendable by HttpClient: {Unsendable} (last: {LastUnsendable}), routes hit: {_byRoute.Count} of {PublicRoutes.All.Select(r => r.ToString()).Distinct().Count()}");
             builder.AppendLine(CultureInfo.InvariantCulture, $"5xx: {_byStatus.Where(s => s.Key >= 500).Sum(s => s.Value)}");
             builder.AppendLine("by status: " + string.Join(", ", _byStatus.Select(s => $"{s.Key}: {s.Value}")));
             foreach (var line in Log)
