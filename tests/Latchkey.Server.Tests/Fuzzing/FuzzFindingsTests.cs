@@ -108,4 +108,20 @@ public sealed class FuzzFindingsTests
 
         Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
+
+    // Regression: #10 — the 100,000-request run: an escaped lone surrogate inside a free-form JSON field (captchaTokens)
+    // passed deserialization as a JsonElement and threw when the CAPTCHA reader took the string: 500.
+    [Theory]
+    [InlineData("/_api/iam/recovery/v1/send-email", """{"email":"ann@example.com","captchaTokens":[{"a":"\ud800"}]}""")]
+    [InlineData("/_api/iam/authentication/v2/register", """{"loginId":{"email":"ann@example.com"},"password":"copper kettle moon","captchaTokens":{"Turnstile":"\ud800x"}}""")]
+    [InlineData("/_api/iam/authentication/v2/login", """{"loginId":{"email":"ann@example.com"},"password":"x","clientMetaData":{"\udc00":1}}""")]
+    public async Task A_lone_surrogate_anywhere_in_a_JSON_body_is_a_400_malformed_body(string path, string json)
+    {
+        using var app = new LatchkeyApp();
+        using var client = await app.VisitorClientAsync();
+
+        var response = await client.PostAsync(path, HttpAssertions.Json(json));
+
+        await response.AssertWixErrorAsync(400, "malformed_body");
+    }
 }
