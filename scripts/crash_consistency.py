@@ -334,6 +334,15 @@ def main():
         t.join(timeout=60)
 
     checked, lost, uncertain, problems = verify(client, journal_path)
+
+    # The checker must be able to fail: a registration the server never saw, journaled as acknowledged, is reported lost.
+    canary = os.path.join(args.work, "canary.jsonl")
+    with open(canary, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"op": "register-ok", "email": f"never-registered-{args.seed}@crash.example", "password": "never sent password"}) + "\n")
+    canary_lost = verify(client, canary)[1]
+    if canary_lost != 1:
+        problems.append("self-test: a fabricated acknowledged write was not reported lost")
+        lost += 1
     if args.postgres:
         integrity_note = "not applicable (the database server was not killed; durability is checked by the replay)"
     else:
@@ -346,6 +355,7 @@ def main():
     print(f"writes acknowledged: {stats['acknowledged']}; requests cut off by a kill: {stats['interrupted']}")
     print(f"checks after restart: {checked}; lost acknowledged writes: {lost}; unanswered writes checked for all-or-nothing: {uncertain}")
     print(f"PRAGMA integrity_check: {integrity_note}")
+    print(f"checker self-test: a fabricated acknowledged registration was reported lost: {canary_lost == 1}")
     top = sorted(stats["reasons"].items(), key=lambda r: -r[1])[:5]
     print("cut-off requests, by reason: " + "; ".join(f"{n}x {r}" for r, n in top))
     for p in problems + integrity_failures:

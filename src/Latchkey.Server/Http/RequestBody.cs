@@ -49,7 +49,13 @@ public static class RequestBody
 
             buffer.Position = 0;
             var value = await JsonSerializer.DeserializeAsync<T>(buffer, WixJson.Options, cancellationToken);
-            return value is null ? LatchkeyErrors.MalformedBody.WithDetail("The request body must be a JSON object.") : value;
+            if (value is null)
+            {
+                return LatchkeyErrors.MalformedBody.WithDetail("The request body must be a JSON object.");
+            }
+
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            return IsText(document.RootElement) ? value : LatchkeyErrors.MalformedBody.WithDetail("The request body holds text that is not valid UTF-8 or UTF-16.");
         }
         catch (JsonException e)
         {
@@ -58,6 +64,29 @@ public static class RequestBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge(limit);
+        }
+    }
+
+    /// <summary>
+    /// The parser checks structure only: invalid UTF-8 or an escaped lone surrogate inside a string passes it, and
+    /// fails later, wherever the value is read, as a 500 (free-form fields such as <c>captchaTokens</c> stay
+    /// <see cref="JsonElement"/>s). Reading every name and string here fails first (issue #10, found by the fuzz suite).
+    /// </summary>
+    public static bool IsText(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name.Length >= 0 && IsText(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsText),
+                JsonValueKind.String => element.GetString() is not null,
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

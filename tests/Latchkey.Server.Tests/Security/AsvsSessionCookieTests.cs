@@ -1,0 +1,29 @@
+using System.Net;
+using System.Net.Http.Json;
+using Latchkey.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Latchkey.Server.Tests.Security;
+
+/// <summary>Issue #10.4, ASVS 3.4.1: the session cookie is Secure whenever the request is not plain loopback HTTP.</summary>
+public sealed class AsvsSessionCookieTests
+{
+    [Theory]
+    [InlineData("https://localhost")]
+    [InlineData("http://auth.example.com")]
+    public async Task The_session_cookie_is_Secure_over_HTTPS_and_on_any_non_loopback_host(string baseAddress)
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(baseAddress), AllowAutoRedirect = false });
+
+        var response = await browser.PostAsJsonAsync("/_api/iam/cookie/v1/createSessionCookie", new { sessionToken = member.SessionToken });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lk_session=", StringComparison.Ordinal));
+        var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToList();
+        Assert.Contains("secure", attributes);
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("samesite=lax", attributes);
+    }
+}
