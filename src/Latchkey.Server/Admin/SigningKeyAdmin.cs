@@ -38,8 +38,11 @@ public sealed class SigningKeyAdmin(SigningKeyRing ring, LatchkeyDbContext db, I
 
     public async Task<Result<RotatedKeyView>> RotateAsync(AdminActor actor, CancellationToken cancellationToken)
     {
-        var (kid, signsFrom) = await ring.RotateAsync(db, cancellationToken);
-        await audit.RecordAsync(actor, null, AuditActions.SigningKeyRotated, "signing_key", kid, new { signsFrom }, cancellationToken);
+        // Keys are shared by every site: only a server-wide caller (the CLI, a server-admin key) may end the older keys'
+        // trust early, which makes every member of every site sign in again (ADR 0015). A site's admin key only adds a key.
+        var endOlderKeysTrust = actor.ServerWide;
+        var (kid, signsFrom) = await ring.RotateAsync(db, endOlderKeysTrust, cancellationToken);
+        await audit.RecordAsync(actor, null, AuditActions.SigningKeyRotated, "signing_key", kid, new { signsFrom, endOlderKeysTrust }, cancellationToken);
         return new RotatedKeyView(kid, signsFrom);
     }
 }

@@ -100,12 +100,14 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
     }
 
     /// <summary>
-    /// Creates a key now, whatever the current one's age (<c>POST /admin/v1/signing-keys/rotate</c>), and shortens the
-    /// older keys' trust to what their last tokens need. Answers the new key and when it starts signing.
+    /// Creates a key now, whatever the current one's age (<c>POST /admin/v1/signing-keys/rotate</c>, <c>latchkey keys
+    /// rotate</c>). With <paramref name="endOlderKeysTrust"/> (a suspected leak; server-wide callers only, since it signs
+    /// every member of every site out) the older keys are trusted only until their access tokens expire; otherwise as
+    /// long as any of their tokens lives. Answers the new key and when it starts signing.
     /// </summary>
-    public async Task<(string KeyId, DateTimeOffset SignsFrom)> RotateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    public async Task<(string KeyId, DateTimeOffset SignsFrom)> RotateAsync(LatchkeyDbContext db, bool endOlderKeysTrust, CancellationToken cancellationToken)
     {
-        var key = await CreateAsync(db, early: true, cancellationToken);
+        var key = await CreateAsync(db, early: endOlderKeysTrust, cancellationToken);
         await RefreshAsync(db, cancellationToken);
         return (key.Id, key.CreatedAt + PropagationDelay);
     }

@@ -86,10 +86,36 @@ public class KeyRotationTests
         Assert.Equal(newKid, Kid(await app.VisitorTokenAsync()));
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, before, "before@example.com")).StatusCode);
 
-        // An early rotation answers a suspected leak: the old key is trusted only as long as the access tokens it
-        // signed (which a thief could forge) live, not for the rest of its 90 days, nor for its refresh tokens (ADR 0015).
+        // A site's admin key shares the keys with every other site: its rotation does not end the old key's trust,
+        // which would sign every member of every site out. The old key verifies its tokens on (ADR 0015).
         app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
         await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
+        Assert.Contains(Kid(before), await JwksKidsAsync(http));
+    }
+
+    [Fact]
+    public async Task A_server_wide_rotation_ends_the_old_keys_trust_once_its_access_tokens_have_expired()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        var before = await app.VisitorTokenAsync();
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // The CLI (or a server-admin key) answers a suspected leak: the old key is trusted only as long as the access
+        // tokens it signed (which a thief could forge) live, not for the rest of its 90 days nor for its refresh tokens.
+        string newKid;
+        using (var scope = app.Services.CreateScope())
+        {
+            newKid = (await scope.ServiceProvider.GetRequiredService<Latchkey.Server.Admin.SigningKeyAdmin>()
+                .RotateAsync(Latchkey.Server.Admin.AdminActor.Cli, CancellationToken.None)).Value!.Kid;
+        }
+
+        var rotation = app.Services.GetRequiredService<SigningKeyRotation>();
+        app.Clock.Advance(PropagationDelay);
+        await rotation.RunOnceAsync(CancellationToken.None);
+        Assert.Contains(Kid(before), await JwksKidsAsync(http));
+        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
+        await rotation.RunOnceAsync(CancellationToken.None);
         Assert.Equal([newKid], await JwksKidsAsync(http));
     }
 
