@@ -104,6 +104,15 @@ public class ImportedHashTests
     [InlineData("$aspnet-identity$AgAAAA==")]
     [InlineData("$argon2i$v=19$m=4194304,t=2,p=1$c2FsdHNhbHRzYWx0MTIzNA$f7g3I+PLsqALr9OKVnar0x+wO7jznYwNs6zfJoil1WI")]
     [InlineData("$firebase-scrypt$ln=14,r=8$!!$Bw==$42xEC+ixf3L2lw==$lSrf")]
+    // Costs a login could be made to pay (review finding): outputs over 64 bytes multiply PBKDF2's work; Argon2 passes
+    // and lanes beyond ImportedHashLimits; an Identity salt length that wrapped the old bounds check.
+    [InlineData("$pbkdf2-sha256$i=1000$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2i$v=19$m=4096,t=2,p=2$c2FsdHNhbHRzYWx0MTIzNA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("$argon2i$v=19$m=4096,t=11,p=2$c2FsdHNhbHRzYWx0MTIzNA$f7g3I+PLsqALr9OKVnar0x+wO7jznYwNs6zfJoil1WI")]
+    [InlineData("$argon2i$v=19$m=4096,t=2,p=17$c2FsdHNhbHRzYWx0MTIzNA$f7g3I+PLsqALr9OKVnar0x+wO7jznYwNs6zfJoil1WI")]
+    [InlineData("$aspnet-identity$AQAAAAEAAAPoAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==")]
+    [InlineData("$aspnet-identity$AQAAAAEAAAPo////8AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public void Malformed_or_too_costly_hashes_are_refused_and_never_verify(string hash)
     {
         var verifier = ImportedHashes.Find(hash)!;
@@ -160,6 +169,36 @@ public class ImportedHashTests
         var check = await hasher.VerifyAsync("x", "$2b$05$abcdefghijklmnopqrstuuFSmJndo5wInIW0VOoKVLOLfJUWgGosq", HashParameters.Default, CancellationToken.None);
 
         Assert.False(check.IsSuccess);
+    }
+
+    [Theory]
+    [InlineData("$argon2id$v=19$m=8192,t=11,p=4$c2FsdHNhbHRzYWx0NTY3OA$8dyRnFFNzk5A1Uyp2NI2KuV2u9iL8b2zyLZtZNwl2nQ", "above the limit")]
+    [InlineData("$argon2id$v=19$m=8192,t=3,p=17$c2FsdHNhbHRzYWx0NTY3OA$8dyRnFFNzk5A1Uyp2NI2KuV2u9iL8b2zyLZtZNwl2nQ", "above the limit")]
+    [InlineData("$argon2id$v=19$m=8192,t=3,p=4$c2FsdHNhbHRzYWx0NTY3OA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "above the limit")]
+    [InlineData("$argon2id$v=19$m=8192,t=3,p=4$c2FsdHNhbHRzYWx0NTY3OA$8dyRnFFNzk5A1Uyp2NI2KuV2u9iL8b2zyLZtZNwl2nQ", null)]
+    public void An_imported_Argon2id_is_taken_only_within_the_cost_limits(string hash, string? problem)
+    {
+        var (stored, reported) = Latchkey.Core.Features.Import.ImportedPasswordHash.ToStored(
+            new Latchkey.Core.Features.Import.ImportRecord { Email = "ann@example.com", PasswordHash = hash }, null);
+
+        Assert.Equal(problem is null ? hash : null, stored);
+        if (problem is not null)
+        {
+            Assert.Contains(problem, reported, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_hash_longer_than_the_column_is_a_bad_row_not_a_failed_batch()
+    {
+        // Within every format's own limits a bcrypt-looking string cannot get this long, but an unchecked one would
+        // reach the database, where PostgreSQL's varchar(512) refuses the whole batch.
+        var record = new Latchkey.Core.Features.Import.ImportRecord { Email = "ann@example.com", PasswordHash = "$2b$05$" + new string('a', 600), HashFormat = "bcrypt" };
+
+        var (stored, problem) = Latchkey.Core.Features.Import.ImportedPasswordHash.ToStored(record, null);
+
+        Assert.Null(stored);
+        Assert.Contains("longer than 512", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public sealed class Member
     public PendingReasons PendingReasons { get; set; }
 
     /// <summary>PHC string (Argon2id for hashes Latchkey made); null for password-less members.</summary>
+    /// <summary>The stored hash's column width (PHC strings are about 100 characters; imported ones are capped here).</summary>
+    public const int MaxPasswordHashLength = 512;
+
     public string? PasswordHash { get; set; }
 
     public bool PasswordResetRequired { get; set; }

@@ -71,7 +71,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(m => m.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
         // Uniqueness on the normal form, never on a collation (style §8).
         builder.HasIndex(m => new { m.SiteId, m.NormalizedEmail }).IsUnique();
-        builder.Property(m => m.PasswordHash).HasMaxLength(512);
+        builder.Property(m => m.PasswordHash).HasMaxLength(Member.MaxPasswordHashLength);
         builder.Property(m => m.SecurityStamp).HasMaxLength(64);
         builder.Property(m => m.Revision).IsConcurrencyToken();
         builder.Property(m => m.Profile)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Latchkey.Core.Members;
 using Latchkey.Core.Passwords.Imported;
 
 namespace Latchkey.Core.Features.Import;
@@ -27,12 +28,20 @@ public static partial class ImportedPasswordHash
             }
         }
 
+        // The column's width; no real hash comes near it, and a longer one would fail the whole batch's insert.
+        if (hash.Length > Member.MaxPasswordHashLength)
+        {
+            return (null, $"passwordHash is longer than {Member.MaxPasswordHashLength} characters");
+        }
+
         string stored;
         switch (format)
         {
             case "argon2id":
                 return Argon2idShape().Match(hash) is { Success: true } argon2 &&
-                    long.Parse(argon2.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture) <= Argon2iVerifier.MaxMemoryKiB
+                    Number(argon2, 1) <= ImportedHashLimits.MaxArgon2MemoryKiB &&
+                    Number(argon2, 2) is >= 1 and <= ImportedHashLimits.MaxArgon2Iterations &&
+                    Number(argon2, 3) is >= 1 and <= ImportedHashLimits.MaxArgon2Parallelism
                     ? (hash, null)
                     : (null, "passwordHash is not a valid argon2id hash (or its cost is above the limit)");
             case "aspnet-identity":
@@ -67,6 +76,12 @@ public static partial class ImportedPasswordHash
             return (null, $"passwordHash is not a valid {verifier.Format} hash (or its cost is above the limit)");
         }
 
+        // Composing (Identity's prefix, Firebase's parameters) lengthens the hash: the stored form must fit too.
+        if (stored.Length > Member.MaxPasswordHashLength)
+        {
+            return (null, $"passwordHash is longer than {Member.MaxPasswordHashLength} characters once stored");
+        }
+
         return (stored, null);
     }
 
@@ -91,7 +106,13 @@ public static partial class ImportedPasswordHash
         return ImportedHashes.ByFormat("aspnet-identity")!.IsWellFormed(AspNetIdentityVerifier.Prefix + hash) ? "aspnet-identity" : null;
     }
 
-    /// <summary>libsodium verifies any Argon2id cost; the memory bound (1 GiB) keeps one login from taking the machine.</summary>
-    [GeneratedRegex(@"^\$argon2id\$v=19\$m=([0-9]{1,7}),t=[0-9]{1,3},p=[0-9]{1,2}\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$")]
+    private static long Number(Match match, int group) =>
+        long.Parse(match.Groups[group].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// libsodium verifies any Argon2id cost; <see cref="ImportedHashLimits"/> keep one login from taking the machine.
+    /// The hash part is 16 to 64 bytes (22 to 86 base64 characters).
+    /// </summary>
+    [GeneratedRegex(@"^\$argon2id\$v=19\$m=([0-9]{1,7}),t=([0-9]{1,3}),p=([0-9]{1,2})\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{22,86}$")]
     private static partial Regex Argon2idShape();
 }

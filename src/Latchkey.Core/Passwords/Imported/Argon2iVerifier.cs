@@ -5,16 +5,13 @@ using Konscious.Security.Cryptography;
 namespace Latchkey.Core.Passwords.Imported;
 
 /// <summary>
-/// Argon2i (version 0x13) in PHC form, <c>$argon2i$v=19$m=65536,t=3,p=4$salt$hash</c>, any cost within the limits.
+/// Argon2i (version 0x13) in PHC form, <c>$argon2i$v=19$m=65536,t=3,p=4$salt$hash</c>, any cost within <see cref="ImportedHashLimits"/>.
 /// Managed (Konscious) because libsodium's verifier refuses Argon2i with t &lt; 3, which other libraries write.
 /// Imported Argon2id strings need no verifier here: <see cref="PasswordHasher"/> verifies them with libsodium and
 /// rehashes them when their parameters differ from the site's.
 /// </summary>
 public sealed class Argon2iVerifier : IImportedHashVerifier
 {
-    /// <summary>Largest memory cost accepted: 1 GiB (in KiB).</summary>
-    public const long MaxMemoryKiB = 1024 * 1024;
-
     public string Format => "argon2i";
 
     public bool Recognizes(string storedHash) => storedHash.StartsWith("$argon2i$", StringComparison.Ordinal);
@@ -48,9 +45,10 @@ public sealed class Argon2iVerifier : IImportedHashVerifier
         if (parts is not ["", "argon2i", "v=19", var parameters, var salt, var hash] ||
             PhcParameters.Parse(parameters) is not { } values ||
             !values.TryGetValue("m", out var m) || !values.TryGetValue("t", out var t) || !values.TryGetValue("p", out var p) ||
-            p is < 1 or > 64 || t is < 1 or > 100 || m < 8 * p || m > MaxMemoryKiB ||
+            p is < 1 or > ImportedHashLimits.MaxArgon2Parallelism || t is < 1 or > ImportedHashLimits.MaxArgon2Iterations ||
+            m < 8 * p || m > ImportedHashLimits.MaxArgon2MemoryKiB ||
             !PhcBase64.TryDecode(salt, out var saltBytes) || saltBytes.Length < 8 ||
-            !PhcBase64.TryDecode(hash, out var hashBytes) || hashBytes.Length < 4)
+            !PhcBase64.TryDecode(hash, out var hashBytes) || hashBytes.Length is < 4 or > ImportedHashLimits.MaxOutputBytes)
         {
             return false;
         }

@@ -73,9 +73,11 @@ public sealed class AspNetIdentityVerifier : IImportedHashVerifier
             2 => HashAlgorithmName.SHA512,
             _ => null,
         };
-        // Identity itself refuses salts under 128 bits and subkeys under 128 bits.
+        // Identity itself refuses salts under 128 bits and subkeys under 128 bits; the subkey's length is PBKDF2's cost
+        // multiplier, so it is capped too. The salt length is compared as a long: a uint sum could wrap past the check.
+        var subkeyLength = bytes.Length - 13L - saltLength;
         if (algorithm is null || iterations is < 1 or > Pbkdf2Verifier.MaxIterations ||
-            saltLength < 16 || 13 + saltLength + 16 > bytes.Length)
+            saltLength < 16 || subkeyLength is < 16 or > ImportedHashLimits.MaxOutputBytes)
         {
             return false;
         }

@@ -7,7 +7,7 @@ namespace Latchkey.Core.Passwords.Imported;
 /// <summary>
 /// PBKDF2 in the PHC form <c>$pbkdf2-sha256$i=310000$salt$hash</c> (also <c>$pbkdf2-sha1$</c>, <c>$pbkdf2-sha512$</c>)
 /// and in passlib's form, which writes the bare iteration count (<c>$pbkdf2-sha256$29000$…</c>) and the adapted
-/// base64 alphabet. The hash length is the stored hash's length.
+/// base64 alphabet. The hash length is the stored hash's length, at most <see cref="ImportedHashLimits.MaxOutputBytes"/>.
 /// </summary>
 public sealed class Pbkdf2Verifier : IImportedHashVerifier
 {
@@ -56,7 +56,7 @@ public sealed class Pbkdf2Verifier : IImportedHashVerifier
             !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) ||
             iterations is < 1 or > MaxIterations ||
             !PhcBase64.TryDecode(parts[3], out var salt) ||
-            !PhcBase64.TryDecode(parts[4], out var hash) || hash.Length < 16)
+            !PhcBase64.TryDecode(parts[4], out var hash) || hash.Length is < 16 or > ImportedHashLimits.MaxOutputBytes)
         {
             return false;
         }

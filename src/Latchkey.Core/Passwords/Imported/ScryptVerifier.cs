@@ -39,7 +39,7 @@ public sealed class ScryptVerifier : IImportedHashVerifier
             r > int.MaxValue || p > int.MaxValue ||
             !Scrypt.ParametersAreValid(1L << (int)ln, (int)r, (int)p) ||
             !PhcBase64.TryDecode(salt, out var saltBytes) ||
-            !PhcBase64.TryDecode(hash, out var hashBytes) || hashBytes.Length < 16)
+            !PhcBase64.TryDecode(hash, out var hashBytes) || hashBytes.Length is < 16 or > ImportedHashLimits.MaxOutputBytes)
         {
             return false;
         }
