@@ -24,7 +24,7 @@ internal static class AuditCommands
                 return c.ExitCode;
             }
 
-            var page = await c.Get<AuditAdmin>().QueryAsync(site.Id, c.Value(action), c.Value(actor), c.Value(target), c.Value(from), c.Value(to),
+            var page = await c.Get<AuditAdmin>().QueryAsync(AdminActor.Cli, site.Id, c.Value(action), c.Value(actor), c.Value(target), c.Value(from), c.Value(to),
                 c.Value(pageSize), c.Value(cursor), c.Cancellation);
             return c.Emit(page, (o, p) =>
             {

@@ -48,15 +48,18 @@ public sealed class SigningKeyAdmin(SigningKeyRing ring, LatchkeyDbContext db, I
 }
 
 /// <summary>The audit log of a site (and the server-wide events) with filters and cursor paging, newest first.</summary>
-public sealed class AuditAdmin(IAuditLog log)
+public sealed class AuditAdmin(IAuditLog log, IAdminStore admin)
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>What a site's key sees instead of another site's key on a server-wide event.</summary>
+    public const string OtherSitesKey = "api-key:other-site";
 
     public sealed record AuditEventView(
         long Id, Guid? SiteId, DateTimeOffset OccurredAt, string Actor, string Action, string TargetType, string TargetId, System.Text.Json.JsonElement Details);
 
     public async Task<Result<Page<AuditEventView>>> QueryAsync(
-        Guid siteId, string? action, string? actor, string? target, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor,
+        AdminActor viewer, Guid siteId, string? action, string? actor, string? target, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor,
         CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
@@ -95,8 +98,19 @@ public sealed class AuditAdmin(IAuditLog log)
         var events = await log.QueryAsync(siteId, new AuditQuery(
             Blank(action), Blank(actor), Blank(targetType), Blank(targetId), from, to, size, before), cancellationToken);
         var next = events.Count == size ? Cursor.Encode(events[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+
+        // Server-wide events (signing keys) concern every site, so each site's log shows them; but which other site's
+        // key caused one is that site's business, so a site's key sees such an actor as OtherSitesKey.
+        var ownKeys = viewer.ServerWide
+            ? null
+            : (await admin.ListApiKeysAsync(siteId, cancellationToken)).Select(k => $"api-key:{k.Id}").ToHashSet(StringComparer.Ordinal);
+        string Actor(AuditEvent e) =>
+            ownKeys is null || e.SiteId is not null || !e.Actor.StartsWith("api-key:", StringComparison.Ordinal) || ownKeys.Contains(e.Actor)
+                ? e.Actor
+                : OtherSitesKey;
+
         return new Page<AuditEventView>([.. events.Select(e => new AuditEventView(
-            e.Id, e.SiteId, e.OccurredAt, e.Actor, e.Action, e.TargetType, e.TargetId, System.Text.Json.JsonDocument.Parse(e.Details).RootElement))], next);
+            e.Id, e.SiteId, e.OccurredAt, Actor(e), e.Action, e.TargetType, e.TargetId, System.Text.Json.JsonDocument.Parse(e.Details).RootElement))], next);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

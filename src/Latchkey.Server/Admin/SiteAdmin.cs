@@ -210,6 +210,14 @@ public sealed class ApiKeyAdmin(IClientStore clients, IAdminStore admin, TokenHa
 
     public async Task<Result<bool>> RevokeAsync(AdminActor actor, Guid siteId, Guid keyId, CancellationToken cancellationToken)
     {
+        // A site's admin key must not be able to switch off the server operator's key that lives in its site: granting
+        // and revoking server-admin are both for server-wide callers.
+        if (!actor.ServerWide && (await admin.ListApiKeysAsync(siteId, cancellationToken)).FirstOrDefault(k => k.Id == keyId) is { } target &&
+            target.Permissions.HasFlag(ApiKeyPermissions.ServerAdmin))
+        {
+            return LatchkeyErrors.PermissionDenied.WithDetail("Only the CLI or a server-admin key can revoke a server-admin key.");
+        }
+
         if (!await admin.RevokeApiKeyAsync(siteId, keyId, clock.GetUtcNow(), cancellationToken))
         {
             return LatchkeyErrors.ApiKeyNotFound;

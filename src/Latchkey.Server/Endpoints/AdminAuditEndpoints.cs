@@ -16,6 +16,6 @@ public static class AdminAuditEndpoints
             HttpRequest request, CallerResolver callers, AuditAdmin audit, CancellationToken ct) =>
             AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
                 AdminResults.Query(pageSize, out var size, from, out var fromTime, to, out var toTime) ??
-                AdminResults.From(await audit.QueryAsync(c.Site.Id, action, actor, target, fromTime, toTime, size, cursor, ct)), ct))
+                AdminResults.From(await audit.QueryAsync(c.Actor, c.Site.Id, action, actor, target, fromTime, toTime, size, cursor, ct)), ct))
             .Own<object>(ApiDocs.Admin, "The audit log, newest first: filter by action, actor, target and time; page with pageSize and cursor");
 }

@@ -1,12 +1,14 @@
-using Latchkey.Core.Audit;
-using Latchkey.Core.Features.SignOnPolicy;
 using Latchkey.Core.Sites;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Sign-on policy (contract §7.1): GET and PATCH, admin API key; a PATCH is audited as <c>site.updated</c>.</summary>
+/// <summary>
+/// Sign-on policy (contract §7.1): GET and PATCH, admin API key. A PATCH is a <see cref="SiteAdmin"/> update like
+/// <c>PATCH /admin/v1/sites/{id}</c>: the same rules (email verification stays on while enumeration-safe registration
+/// needs it) and the same <c>site.updated</c> audit event.
+/// </summary>
 public static class SignOnPolicyEndpoints
 {
     private static readonly string[] Paths = ["/iam/signon/v1/sign-on-policies", "/_api/iam/signon/v1/sign-on-policies"];
@@ -30,7 +32,7 @@ public static class SignOnPolicyEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        HttpRequest request, CallerResolver callers, UpdateSignOnPolicy step, AdminAudit audit, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, SiteAdmin sites, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
@@ -45,11 +47,12 @@ public static class SignOnPolicyEndpoints
         }
 
         var patch = body.Value!.SignOnPolicy ?? new PolicyBody(null, null);
-        var site = await step.HandleAsync(caller.Value!.Site, new SignOnPolicyPatch(patch.RequireOwnerApproval, patch.RequireEmailVerification), cancellationToken);
-        await audit.RecordAsync(AdminActor.For(caller.Value.ApiKey!), site.Id, AuditActions.SiteUpdated, "site", site.Id.ToString(),
+        var updated = await sites.UpdateAsync(AdminActor.For(caller.Value!.ApiKey!), caller.Value.Site.Id,
             new SitePatch(RequireOwnerApproval: patch.RequireOwnerApproval, RequireEmailVerification: patch.RequireEmailVerification), cancellationToken);
-        return WixResults.Ok(View(site));
+        return updated.IsSuccess ? WixResults.Ok(View(updated.Value!)) : WixErrors.ToResult(updated.Error!);
     }
 
     private static PolicyEnvelope View(Site site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));
+
+    private static PolicyEnvelope View(SiteView site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));
 }

@@ -86,7 +86,6 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.Features.PasswordReset.SendRecoveryEmail>();
         services.AddScoped<Latchkey.Core.Features.PasswordReset.RecoverPassword>();
         services.AddScoped<Latchkey.Core.Features.MemberApproval.ChangeMemberStatus>();
-        services.AddScoped<Latchkey.Core.Features.SignOnPolicy.UpdateSignOnPolicy>();
         services.AddScoped<VerifyEmailCode>();
         services.AddScoped<ResendVerificationCode>();
         services.AddScoped<StartVerification>();

@@ -54,6 +54,22 @@ public sealed class EnumerationSafeRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_wix_sign_on_policy_patch_cannot_turn_off_the_email_step_that_enumeration_safety_needs()
+    {
+        using var client = await SafeSiteAsync();
+        using var admin = _app.ApiKeyClient();
+
+        var refused = await admin.PatchAsJsonAsync("/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireEmailVerification = false } });
+
+        await refused.AssertWixErrorAsync(400, "validation_failed");
+        var policy = await (await admin.GetAsync("/iam/signon/v1/sign-on-policies")).JsonAsync();
+        Assert.True(policy.GetProperty("signOnPolicy").GetProperty("requireEmailVerification").GetBoolean());
+        // The owner-approval switch is independent and still changes, audited like any site update.
+        (await admin.PatchAsJsonAsync("/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireOwnerApproval = true } })).EnsureSuccessStatusCode();
+        Assert.Equal(1L, _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE Action = 'site.updated' AND Details LIKE '%requireOwnerApproval%'"));
+    }
+
+    [Fact]
     public async Task The_decoy_state_token_never_verifies_and_its_resend_sends_nothing()
     {
         using var client = await SafeSiteAsync();

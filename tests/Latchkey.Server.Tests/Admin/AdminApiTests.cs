@@ -342,6 +342,64 @@ public class AdminApiTests
         Assert.StartsWith("api-key:", Assert.Single(created3.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_sites_admin_key_cannot_revoke_a_server_admin_key_made_in_its_site()
+    {
+        using var app = new LatchkeyApp();
+        using var admin = app.ApiKeyClient();
+        var siteId = Guid.Parse(app.Bootstrap.SiteId);
+        var root = await CreateKeyAsync(app, AdminActor.Cli, siteId, ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin);
+        var plain = await CreateKeyAsync(app, AdminActor.Cli, siteId, ApiKeyPermissions.Admin);
+
+        var refused = await AssertProblemAsync(await admin.DeleteAsync($"/admin/v1/api-keys/{root.ApiKey.Id}"), 403, "permission_denied");
+        Assert.Contains("server-admin", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var rootClient = app.CreateClient();
+        rootClient.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", root.Key);
+        Assert.Equal(HttpStatusCode.OK, (await rootClient.GetAsync("/admin/v1/members")).StatusCode); // still works
+
+        // A plain admin key of the site may still be revoked by the site, and the server-admin key by a server-wide caller.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/api-keys/{plain.ApiKey.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await rootClient.DeleteAsync($"/admin/v1/api-keys/{root.ApiKey.Id}")).StatusCode);
+        await AssertProblemAsync(await rootClient.GetAsync("/admin/v1/members"), 401, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_server_wide_event_by_another_sites_key_does_not_show_that_keys_id()
+    {
+        using var app = new LatchkeyApp();
+        using var admin = app.ApiKeyClient();
+        await app.AddSiteWithClientAsync();
+        Guid otherSite;
+        using (var scope = app.Services.CreateScope())
+        {
+            otherSite = (await scope.ServiceProvider.GetRequiredService<Latchkey.Core.Storage.IAdminStore>().ListSitesAsync(CancellationToken.None))
+                .Single(s => s.Id != Guid.Parse(app.Bootstrap.SiteId)).Id;
+        }
+
+        var other = await CreateKeyAsync(app, AdminActor.Cli, otherSite, ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin);
+        using var otherClient = app.CreateClient();
+        otherClient.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", other.Key);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        (await otherClient.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+
+        var seen = await (await admin.GetAsync("/admin/v1/audit-events?action=signing_key.rotated")).Content.ReadAsStringAsync();
+        var actors = JsonDocument.Parse(seen).RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).ToList();
+        Assert.Equal(2, actors.Count);
+        Assert.Contains(AuditAdmin.OtherSitesKey, actors);
+        Assert.Contains(actors, a => a != AuditAdmin.OtherSitesKey && a!.StartsWith("api-key:", StringComparison.Ordinal)); // its own key
+        Assert.DoesNotContain(other.ApiKey.Id.ToString(), seen, StringComparison.Ordinal);
+        var byServerAdmin = await (await otherClient.GetAsync("/admin/v1/audit-events?action=signing_key.rotated")).Content.ReadAsStringAsync();
+        Assert.Contains(other.ApiKey.Id.ToString(), byServerAdmin, StringComparison.Ordinal);
+    }
+
+    private static async Task<CreatedApiKey> CreateKeyAsync(LatchkeyApp app, AdminActor actor, Guid siteId, ApiKeyPermissions permissions)
+    {
+        using var scope = app.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<ApiKeyAdmin>().CreateAsync(actor, siteId, "key", permissions, CancellationToken.None)).Value!;
+    }
+
     private static Task<HttpResponseMessage> ClientCredentialsAsync(HttpClient client, string clientId, string secret) =>
         client.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
