@@ -37,6 +37,7 @@ public sealed partial class Bootstrapper(
             await StorageSetup.PrepareAsync(db, options.Value, cancellationToken);
         }
 
+        await keyRing.ExtendKeysMadeBeforeAdr0015Async(db, cancellationToken);
         await keyRing.EnsureKeyAsync(db, cancellationToken);
         // Opened now, not at the first request: a node given another node's database with a different master key
         // stops here with a message instead of failing every token request.

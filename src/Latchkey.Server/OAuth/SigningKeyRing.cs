@@ -86,6 +86,28 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, MasterKey master
         }
     }
 
+    /// <summary>
+    /// Keys made before ADR 0015 were trusted for their signing period plus only the access-token overlap, so the
+    /// refresh tokens they signed would stop when they retire. Such a key still carries exactly that
+    /// <c>retires_at</c> (created + period + <see cref="EarlyOverlap"/>); it is given the overlap a key gets today.
+    /// Run at every start (bootstrap); it changes nothing the second time. Keys whose trust a rotation already ended
+    /// carry another <c>retires_at</c> and are left as they are. Answers how many keys were extended.
+    /// </summary>
+    public async Task<int> ExtendKeysMadeBeforeAdr0015Async(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var keys = await db.SigningKeys.ToListAsync(cancellationToken);
+        var extended = 0;
+        foreach (var key in keys.Where(k => k.RetiresAt > now && k.RetiresAt == k.CreatedAt + SigningPeriod + EarlyOverlap))
+        {
+            key.RetiresAt = key.CreatedAt + SigningPeriod + Overlap;
+            extended++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return extended;
+    }
+
     /// <summary>Creates a key when none was created within the signing period (first start, or its period is over).</summary>
     public async Task<bool> EnsureKeyAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {

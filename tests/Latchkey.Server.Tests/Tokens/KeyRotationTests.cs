@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
@@ -49,6 +50,37 @@ public class KeyRotationTests
         app.Clock.Advance(OpenIddictSetup.LongestTokenLifetime);
         await rotation.RunOnceAsync(CancellationToken.None);
         Assert.DoesNotContain(oldKid, await JwksKidsAsync(http));
+    }
+
+    [Fact]
+    public async Task A_key_made_before_ADR_0015_is_extended_at_start_so_its_refresh_tokens_keep_working()
+    {
+        using var app = new LatchkeyApp();
+        await app.VisitorTokenAsync();
+        var ring = app.Services.GetRequiredService<SigningKeyRing>();
+        var earlyOverlap = (2 * PropagationDelay) + OpenIddictSetup.AccessTokenLifetime;
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Latchkey.Storage.LatchkeyDbContext>();
+        var key = await db.SigningKeys.SingleAsync();
+        // What a key was given before ADR 0015, and one whose trust an early rotation ended (a different instant).
+        key.RetiresAt = key.CreatedAt + SigningKeyRing.SigningPeriod + earlyOverlap;
+        var ended = new Latchkey.Storage.SigningKey
+        {
+            Id = "ended",
+            Algorithm = key.Algorithm,
+            EncryptedPrivateKey = key.EncryptedPrivateKey,
+            CreatedAt = key.CreatedAt - TimeSpan.FromDays(1),
+            RetiresAt = key.CreatedAt + earlyOverlap,
+        };
+        db.SigningKeys.Add(ended);
+        await db.SaveChangesAsync();
+
+        Assert.Equal(1, await ring.ExtendKeysMadeBeforeAdr0015Async(db, CancellationToken.None));
+        Assert.Equal(0, await ring.ExtendKeysMadeBeforeAdr0015Async(db, CancellationToken.None));
+
+        var reread = await db.SigningKeys.AsNoTracking().ToDictionaryAsync(k => k.Id);
+        Assert.Equal(key.CreatedAt + SigningKeyRing.SigningPeriod + (2 * PropagationDelay) + OpenIddictSetup.LongestTokenLifetime, reread[key.Id].RetiresAt);
+        Assert.Equal(key.CreatedAt + earlyOverlap, reread["ended"].RetiresAt);
     }
 
     [Fact]
