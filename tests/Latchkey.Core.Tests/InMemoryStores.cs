@@ -121,4 +121,5 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
 
     public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
         Task.FromResult(Flows.Where(f => f.MemberId == memberId && f.Kind == kind).OrderByDescending(f => f.CreatedAt).FirstOrDefault());
+    public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) => throw new NotImplementedException();
 }

@@ -42,6 +42,9 @@ public interface ISessionTokenStore
     /// callers exactly one gets it. Null when unknown, expired or already used.
     /// </summary>
     Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the tokens that expired before <paramref name="before"/> (used or not); answers how many.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>Multi-step flows and their current state-token digest.</summary>

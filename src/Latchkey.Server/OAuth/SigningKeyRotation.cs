@@ -73,6 +73,8 @@ public static class SigningKeyRotationRegistration
     {
         services.AddSingleton<SigningKeyRotation>();
         services.AddHostedService(sp => sp.GetRequiredService<SigningKeyRotation>());
+        services.AddSingleton<ExpiredTokenCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpiredTokenCleanup>());
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp =>
             new KeyChangeSource<OpenIddictServerOptions>(sp.GetRequiredService<SigningKeyRing>().GetServerChangeToken));
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>>(sp =>

@@ -26,4 +26,7 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
 
         return await db.SessionTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
     }
+
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        await db.SessionTokens.Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
 }
