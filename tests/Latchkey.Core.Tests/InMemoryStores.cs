@@ -94,6 +94,9 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
     public Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    Task<int> ISessionTokenStore.PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task AddAsync(Flow flow, CancellationToken cancellationToken)
     {
         Flows.Add(flow);
@@ -121,5 +124,4 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
 
     public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
         Task.FromResult(Flows.Where(f => f.MemberId == memberId && f.Kind == kind).OrderByDescending(f => f.CreatedAt).FirstOrDefault());
-    public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) => throw new NotImplementedException();
 }

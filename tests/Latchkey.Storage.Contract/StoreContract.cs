@@ -6,6 +6,7 @@ using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Storage.Contract;
@@ -173,6 +174,19 @@ public abstract partial class StoreContract : IAsyncLifetime
 
         Assert.Null(await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now.AddMinutes(5), CancellationToken.None));
         Assert.Null(await Fresh<ISessionTokenStore>().TryRedeemAsync(hash, Now.AddMinutes(6), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Expired_session_tokens_are_purged_and_live_ones_kept()
+    {
+        var site = await NewSiteAsync();
+        var (_, expired) = await NewSessionAsync(site, Now.AddMinutes(1));
+        var (member, live) = await NewSessionAsync(site, Now.AddMinutes(10));
+
+        Assert.True(await Fresh<ISessionTokenStore>().PurgeExpiredAsync(Now.AddMinutes(5), CancellationToken.None) >= 1);
+
+        Assert.Equal(0L, await Fresh<LatchkeyDbContext>().SessionTokens.LongCountAsync(t => t.TokenHash == expired));
+        Assert.Equal(member.Id, (await Fresh<ISessionTokenStore>().TryRedeemAsync(live, Now, CancellationToken.None))!.MemberId);
     }
 
     [Fact]
