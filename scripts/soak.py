@@ -60,6 +60,31 @@ def rss_kib(pid):
     return 0
 
 
+def proc_counts(pid):
+    """Open file descriptors and threads of the server: the handles that must not grow."""
+    fds = len(os.listdir(f"/proc/{pid}/fd"))
+    threads = next((int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("Threads:")), 0)
+    return fds, threads
+
+
+def db_kib(data):
+    """SQLite's database plus its WAL and shared-memory files (0 on PostgreSQL, whose files are not ours)."""
+    return sum(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data) if ".db" in f) // 1024
+
+
+def row_counts(data):
+    """Rows per table at the end, read-only: what the database's growth is made of."""
+    import sqlite3
+    path = os.path.join(data, "latchkey.db")
+    if not os.path.exists(path):
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '__EF%'")]
+    counts = {n: db.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
+    db.close()
+    return {n: c for n, c in counts.items() if c}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dll", required=True)
@@ -132,7 +157,9 @@ def main():
         t.start()
     started = time.time()
     next_report, sent, rss_start = started + 30, 0, rss_kib(server.proc.pid)
-    print("   t(s)  offered  done/s  p50(ms)  p99(ms)  5xx  refused  RSS(MiB)", flush=True)
+    fds_start, threads_start = proc_counts(server.proc.pid)
+    db_start = db_kib(data)
+    print("   t(s)  offered  done/s  p50(ms)  p99(ms)  5xx  refused  RSS(MiB)  fds  threads  db(KiB)", flush=True)
     while time.time() - started < args.duration:
         due = int((time.time() - started) * rate)
         while sent < due:
@@ -143,7 +170,8 @@ def main():
                 window = [s for s in load.samples if s[0] >= next_report - 30]
             lat = [s[3] for s in window if 0 < s[2] < 500]
             print(f"{time.time() - started:7.0f}  {rate:7.1f}  {len(window) / 30:6.1f}  {percentile(lat, .5) * 1000:7.0f}  {percentile(lat, .99) * 1000:7.0f}"
-                  f"  {sum(1 for s in window if s[2] >= 500):3d}  {sum(1 for s in window if s[2] == 0):7d}  {rss_kib(server.proc.pid) / 1024:8.0f}", flush=True)
+                  f"  {sum(1 for s in window if s[2] >= 500):3d}  {sum(1 for s in window if s[2] == 0):7d}  {rss_kib(server.proc.pid) / 1024:8.0f}"
+                  f"  {proc_counts(server.proc.pid)[0]:3d}  {proc_counts(server.proc.pid)[1]:7d}  {db_kib(data):7d}", flush=True)
             next_report += 30
         time.sleep(0.01)
     stop.set()
@@ -159,11 +187,14 @@ def main():
         by_status[s[2]] = by_status.get(s[2], 0) + 1
     healthy = request(args.port, "GET", "/health/ready")[0] == 200
     rss_end = rss_kib(server.proc.pid)
+    fds_end, threads_end = proc_counts(server.proc.pid)
     server.proc.terminate()
     server.proc.wait(timeout=60)
     print(f"requests: {len(samples)} in {args.duration:.0f} s ({len(samples) / args.duration:.1f}/s offered {rate:.1f}/s); by status: {dict(sorted(by_status.items()))}")
     print(f"latency ms: p50 {percentile(lat, .5) * 1000:.0f}, p95 {percentile(lat, .95) * 1000:.0f}, p99 {percentile(lat, .99) * 1000:.0f}, max {max(lat, default=0) * 1000:.0f}")
     print(f"5xx: {errors}; no answer: {refused}; RSS {rss_start / 1024:.0f} -> {rss_end / 1024:.0f} MiB; ready at the end: {healthy}")
+    print(f"fds {fds_start} -> {fds_end}; threads {threads_start} -> {threads_end}; database {db_start} -> {db_kib(data)} KiB")
+    print(f"rows at the end: {row_counts(data)}")
     ok = errors == 0 and refused == 0 and healthy
     print("soak: " + ("passed" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
