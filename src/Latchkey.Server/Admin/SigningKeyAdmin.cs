@@ -100,14 +100,14 @@ public sealed class AuditAdmin(IAuditLog log, IAdminStore admin)
         var next = events.Count == size ? Cursor.Encode(events[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
 
         // Server-wide events (signing keys) concern every site, so each site's log shows them; but which other site's
-        // key caused one is that site's business, so a site's key sees such an actor as OtherSitesKey.
-        var ownKeys = viewer.ServerWide
+        // key caused one is that site's business, so a site's key sees such an actor as OtherSitesKey. The site's keys
+        // are read only when the page holds a server-wide event by a key other than the viewer's.
+        static bool ByAnotherKey(AuditEvent e, AdminActor viewer) =>
+            e.SiteId is null && e.Actor.StartsWith("api-key:", StringComparison.Ordinal) && e.Actor != viewer.Name;
+        var ownKeys = viewer.ServerWide || !events.Any(e => ByAnotherKey(e, viewer))
             ? null
             : (await admin.ListApiKeysAsync(siteId, cancellationToken)).Select(k => $"api-key:{k.Id}").ToHashSet(StringComparer.Ordinal);
-        string Actor(AuditEvent e) =>
-            ownKeys is null || e.SiteId is not null || !e.Actor.StartsWith("api-key:", StringComparison.Ordinal) || ownKeys.Contains(e.Actor)
-                ? e.Actor
-                : OtherSitesKey;
+        string Actor(AuditEvent e) => ownKeys is null || !ByAnotherKey(e, viewer) || ownKeys.Contains(e.Actor) ? e.Actor : OtherSitesKey;
 
         return new Page<AuditEventView>([.. events.Select(e => new AuditEventView(
             e.Id, e.SiteId, e.OccurredAt, Actor(e), e.Action, e.TargetType, e.TargetId, System.Text.Json.JsonDocument.Parse(e.Details).RootElement))], next);

@@ -1,4 +1,3 @@
-using Latchkey.Core.Sites;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
 
@@ -28,7 +27,7 @@ public static class SignOnPolicyEndpoints
     private static async Task<IResult> GetAsync(HttpRequest request, CallerResolver callers, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? WixResults.Ok(View(caller.Value!.Site)) : WixErrors.ToResult(caller.Error!);
+        return caller.IsSuccess ? WixResults.Ok(View(SiteView.From(caller.Value!.Site))) : WixErrors.ToResult(caller.Error!);
     }
 
     private static async Task<IResult> PatchAsync(
@@ -51,8 +50,6 @@ public static class SignOnPolicyEndpoints
             new SitePatch(RequireOwnerApproval: patch.RequireOwnerApproval, RequireEmailVerification: patch.RequireEmailVerification), cancellationToken);
         return updated.IsSuccess ? WixResults.Ok(View(updated.Value!)) : WixErrors.ToResult(updated.Error!);
     }
-
-    private static PolicyEnvelope View(Site site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));
 
     private static PolicyEnvelope View(SiteView site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));
 }

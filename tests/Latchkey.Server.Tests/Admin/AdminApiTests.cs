@@ -313,13 +313,7 @@ public class AdminApiTests
         using var app = new LatchkeyApp();
         using var admin = app.ApiKeyClient();
         await app.AddSiteWithClientAsync();
-        string rootKey;
-        using (var scope = app.Services.CreateScope())
-        {
-            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyAdmin>().CreateAsync(
-                AdminActor.Cli, Guid.Parse(app.Bootstrap.SiteId), "ops", ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin, CancellationToken.None);
-            rootKey = created.Value!.Key;
-        }
+        var rootKey = (await CreateKeyAsync(app, AdminActor.Cli, Guid.Parse(app.Bootstrap.SiteId), ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin)).Key;
 
         using var root = app.CreateClient();
         root.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", rootKey);
