@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The server load benchmark (issues #4, #7), on demand, not in CI:
-#   bash bench/load/run.sh [--postgres] [seconds-per-scenario]
+#   bash bench/load/run.sh [--postgres] [--only=scenario,...] [seconds-per-scenario]
 # Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process with wrk
 # (Debian package `wrk`; the Lua scripts are in bench/load/lua) and prints one table: operations/s, wrk's p50/p99
 # latency, status counts and the server's peak RSS per scenario, the raw Argon2id ceiling of this machine, login/s ÷ raw hashes/s, the 500-connection login
@@ -17,11 +17,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 database=sqlite
+only=
 positional=()
 for arg in "$@"; do
   case "$arg" in
     --postgres) database=postgresql ;;
-    -*) echo "usage: bash bench/load/run.sh [--postgres] [seconds-per-scenario]" >&2; exit 2 ;;
+    # --only=anonymous,refresh: just those rows of the first table, nothing after it (a quick look while profiling).
+    --only=*) only=",${arg#--only=}," ;;
+    -*) echo "usage: bash bench/load/run.sh [--postgres] [--only=scenario,...] [seconds-per-scenario]" >&2; exit 2 ;;
     *) positional+=("$arg") ;;
   esac
 done
@@ -173,6 +176,7 @@ printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 # The client id, API key, a visitor token, a stable member refresh token and the login member.
 eval "$(load setup "$base" "$data" | sed 's/^/export /')"
 row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks another Lua script than <scenario>.lua
+  if [[ -n $only && $only != *",${LK_SCENARIO:-$1},"* ]]; then return 0; fi
   reset_peak
   local cpu0 db0 statements0; cpu0=$(cpu_ms)
   if [[ $database == postgresql ]]; then db0=$(pg_cpu_ms); statements0=$(pg_statements "$data"); fi
@@ -202,6 +206,7 @@ if [[ $database == postgresql ]]; then
   printf '| scenario | statements/op | writes/op | pool checkouts/op | db execution ms/op | WAL KB/op | db CPU ms/op |\n|---|---|---|---|---|---|---|\n'
   cat "$data/pg-rows"
 fi
+if [[ -n $only ]]; then exit 0; fi
 start "$data"; restart=$start_ms; stop
 read -r _ raw cores <<<"$(load argon2 "$seconds")"
 login=$(cat "$data/login.ops")

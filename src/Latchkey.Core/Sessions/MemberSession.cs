@@ -11,6 +11,12 @@ public sealed class MemberSession
     /// <summary>How long an unused session lives; each use slides it (decisions §3: 90 days sliding).</summary>
     public static readonly TimeSpan IdleLifetime = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// A use slides the session only when the last slide is at least this old (ADR 0016): the idle expiry stays
+    /// exact to the minute, and a burst of refreshes (tabs, clients, a load test) reads the session without writing.
+    /// </summary>
+    public static readonly TimeSpan SlideGranularity = TimeSpan.FromMinutes(1);
+
     public Guid Id { get; init; }
     public Guid SiteId { get; init; }
     public Guid MemberId { get; init; }
@@ -21,4 +27,7 @@ public sealed class MemberSession
     public DateTimeOffset? RevokedAt { get; set; }
 
     public bool IsLive(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
+
+    /// <summary>Whether a use at <paramref name="now"/> should move <see cref="ExpiresAt"/>: it was last moved a granule ago or more.</summary>
+    public bool ShouldSlide(DateTimeOffset now) => ExpiresAt <= now + IdleLifetime - SlideGranularity;
 }

@@ -79,7 +79,8 @@ public sealed class SessionService(
 
     /// <summary>
     /// Whether tokens of this session may still be used or refreshed: the session is live and its member may
-    /// still sign in. Sliding: each successful check extends the session.
+    /// still sign in. Sliding: a successful check extends the session, at most once per
+    /// <see cref="MemberSession.SlideGranularity"/> (ADR 0016).
     /// </summary>
     public async Task<bool> IsUsableAsync(Guid siteId, Guid sessionId, bool slide, CancellationToken cancellationToken)
     {
@@ -96,7 +97,8 @@ public sealed class SessionService(
             return false;
         }
 
-        return !slide || await sessions.TouchAsync(sessionId, now, now + MemberSession.IdleLifetime, cancellationToken);
+        return !slide || !session.ShouldSlide(now) ||
+            await sessions.TouchAsync(sessionId, now, now + MemberSession.IdleLifetime, cancellationToken);
     }
 
     /// <summary>Ends the browser session behind a cookie, if any (logout).</summary>

@@ -89,6 +89,8 @@ public static class OpenIddictSetup
                 server.AddEventHandler(WholeSecondsExpiresIn.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.SkipTokenEntry.Descriptor);
+                server.AddEventHandler(UnstoredAccessTokens.SkipTokenEntry.Descriptor);
+                server.AddEventHandler(UnstoredAccessTokens.RequireValidAuthorization.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.AttachAuthorization.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.AttachAuthorizationUnlessStateless.Descriptor);
             })

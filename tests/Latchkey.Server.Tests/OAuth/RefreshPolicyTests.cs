@@ -62,6 +62,31 @@ public class RefreshPolicyTests
     }
 
     [Fact]
+    public async Task A_refresh_writes_no_token_row_and_slides_the_session_at_most_once_a_minute()
+    {
+        using var app = new LatchkeyApp();
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(member.SessionToken);
+        using var client = app.CreateClient();
+        var rows = app.Scalar<long>("SELECT COUNT(*) FROM OpenIddictTokens");
+        var opened = app.Scalar<long>("SELECT ExpiresAt FROM member_sessions");
+
+        app.Clock.Advance(TimeSpan.FromSeconds(59));
+        (await client.RefreshAsJsonAsync(app.Bootstrap.ClientId, tokens.RefreshToken!)).EnsureSuccessStatusCode();
+        var unmoved = app.Scalar<long>("SELECT ExpiresAt FROM member_sessions");
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        (await client.RefreshAsJsonAsync(app.Bootstrap.ClientId, tokens.RefreshToken!)).EnsureSuccessStatusCode();
+        var slid = app.Scalar<long>("SELECT ExpiresAt FROM member_sessions");
+
+        // ADR 0016: no access-token rows; the session slides only once its last slide is a minute old.
+        Assert.Equal(rows, app.Scalar<long>("SELECT COUNT(*) FROM OpenIddictTokens"));
+        Assert.Equal(0, app.Scalar<long>("SELECT COUNT(*) FROM OpenIddictTokens WHERE Type = 'access_token'"));
+        Assert.Equal(opened, unmoved);
+        // Stored as UTC ticks: moved to 90 days from the second refresh, 61 s after the session opened.
+        Assert.Equal(TimeSpan.FromSeconds(61).Ticks, slid - opened);
+    }
+
+    [Fact]
     public async Task A_refresh_token_is_invalid_grant_after_90_days()
     {
         using var app = new LatchkeyApp();

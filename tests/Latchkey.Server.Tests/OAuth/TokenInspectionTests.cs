@@ -88,6 +88,50 @@ public class TokenInspectionTests
     }
 
     [Fact]
+    public async Task After_a_reused_refresh_token_revokes_its_family_the_familys_access_token_introspects_as_inactive()
+    {
+        using var app = new LatchkeyApp();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+        var member = await app.RegisterMemberAsync();
+        var first = await app.MemberTokensAsync(confidential, member.SessionToken);
+        using var client = app.CreateClient();
+        var second = await (await client.RefreshAsFormAsync(confidential.ClientId, first.RefreshToken!, confidential.ClientSecret)).TokensAsync();
+        Assert.True((await IntrospectAsync(client, confidential, second.AccessToken)).GetProperty("active").GetBoolean());
+
+        await (await client.RefreshAsFormAsync(confidential.ClientId, first.RefreshToken!, confidential.ClientSecret)).AssertOAuthErrorAsync("invalid_grant");
+
+        // Access tokens have no row (ADR 0016): the revoked authorization they name is what stops them.
+        Assert.Equal(0, app.Scalar<long>("SELECT COUNT(*) FROM OpenIddictTokens WHERE Type = 'access_token'"));
+        Assert.False((await IntrospectAsync(client, confidential, second.AccessToken)).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync(client, confidential, first.AccessToken)).GetProperty("active").GetBoolean());
+        using var bearer = app.CreateClient();
+        bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", second.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/oauth2/user-info")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoking_an_access_token_is_unsupported_token_type_and_the_token_stays_active()
+    {
+        using var app = new LatchkeyApp();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+        var member = await app.RegisterMemberAsync();
+        var tokens = await app.MemberTokensAsync(confidential, member.SessionToken);
+        using var client = app.CreateClient();
+
+        var revoked = await client.PostAsync("/oauth2/revoke", OAuthFlow.Form(new()
+        {
+            ["client_id"] = confidential.ClientId,
+            ["client_secret"] = confidential.ClientSecret,
+            ["token"] = tokens.AccessToken,
+        }));
+
+        // RFC 7009 §2.2.1: a server that cannot revoke access tokens says so; ending the session is how (ADR 0016).
+        Assert.Equal(HttpStatusCode.BadRequest, revoked.StatusCode);
+        Assert.Equal("unsupported_token_type", (await revoked.JsonAsync()).GetProperty("error").GetString());
+        Assert.True((await IntrospectAsync(client, confidential, tokens.AccessToken)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
     public async Task Introspection_of_garbage_is_inactive()
     {
         using var app = new LatchkeyApp();
