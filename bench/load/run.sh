@@ -4,7 +4,8 @@
 # Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process with wrk
 # (Debian package `wrk`; the Lua scripts are in bench/load/lua) and prints one table: operations/s, wrk's p50/p99
 # latency, status counts and the server's peak RSS per scenario, the raw Argon2id ceiling of this machine, login/s ÷ raw hashes/s, the 500-connection login
-# storm, login latency at 1,000 vs 1,000,000 members, idle RSS and start-to-first-200.
+# storm, login latency at 1,000 vs 1,000,000 members, idle RSS and start-to-first-200. Each scenario first runs
+# unmeasured for LATCHKEY_BENCH_WARMUP seconds (default 20; 0 turns it off).
 #
 # SQLite (the default): the database file in the data dir; the first start migrates it. --postgres: a private,
 # throwaway PostgreSQL cluster (scripts/postgres.sh; LATCHKEY_BENCH_PG_DIR, default /tmp/latchkey-bench-pg, port
@@ -29,6 +30,7 @@ for arg in "$@"; do
   esac
 done
 seconds=${positional[0]:-20}
+warmup=${LATCHKEY_BENCH_WARMUP:-20}
 pg_dir=${LATCHKEY_BENCH_PG_DIR:-/tmp/latchkey-bench-pg}
 pg_port=${LATCHKEY_BENCH_PG_PORT:-55433}
 pg_pool=${LATCHKEY_BENCH_PG_POOL:-32}
@@ -177,6 +179,11 @@ printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 eval "$(load setup "$base" "$data" | sed 's/^/export /')"
 row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks another Lua script than <scenario>.lua
   if [[ -n $only && $only != *",${LK_SCENARIO:-$1},"* ]]; then return 0; fi
+  # Warm-up, not measured: a server runs for days, and its steady state is what the table is about. Tiered
+  # compilation keeps re-JITting hot methods (ReadyToRun code first, then with profile data) for tens of seconds
+  # after a path first gets busy; without this the first seconds of each scenario measured the JIT (start-up has
+  # its own rows). The storm reuses the login warm-up.
+  if [[ $warmup -gt 0 && ${LK_SCENARIO:-$1} != storm ]]; then wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "$warmup" >/dev/null; fi
   reset_peak
   local cpu0 db0 statements0; cpu0=$(cpu_ms)
   if [[ $database == postgresql ]]; then db0=$(pg_cpu_ms); statements0=$(pg_statements "$data"); fi

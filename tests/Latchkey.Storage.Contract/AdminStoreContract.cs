@@ -118,6 +118,27 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_session_is_read_with_its_member_in_one_call()
+    {
+        var site = await NewSiteAsync();
+        var (member, _) = await NewSessionAsync(site, Now.AddMinutes(5));
+        var session = new MemberSession
+        {
+            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, KeyVersion = 1, CreatedAt = Now, ExpiresAt = Now.AddDays(1),
+        };
+        await Fresh<IMemberSessionStore>().AddAsync(session, CancellationToken.None);
+
+        var found = await Fresh<IMemberSessionStore>().FindWithMemberAsync(session.Id, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal((session.Id, site.Id, Now.AddDays(1)), (found.Session.Id, found.Session.SiteId, found.Session.ExpiresAt));
+        Assert.Equal((member.Id, member.Email, member.Status), (found.Member.Id, found.Member.Email, found.Member.Status));
+        Assert.Null(await Fresh<IMemberSessionStore>().FindWithMemberAsync(Guid.CreateVersion7(), CancellationToken.None));
+        Assert.True(await Fresh<IAdminStore>().DeleteMemberAsync(site.Id, member.Id, CancellationToken.None));
+        Assert.Null(await Fresh<IMemberSessionStore>().FindWithMemberAsync(session.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_api_key_is_revoked_once_and_listed_with_its_revocation()
     {
         var site = await NewSiteAsync();

@@ -1,4 +1,9 @@
+using Latchkey.Core.Members;
+
 namespace Latchkey.Core.Sessions;
+
+/// <summary>A session with the member it belongs to, read together.</summary>
+public sealed record SessionWithMember(MemberSession Session, Member Member);
 
 /// <summary>
 /// One signed-in member on one device: created when a session token is redeemed (authorize, the

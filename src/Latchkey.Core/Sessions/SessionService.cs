@@ -84,15 +84,9 @@ public sealed class SessionService(
     /// </summary>
     public async Task<bool> IsUsableAsync(Guid siteId, Guid sessionId, bool slide, CancellationToken cancellationToken)
     {
-        var session = await sessions.FindAsync(sessionId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (session is null || session.SiteId != siteId || !session.IsLive(now))
-        {
-            return false;
-        }
-
-        var member = await members.FindAsync(siteId, session.MemberId, cancellationToken);
-        if (member is null || !CanSignIn(member))
+        if (await sessions.FindWithMemberAsync(sessionId, cancellationToken) is not var (session, member) ||
+            session.SiteId != siteId || !session.IsLive(now) || !CanSignIn(member))
         {
             return false;
         }

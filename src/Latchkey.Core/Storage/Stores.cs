@@ -99,6 +99,12 @@ public interface IMemberSessionStore
 
     Task<MemberSession?> FindByCookieAsync(byte[] cookieHash, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The session and its member (of the session's site) in one read, untracked: the check behind every refresh and
+    /// member call. Null when either is missing.
+    /// </summary>
+    Task<SessionWithMember?> FindWithMemberAsync(Guid sessionId, CancellationToken cancellationToken);
+
     /// <summary>Slides the expiry of a live session; false when it is revoked or expired.</summary>
     Task<bool> TouchAsync(Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 

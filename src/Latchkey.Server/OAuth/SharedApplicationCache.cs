@@ -26,6 +26,9 @@ public sealed class SharedApplicationCache(
 {
     private TimeSpan Lifetime => TimeSpan.FromSeconds(options.Value.Cache.ClientSeconds);
 
+    /// <summary>This request's copies: OpenIddict looks its client up about eight times per token request.</summary>
+    private readonly Dictionary<string, OpenIddictEntityFrameworkCoreApplication> _attached = new(StringComparer.Ordinal);
+
     public ValueTask AddAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken)
     {
         Forget(application);
@@ -60,6 +63,7 @@ public sealed class SharedApplicationCache(
 
         if (application.Id is { } id)
         {
+            _attached.Remove(id);
             cache.Remove(("oidc-application-by-id", id));
         }
     }
@@ -96,15 +100,31 @@ public sealed class SharedApplicationCache(
 
     private OpenIddictEntityFrameworkCoreApplication Attach(OpenIddictEntityFrameworkCoreApplication shared)
     {
-        var set = db.Set<OpenIddictEntityFrameworkCoreApplication>();
-        if (set.Local.FindEntry(shared.Id!) is { } tracked)
+        if (_attached.TryGetValue(shared.Id!, out var mine))
         {
-            return tracked.Entity;
+            return mine;
+        }
+
+        var set = db.Set<OpenIddictEntityFrameworkCoreApplication>();
+        // DbSet.Local runs DetectChanges over everything tracked, which a look-up by key does not need.
+        var tracker = db.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            if (set.Local.FindEntry(shared.Id!) is { } tracked)
+            {
+                return _attached[shared.Id!] = tracked.Entity;
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
 
         var copy = Copy(shared);
         set.Attach(copy);
-        return copy;
+        return _attached[shared.Id!] = copy;
     }
 
     private static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication a) => new()
