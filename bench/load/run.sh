@@ -182,8 +182,8 @@ row() { # row <scenario> <wrk threads> <connections> [seconds]; LK_SCRIPT picks 
   # Warm-up, not measured: a server runs for days, and its steady state is what the table is about. Tiered
   # compilation keeps re-JITting hot methods (ReadyToRun code first, then with profile data) for tens of seconds
   # after a path first gets busy; without this the first seconds of each scenario measured the JIT (start-up has
-  # its own rows). The storm reuses the login warm-up.
-  if [[ $warmup -gt 0 && ${LK_SCENARIO:-$1} != storm ]]; then wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "$warmup" >/dev/null; fi
+  # its own rows). The storm reuses the login warm-up. Its own run id keeps its registrations' emails apart.
+  if [[ $warmup -gt 0 && ${LK_SCENARIO:-$1} != storm ]]; then LK_RUN="$LK_RUN-warm" wrk_run "${LK_SCRIPT:-$1}" "$2" "$3" "$warmup" >/dev/null; fi
   reset_peak
   local cpu0 db0 statements0; cpu0=$(cpu_ms)
   if [[ $database == postgresql ]]; then db0=$(pg_cpu_ms); statements0=$(pg_statements "$data"); fi

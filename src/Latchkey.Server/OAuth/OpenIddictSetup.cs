@@ -90,6 +90,7 @@ public static class OpenIddictSetup
                 server.AddEventHandler(StatelessVisitorTokens.MarkTransaction.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.SkipTokenEntry.Descriptor);
                 server.AddEventHandler(UnstoredAccessTokens.SkipTokenEntry.Descriptor);
+                server.AddEventHandler(PrivateTokenSigning.Descriptor);
                 server.AddEventHandler(UnstoredAccessTokens.RequireValidAuthorization.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.AttachAuthorization.Descriptor);
                 server.AddEventHandler(StatelessVisitorTokens.AttachAuthorizationUnlessStateless.Descriptor);
@@ -106,7 +107,7 @@ public static class OpenIddictSetup
         return services;
     }
 
-    /// <summary>Adds the persisted signing keys and the derived refresh-token encryption key before OpenIddict validates its options.</summary>
+    /// <summary>Adds the persisted signing keys, the derived private-token signing key and the derived refresh-token encryption key before OpenIddict validates its options.</summary>
     private sealed class ServerKeysFromDatabase(SigningKeyRing ring, MasterKey masterKey, IOptions<LatchkeyOptions> options)
         : IConfigureOptions<OpenIddictServerOptions>
     {
@@ -116,6 +117,12 @@ public static class OpenIddictSetup
             {
                 server.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256));
             }
+
+            // Private tokens only (ADR 0017, PrivateTokenSigning): OpenIddict prefers symmetric keys, and the handler
+            // keeps access tokens on the ring's ES256 key.
+            server.SigningCredentials.Add(new SigningCredentials(
+                new SymmetricSecurityKey(masterKey.Derive("private-token-signing/v1")) { KeyId = PrivateTokenSigning.KeyId },
+                SecurityAlgorithms.HmacSha256));
 
             server.EncryptionCredentials.Add(new EncryptingCredentials(
                 new SymmetricSecurityKey(masterKey.Derive("refresh-token-encryption/v1")) { KeyId = "lk-enc-1" },

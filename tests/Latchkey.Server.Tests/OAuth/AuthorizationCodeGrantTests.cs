@@ -56,6 +56,8 @@ public class AuthorizationCodeGrantTests
             Assert.Equal("EC", key.GetProperty("kty").GetString());
             Assert.Equal("P-256", key.GetProperty("crv").GetString());
             Assert.False(key.TryGetProperty("d", out _)); // public part only
+            // The private-token HMAC key (ADR 0017) is never published.
+            Assert.All(jwks.GetProperty("keys").EnumerateArray(), k => Assert.Equal("EC", k.GetProperty("kty").GetString()));
         }
     }
 

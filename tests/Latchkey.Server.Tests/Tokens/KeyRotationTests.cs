@@ -166,8 +166,9 @@ public class KeyRotationTests
         {
             (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
 
+            // OpenIddict's local-server integration copies every server key, the private HMAC one too (ADR 0017).
             var trusted = validation.CurrentValue.Configuration!.SigningKeys.Select(k => k.KeyId).Order();
-            Assert.Equal((await JwksKidsAsync(http)).Order(), trusted);
+            Assert.Equal((await JwksKidsAsync(http)).Append(PrivateTokenSigning.KeyId).Order(), trusted);
         }
     }
 
@@ -197,6 +198,37 @@ public class KeyRotationTests
 
         await (await client.RefreshAsJsonAsync(app.Bootstrap.ClientId, stable)).TokensAsync();
         await (await client.RefreshAsFormAsync(standard.ClientId, rotating)).TokensAsync();
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_outlive_a_server_wide_rotation_that_ended_the_old_keys_trust()
+    {
+        using var app = new LatchkeyApp();
+        using var http = app.CreateClient();
+        var rotation = app.Services.GetRequiredService<SigningKeyRotation>();
+        var standard = await app.RegisterStandardClientAsync(confidential: false);
+        var stable = (await app.MemberTokensAsync((await app.RegisterMemberAsync("wix@example.com")).SessionToken)).RefreshToken!;
+        var rotating = (await app.MemberTokensAsync(standard, (await app.RegisterMemberAsync("std@example.com")).SessionToken)).RefreshToken!;
+        string newKid;
+        using (var scope = app.Services.CreateScope())
+        {
+            newKid = (await scope.ServiceProvider.GetRequiredService<Latchkey.Server.Admin.SigningKeyAdmin>()
+                .RotateAsync(Latchkey.Server.Admin.AdminActor.Cli, CancellationToken.None)).Value!.Kid;
+        }
+
+        app.Clock.Advance(PropagationDelay);
+        await rotation.RunOnceAsync(CancellationToken.None);
+        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
+        await rotation.RunOnceAsync(CancellationToken.None);
+        Assert.Equal([newKid], await JwksKidsAsync(http));
+
+        // ADR 0017: refresh tokens are signed with the private HMAC key, not the published ones, so ending the old
+        // key's trust (a suspected leak) does not sign members out; their new access tokens carry the new key.
+        var renewed = await (await http.RefreshAsJsonAsync(app.Bootstrap.ClientId, stable)).TokensAsync();
+        await (await http.RefreshAsFormAsync(standard.ClientId, rotating)).TokensAsync();
+        Assert.Equal(newKid, Kid(renewed.AccessToken));
+        Assert.Equal("ES256", OAuthFlow.JwtPart(renewed.AccessToken, 0).GetProperty("alg").GetString());
+        Assert.DoesNotContain(PrivateTokenSigning.KeyId, await JwksKidsAsync(http));
     }
 
     [Fact]
