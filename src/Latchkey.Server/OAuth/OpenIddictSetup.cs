@@ -29,7 +29,8 @@ public static class OpenIddictSetup
 
     /// <summary>
     /// The longest any token signed with a signing key can live: the stable refresh token. Refresh tokens are
-    /// references, but the payload behind each one is signed, so a key must verify for this long after it stops signing.
+    /// references, but the payload behind each one issued before ADR 0017 was signed with the ES256 key of its day,
+    /// so a key must verify for this long after it stops signing (ADR 0015). Newer payloads use the HMAC key.
     /// </summary>
     public static readonly TimeSpan LongestTokenLifetime =
         new[] { AccessTokenLifetime, RefreshTokenLifetime, StableRefreshTokenLifetime, AuthorizationCodeLifetime }.Max();
@@ -64,8 +65,9 @@ public static class OpenIddictSetup
                 // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
                 // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).
+                // Compact JSON, as Wix answers: indentation only cost bytes and CPU on every token response.
                 server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
-                    .EnableUserInfoEndpointPassthrough();
+                    .EnableUserInfoEndpointPassthrough().SuppressJsonResponseIndentation();
 
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
