@@ -124,7 +124,12 @@ public abstract partial class StoreContract
         var (member, _) = await NewSessionAsync(site, Now.AddMinutes(5));
         var session = new MemberSession
         {
-            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, KeyVersion = 1, CreatedAt = Now, ExpiresAt = Now.AddDays(1),
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            MemberId = member.Id,
+            KeyVersion = 1,
+            CreatedAt = Now,
+            ExpiresAt = Now.AddDays(1),
         };
         await Fresh<IMemberSessionStore>().AddAsync(session, CancellationToken.None);
 
