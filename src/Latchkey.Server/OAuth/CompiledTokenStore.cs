@@ -1,3 +1,4 @@
+using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -17,17 +18,18 @@ public sealed class CompiledTokenStore(
     : OpenIddictEntityFrameworkCoreTokenStore<OpenIddictEntityFrameworkCoreToken, OpenIddictEntityFrameworkCoreApplication,
         OpenIddictEntityFrameworkCoreAuthorization, string>(cache, context, options)
 {
-    private static readonly Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> ByReferenceId =
-        EF.CompileAsyncQuery((DbContext db, string referenceId, CancellationToken _) =>
+    private static readonly CompiledPerModel<Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>>> ByReferenceId =
+        new(() => EF.CompileAsyncQuery((DbContext db, string referenceId, CancellationToken _) =>
             db.Set<OpenIddictEntityFrameworkCoreToken>()
                 .Include(token => token.Application)
                 .Include(token => token.Authorization)
                 .AsTracking()
-                .FirstOrDefault(token => token.ReferenceId == referenceId));
+                .FirstOrDefault(token => token.ReferenceId == referenceId)));
 
     public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return await ByReferenceId(await Context.GetDbContextAsync(cancellationToken), identifier, cancellationToken);
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        return await ByReferenceId.For(db)(db, identifier, cancellationToken);
     }
 }

@@ -8,12 +8,12 @@ internal sealed class EfMemberSessionStore(LatchkeyDbContext db) : IMemberSessio
 {
     // Compiled: this read runs on every refresh and member call, and building and caching the LINQ query each time
     // cost more CPU than running it (docs/benchmarks.md, the refresh profile).
-    private static readonly Func<LatchkeyDbContext, Guid, CancellationToken, Task<SessionWithMember?>> SessionWithItsMember =
-        EF.CompileAsyncQuery((LatchkeyDbContext db, Guid sessionId, CancellationToken _) =>
+    private static readonly CompiledPerModel<Func<LatchkeyDbContext, Guid, CancellationToken, Task<SessionWithMember?>>> SessionWithItsMember =
+        new(() => EF.CompileAsyncQuery((LatchkeyDbContext db, Guid sessionId, CancellationToken _) =>
             (from s in db.MemberSessions.AsNoTracking()
              join m in db.Members.AsNoTracking() on s.MemberId equals m.Id
              where s.Id == sessionId && m.SiteId == s.SiteId
-             select new SessionWithMember(s, m)).FirstOrDefault());
+             select new SessionWithMember(s, m)).FirstOrDefault()));
 
     public async Task AddAsync(MemberSession session, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal sealed class EfMemberSessionStore(LatchkeyDbContext db) : IMemberSessio
         db.MemberSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
 
     public Task<SessionWithMember?> FindWithMemberAsync(Guid sessionId, CancellationToken cancellationToken) =>
-        SessionWithItsMember(db, sessionId, cancellationToken);
+        SessionWithItsMember.For(db)(db, sessionId, cancellationToken);
 
     public Task<MemberSession?> FindByCookieAsync(byte[] cookieHash, CancellationToken cancellationToken) =>
         db.MemberSessions.AsNoTracking().FirstOrDefaultAsync(s => s.CookieHash == cookieHash, cancellationToken);
