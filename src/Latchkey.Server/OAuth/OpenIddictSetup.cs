@@ -101,6 +101,9 @@ public static class OpenIddictSetup
             {
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
+                // Access tokens have no rows (ADR 0016): the authorization they name is what a reused rotating family
+                // revokes, so Latchkey's own endpoints check it, as introspection and user-info do.
+                validation.AddEventHandler(UnstoredAccessTokens.RequireValidAuthorizationOnValidation.Descriptor);
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysFromDatabase>();

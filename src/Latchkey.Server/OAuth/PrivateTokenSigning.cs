@@ -30,10 +30,11 @@ public sealed class PrivateTokenSigning(SigningKeyRing ring) : IOpenIddictServer
     {
         if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeIdentifiers.IdentityToken)
         {
-            // During a rotation the ring may be a step ahead of the options rebuilt from it: then any published key.
-            var signer = ring.Keys[0].KeyId;
-            context.SigningCredentials =
-                context.Options.SigningCredentials.FirstOrDefault(credentials => credentials.Key.KeyId == signer) ??
+            // The ring's signer; in the instant between a ring change and the options rebuilt from it, the first key
+            // in the ring's order that these options hold (never a key the unstable sort happened to put first).
+            context.SigningCredentials = ring.Keys
+                .Select(key => context.Options.SigningCredentials.FirstOrDefault(credentials => credentials.Key.KeyId == key.KeyId))
+                .FirstOrDefault(credentials => credentials is not null) ??
                 context.Options.SigningCredentials.First(credentials => credentials.Key is AsymmetricSecurityKey);
         }
 

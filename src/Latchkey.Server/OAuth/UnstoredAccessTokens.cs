@@ -1,5 +1,6 @@
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using OpenIddict.Validation;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -55,6 +56,37 @@ public static class UnstoredAccessTokens
                 .Build();
 
         public async ValueTask HandleAsync(ValidateTokenContext context)
+        {
+            if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ||
+                principal.GetAuthorizationId() is not { Length: > 0 } authorizationId)
+            {
+                return;
+            }
+
+            if (await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is not { } authorization ||
+                !await authorizations.HasStatusAsync(authorization, Statuses.Valid, context.CancellationToken))
+            {
+                context.Reject(Errors.InvalidToken, "The authorization this access token belongs to was revoked; sign in again.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same check on OpenIddict's validation stack, which Latchkey's own endpoints and <c>/oauth2/token-info</c>
+    /// use: it checked neither token rows nor authorizations (<c>EnableAuthorizationEntryValidation</c> does not take
+    /// with the local-server integration), so after a reused family they kept accepting its access tokens.
+    /// </summary>
+    public sealed class RequireValidAuthorizationOnValidation(IOpenIddictAuthorizationManager authorizations)
+        : IOpenIddictValidationHandler<OpenIddictValidationEvents.ValidateTokenContext>
+    {
+        public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
+            OpenIddictValidationHandlerDescriptor.CreateBuilder<OpenIddictValidationEvents.ValidateTokenContext>()
+                .UseScopedHandler<RequireValidAuthorizationOnValidation>()
+                .SetOrder(OpenIddictValidationHandlers.Protection.ValidateAuthorizationEntry.Descriptor.Order + 1)
+                .SetType(OpenIddictValidationHandlerType.Custom)
+                .Build();
+
+        public async ValueTask HandleAsync(OpenIddictValidationEvents.ValidateTokenContext context)
         {
             if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ||
                 principal.GetAuthorizationId() is not { Length: > 0 } authorizationId)
