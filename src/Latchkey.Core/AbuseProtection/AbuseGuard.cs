@@ -23,6 +23,13 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
 
     private TimeSpan AccountWindow => TimeSpan.FromMinutes(Math.Max(1, _options.AccountWindowMinutes));
 
+    /// <summary>
+    /// The account this request's check found without failures (the guard lives one request): its success has no
+    /// counter to reset, which spares every ordinary login a write. A failure recorded by a concurrent request in
+    /// between is then kept, which only errs towards caution.
+    /// </summary>
+    private string? _accountWithoutFailures;
+
     public async Task<Result<GuardPass>> CheckAsync(GuardedRequest request, CancellationToken cancellationToken)
     {
         using var activity = LatchkeyMetrics.StartStep("abuse_guard");
@@ -47,7 +54,9 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         }
 
         var (accountStart, _) = FixedWindow.Of(now, AccountWindow);
-        var accountFailures = request.Account is null ? 0 : await counters.CountAsync(AccountKey(request), accountStart, cancellationToken);
+        var accountKey = request.Account is null ? null : AccountKey(request);
+        var accountFailures = accountKey is null ? 0 : await counters.CountAsync(accountKey, accountStart, cancellationToken);
+        _accountWithoutFailures = accountFailures == 0 ? accountKey : null;
         var policy = request.Site.Captcha;
         // The address's failures matter only to risk mode: no read for them otherwise.
         var captchaRequired = policy.Covers(request.Action) &&
@@ -96,9 +105,9 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         var (start, end) = FixedWindow.Of(now, AccountWindow);
         if (!failed)
         {
-            if (request.Account is not null)
+            if (request.Account is not null && AccountKey(request) is var key && key != _accountWithoutFailures)
             {
-                await counters.ResetAsync(AccountKey(request), cancellationToken);
+                await counters.ResetAsync(key, cancellationToken);
             }
 
             return;
