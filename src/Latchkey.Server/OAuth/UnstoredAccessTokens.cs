@@ -57,16 +57,9 @@ public static class UnstoredAccessTokens
 
         public async ValueTask HandleAsync(ValidateTokenContext context)
         {
-            if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ||
-                principal.GetAuthorizationId() is not { Length: > 0 } authorizationId)
+            if (await IsOfRevokedAuthorizationAsync(authorizations, context.Principal, context.CancellationToken))
             {
-                return;
-            }
-
-            if (await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is not { } authorization ||
-                !await authorizations.HasStatusAsync(authorization, Statuses.Valid, context.CancellationToken))
-            {
-                context.Reject(Errors.InvalidToken, "The authorization this access token belongs to was revoked; sign in again.");
+                context.Reject(Errors.InvalidToken, RevokedAuthorization);
             }
         }
     }
@@ -88,17 +81,20 @@ public static class UnstoredAccessTokens
 
         public async ValueTask HandleAsync(OpenIddictValidationEvents.ValidateTokenContext context)
         {
-            if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ||
-                principal.GetAuthorizationId() is not { Length: > 0 } authorizationId)
+            if (await IsOfRevokedAuthorizationAsync(authorizations, context.Principal, context.CancellationToken))
             {
-                return;
-            }
-
-            if (await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is not { } authorization ||
-                !await authorizations.HasStatusAsync(authorization, Statuses.Valid, context.CancellationToken))
-            {
-                context.Reject(Errors.InvalidToken, "The authorization this access token belongs to was revoked; sign in again.");
+                context.Reject(Errors.InvalidToken, RevokedAuthorization);
             }
         }
     }
+
+    private const string RevokedAuthorization = "The authorization this access token belongs to was revoked; sign in again.";
+
+    /// <summary>Whether the principal is an access token whose authorization is gone or no longer valid.</summary>
+    private static async ValueTask<bool> IsOfRevokedAuthorizationAsync(
+        IOpenIddictAuthorizationManager authorizations, System.Security.Claims.ClaimsPrincipal? principal, CancellationToken cancellationToken) =>
+        principal is not null && principal.HasTokenType(TokenTypeIdentifiers.AccessToken) &&
+        principal.GetAuthorizationId() is { Length: > 0 } authorizationId &&
+        (await authorizations.FindByIdAsync(authorizationId, cancellationToken) is not { } authorization ||
+         !await authorizations.HasStatusAsync(authorization, Statuses.Valid, cancellationToken));
 }

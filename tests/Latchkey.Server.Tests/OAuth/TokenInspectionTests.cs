@@ -22,6 +22,15 @@ public class TokenInspectionTests
         return await response.JsonAsync();
     }
 
+    private static Task<HttpResponseMessage> RevokeAsync(HttpClient client, StandardClient confidential, string token, string? hint = null) =>
+        client.PostAsync("/oauth2/revoke", OAuthFlow.Form(new()
+        {
+            ["client_id"] = confidential.ClientId,
+            ["client_secret"] = confidential.ClientSecret,
+            ["token"] = token,
+            ["token_type_hint"] = hint,
+        }));
+
     private static async Task<JsonElement> TokenInfoAsync(HttpClient client, string token)
     {
         var response = await client.PostAsJsonAsync("/oauth2/token-info", new { token });
@@ -56,13 +65,7 @@ public class TokenInspectionTests
         var tokens = await app.MemberTokensAsync(confidential, member.SessionToken);
         using var client = app.CreateClient();
 
-        var revoked = await client.PostAsync("/oauth2/revoke", OAuthFlow.Form(new()
-        {
-            ["client_id"] = confidential.ClientId,
-            ["client_secret"] = confidential.ClientSecret,
-            ["token"] = tokens.RefreshToken,
-            ["token_type_hint"] = "refresh_token",
-        }));
+        var revoked = await RevokeAsync(client, confidential, tokens.RefreshToken!, "refresh_token");
 
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         await (await client.RefreshAsFormAsync(confidential.ClientId, tokens.RefreshToken!, confidential.ClientSecret)).AssertOAuthErrorAsync("invalid_grant");
@@ -121,12 +124,7 @@ public class TokenInspectionTests
         var tokens = await app.MemberTokensAsync(confidential, member.SessionToken);
         using var client = app.CreateClient();
 
-        var revoked = await client.PostAsync("/oauth2/revoke", OAuthFlow.Form(new()
-        {
-            ["client_id"] = confidential.ClientId,
-            ["client_secret"] = confidential.ClientSecret,
-            ["token"] = tokens.AccessToken,
-        }));
+        var revoked = await RevokeAsync(client, confidential, tokens.AccessToken);
 
         // RFC 7009 §2.2.1: a server that cannot revoke access tokens says so; ending the session is how (ADR 0016).
         Assert.Equal(HttpStatusCode.BadRequest, revoked.StatusCode);
