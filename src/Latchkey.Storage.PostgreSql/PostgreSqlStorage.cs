@@ -34,7 +34,17 @@ public static class PostgreSqlStorage
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The server's configuration: the compiled model (docs/decisions/0018-start-up-cost.md) and no
+    /// pending-model-changes check at migrate (the storage tests make that check instead).
+    /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        ConfigureWithBuiltModel(options, connectionString)
+            .UseModel(CompiledModel.LatchkeyDbContextModel.Instance)
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+
+    /// <summary>The model built from the entity configurations: for the EF tools and the test that compares the two.</summary>
+    public static DbContextOptionsBuilder ConfigureWithBuiltModel(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(WithDefaults(connectionString), npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlStorage).Assembly.GetName().Name))
             .UseOpenIddict();
 
@@ -49,7 +59,7 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<LatchkeyDbCo
     public LatchkeyDbContext CreateDbContext(string[] args)
     {
         var builder = new DbContextOptionsBuilder<LatchkeyDbContext>();
-        PostgreSqlStorage.Configure(builder, "Host=127.0.0.1;Database=latchkey_design;Username=latchkey;Password=latchkey");
+        PostgreSqlStorage.ConfigureWithBuiltModel(builder, "Host=127.0.0.1;Database=latchkey_design;Username=latchkey;Password=latchkey");
         return new LatchkeyDbContext(builder.Options);
     }
 }

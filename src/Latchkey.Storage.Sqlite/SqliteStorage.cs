@@ -15,7 +15,18 @@ public static class SqliteStorage
         DefaultTimeout = 30,
     }.ToString();
 
+    /// <summary>
+    /// The server's configuration: the compiled model (docs/decisions/0018-start-up-cost.md) instead of building
+    /// one from the entity configurations at every start, and no pending-model-changes check at migrate (it builds
+    /// the model from configuration all the same; the storage tests make that check instead).
+    /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        ConfigureWithBuiltModel(options, connectionString)
+            .UseModel(CompiledModel.LatchkeyDbContextModel.Instance)
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+
+    /// <summary>The model built from the entity configurations: for the EF tools and the test that compares the two.</summary>
+    public static DbContextOptionsBuilder ConfigureWithBuiltModel(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
             .AddInterceptors(SynchronousNormal.Instance)
             .UseOpenIddict();
@@ -58,7 +69,13 @@ public static class SqliteStorage
     /// </summary>
     public static async Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
-        await db.Database.MigrateAsync(cancellationToken);
+        // Migrate builds the target model of every migration it applies; asking first keeps a restart from loading
+        // the migrations machinery at all.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", cancellationToken);
     }
@@ -75,5 +92,5 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<LatchkeyDbCo
     }
 
     private static void Configure(DbContextOptionsBuilder builder) =>
-        SqliteStorage.Configure(builder, "Data Source=design-time.db");
+        SqliteStorage.ConfigureWithBuiltModel(builder, "Data Source=design-time.db");
 }

@@ -28,10 +28,18 @@ public sealed class PostgreSqlStoreTests : StoreContract
     public async Task Migrations_are_complete_for_the_model()
     {
         await using var services = new ServiceCollection().AddDbContext<LatchkeyDbContext>(o =>
-            PostgreSqlStorage.Configure(o, _database!.ConnectionString)).BuildServiceProvider();
+            PostgreSqlStorage.ConfigureWithBuiltModel(o, _database!.ConnectionString)).BuildServiceProvider();
         var db = services.GetRequiredService<LatchkeyDbContext>();
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a migration: run dotnet ef migrations add --project src/Latchkey.Storage.PostgreSql.");
+    }
+
+    [Fact]
+    public void The_compiled_model_is_current_run_scripts_compiled_models_sh_if_not()
+    {
+        // The models are compared without a connection: any connection string will do.
+        const string Server = "Host=127.0.0.1;Database=latchkey_model;Username=latchkey";
+        CompiledModelCheck.AssertCurrent(o => PostgreSqlStorage.Configure(o, Server), o => PostgreSqlStorage.ConfigureWithBuiltModel(o, Server));
     }
 }

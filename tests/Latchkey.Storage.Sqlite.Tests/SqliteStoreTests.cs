@@ -31,11 +31,18 @@ public sealed class SqliteStoreTests : StoreContract, IDisposable
     public async Task Migrations_are_complete_for_the_model()
     {
         using var scope = new ServiceCollection().AddDbContext<LatchkeyDbContext>(o =>
-            SqliteStorage.Configure(o, SqliteStorage.ConnectionStringFor(_directory))).BuildServiceProvider();
+            SqliteStorage.ConfigureWithBuiltModel(o, SqliteStorage.ConnectionStringFor(_directory))).BuildServiceProvider();
         var db = scope.GetRequiredService<LatchkeyDbContext>();
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a migration: run dotnet ef migrations add.");
+    }
+
+    [Fact]
+    public void The_compiled_model_is_current_run_scripts_compiled_models_sh_if_not()
+    {
+        var file = SqliteStorage.ConnectionStringFor(_directory);
+        CompiledModelCheck.AssertCurrent(o => SqliteStorage.Configure(o, file), o => SqliteStorage.ConfigureWithBuiltModel(o, file));
     }
 
     public void Dispose()
