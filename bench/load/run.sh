@@ -214,7 +214,7 @@ if [[ $database == postgresql ]]; then
   cat "$data/pg-rows"
 fi
 if [[ -n $only ]]; then exit 0; fi
-start "$data"; restart=$start_ms; stop
+start "$data"; restart=$start_ms; sleep 2; idle_restart=$(rss_mb); stop
 read -r _ raw cores <<<"$(load argon2 "$seconds")"
 login=$(cat "$data/login.ops")
 ratio=$(awk -v a="$login" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')
@@ -257,7 +257,8 @@ printf '| raw Argon2id ceiling (m=19 MiB, t=2, p=1, %s threads) | %s hashes/s |\
 printf '| login/s ÷ raw hashes/s | %s |\n' "$ratio"
 printf '| login at 1,000 members (2 connections) | %s/s, p50 %s ms, p99 %s ms |\n' "$small_ops" "$small_p50" "$small_p99"
 printf '| login at 1,000,000 members (2 connections) | %s/s, p50 %s ms, p99 %s ms |\n' "$big_ops" "$big_p50" "$big_p99"
-printf '| idle RSS after start | %s MB |\n' "$idle"
+printf '| idle RSS after the first start (empty data dir: migrations and bootstrap ran) | %s MB |\n' "$idle"
+printf '| idle RSS after a restart | %s MB |\n' "$idle_restart"
 if [[ $database == postgresql ]]; then
   printf '| migrate (empty database: migrations and bootstrap, a separate process) | %s ms |\n' "$first_migrate"
   printf '| start to first 200 (fresh node on the migrated database) | %s ms |\n' "$first"
