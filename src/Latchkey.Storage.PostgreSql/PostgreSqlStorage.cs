@@ -30,6 +30,14 @@ public static class PostgreSqlStorage
             builder.CommandTimeout = 15;
         }
 
+        // Npgsql sends DISCARD ALL ahead of the first command on every reused pooled connection, to clear session
+        // state Latchkey never sets (no SET, LISTEN, advisory locks or temporary tables: docs/deployment.md). It was
+        // one round trip per pool checkout, as many as the statements of a refresh.
+        if (!given.ContainsKey("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         builder.ApplicationName ??= "latchkey";
         return builder.ConnectionString;
     }

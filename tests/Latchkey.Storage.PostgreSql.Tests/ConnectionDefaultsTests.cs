@@ -21,4 +21,15 @@ public sealed class ConnectionDefaultsTests
         Assert.Equal(command, result.CommandTimeout);
         Assert.Equal("latchkey", result.ApplicationName);
     }
+
+    [Theory]
+    [InlineData("Host=db", true)]
+    [InlineData("Host=db;No Reset On Close=false", false)]
+    [InlineData("Host=db;NoResetOnClose=false", false)]
+    public void Connections_are_not_reset_on_return_unless_the_string_asks(string connectionString, bool noReset)
+    {
+        var result = new NpgsqlConnectionStringBuilder(PostgreSqlStorage.WithDefaults(connectionString));
+
+        Assert.Equal(noReset, result.NoResetOnClose);
+    }
 }
