@@ -32,4 +32,15 @@ public sealed class ConnectionDefaultsTests
 
         Assert.Equal(noReset, result.NoResetOnClose);
     }
+
+    [Theory]
+    [InlineData("Host=db", 20)]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;MaxAutoPrepare=5", 5)]
+    public void Frequent_statements_are_prepared_unless_the_string_says_otherwise(string connectionString, int maxAutoPrepare)
+    {
+        var result = new NpgsqlConnectionStringBuilder(PostgreSqlStorage.WithDefaults(connectionString));
+
+        Assert.Equal(maxAutoPrepare, result.MaxAutoPrepare);
+    }
 }
