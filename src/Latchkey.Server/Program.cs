@@ -8,8 +8,8 @@ var migrateOnly = args is ["migrate", ..];
 // walked the whole content root (the working directory) at every start, 40 % of start-up when run from a checkout
 // (docs/benchmarks.md). A later --hostBuilder:reloadConfigOnChange=true on the command line still turns it on.
 // The slim builder leaves out what Latchkey never uses (HTTP/3, IIS, regex route constraints, the Debug and
-// EventSource log providers, hosting-startup assemblies); HTTPS endpoints in Kestrel's configuration are added back
-// below (docs/decisions/0018-start-up-cost.md).
+// EventSource log providers, hosting-startup assemblies); AddLatchkey puts back the HTTPS endpoints of Kestrel's
+// configuration and the console formatter setting (docs/decisions/0018-start-up-cost.md).
 var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args.Skip(migrateOnly ? 1 : 0)]);
 
 // The build runs this entry point to write the OpenAPI document (Microsoft.Extensions.ApiDescription.Server, Release
@@ -21,7 +21,6 @@ if (describingOnly)
     builder.Configuration["Latchkey:DataDirectory"] = Path.Combine(AppContext.BaseDirectory, "openapi-data");
 }
 
-builder.WebHost.UseKestrelHttpsConfiguration();
 builder.AddLatchkey();
 
 var app = builder.Build();
@@ -42,7 +41,6 @@ if (migrateOnly)
 }
 
 app.MapLatchkey();
-app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
 await app.RunAsync();
 return 0;
 

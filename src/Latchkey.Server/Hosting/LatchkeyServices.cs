@@ -39,6 +39,12 @@ public static class LatchkeyServices
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // What the slim host (Program.cs) leaves out and operators configure: HTTPS endpoints under Kestrel:Endpoints,
+        // and Logging:Console:FormatterName (json, docs/observability.md), which its simple console formatter
+        // would otherwise override.
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(configuration.GetSection("Logging:Console"));
+
         builder.Services.AddLatchkey();
         builder.AddLatchkeyOtlpExporter();
         return builder;
@@ -111,6 +117,7 @@ public static class LatchkeyServices
 
     public static WebApplication MapLatchkey(this WebApplication app)
     {
+        app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
         app.UseAuthentication();

@@ -17,8 +17,7 @@ public class TracingTests
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
-        var received = new Exports();
-        _ = received.ListenAsync(collector);
+        var received = new Exports(collector);
         using var app = new LatchkeyApp(settings: new()
         {
             ["Latchkey:Telemetry:OtlpEndpoint"] = $"http://127.0.0.1:{port}",
@@ -64,8 +63,11 @@ public class TracingTests
     private sealed class Exports
     {
         private readonly StringBuilder _bodies = new();
+        private readonly Task _listening;
 
-        public async Task ListenAsync(HttpListener collector)
+        public Exports(HttpListener collector) => _listening = ListenAsync(collector);
+
+        private async Task ListenAsync(HttpListener collector)
         {
             while (collector.IsListening)
             {
@@ -108,6 +110,11 @@ public class TracingTests
                 if (done(text) || waited.Elapsed > timeout)
                 {
                     return text;
+                }
+
+                if (_listening.IsFaulted)
+                {
+                    await _listening; // the collector's own failure, rather than a timeout
                 }
 
                 await Task.Delay(100);
