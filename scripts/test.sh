@@ -41,6 +41,9 @@ cmp -s "$generated" docs/api/openapi.json || {
   fail "docs/api/openapi.json is not what the build generates: run 'cp $generated docs/api/openapi.json'"
 }
 
+# The committed compiled EF models must be what the entity configurations generate (docs/decisions/0018-start-up-cost.md).
+bash scripts/compiled-models.sh --check || fail "a compiled EF model is stale: run 'bash scripts/compiled-models.sh'"
+
 # The benchmarks must keep compiling and running: one dry iteration each, in-process (numbers: docs/benchmarks.md).
 dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --job Dry --inProcess --filter '*' \
   >"$results/benchmarks-dry.log" 2>&1 || { tail -40 "$results/benchmarks-dry.log" >&2; fail "the benchmarks did not run"; }

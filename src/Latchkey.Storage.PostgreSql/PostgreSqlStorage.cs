@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace Latchkey.Storage.PostgreSql;
@@ -30,9 +31,9 @@ public static class PostgreSqlStorage
             builder.CommandTimeout = 15;
         }
 
-        // Npgsql sends DISCARD ALL ahead of the first command on every reused pooled connection, to clear session
-        // state Latchkey never sets (no SET, LISTEN, advisory locks or temporary tables: docs/deployment.md). It was
-        // one round trip per pool checkout, as many as the statements of a refresh.
+        // Npgsql puts a reset (DISCARD ALL) in front of the first command on every reused pooled connection, to clear
+        // session state Latchkey never sets (no SET, LISTEN, advisory locks or temporary tables: docs/deployment.md):
+        // one more statement for the server at every pool checkout, as many checkouts as statements in a refresh.
         if (!given.ContainsKey("No Reset On Close"))
         {
             builder.NoResetOnClose = true;
@@ -57,8 +58,10 @@ public static class PostgreSqlStorage
     /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         ConfigureWithBuiltModel(options, connectionString)
+#if !WITHOUT_COMPILED_MODEL
             .UseModel(CompiledModel.LatchkeyDbContextModel.Instance)
-            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+#endif
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     /// <summary>The model built from the entity configurations: for the EF tools and the test that compares the two.</summary>
     public static DbContextOptionsBuilder ConfigureWithBuiltModel(DbContextOptionsBuilder options, string connectionString) =>

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Latchkey.Storage.Sqlite;
 
@@ -22,8 +23,10 @@ public static class SqliteStorage
     /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         ConfigureWithBuiltModel(options, connectionString)
+#if !WITHOUT_COMPILED_MODEL
             .UseModel(CompiledModel.LatchkeyDbContextModel.Instance)
-            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+#endif
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     /// <summary>The model built from the entity configurations: for the EF tools and the test that compares the two.</summary>
     public static DbContextOptionsBuilder ConfigureWithBuiltModel(DbContextOptionsBuilder options, string connectionString) =>
@@ -69,8 +72,8 @@ public static class SqliteStorage
     /// </summary>
     public static async Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
     {
-        // Migrate builds the target model of every migration it applies; asking first keeps a restart from loading
-        // the migrations machinery at all.
+        // Migrate checks the model and builds the target model of every migration it applies; asking first (the
+        // history table against the migrations assembly) keeps a restart from building any model.
         if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
             await db.Database.MigrateAsync(cancellationToken);

@@ -38,13 +38,6 @@ public sealed class SqliteStoreTests : StoreContract, IDisposable
         Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a migration: run dotnet ef migrations add.");
     }
 
-    [Fact]
-    public void The_compiled_model_is_current_run_scripts_compiled_models_sh_if_not()
-    {
-        var file = SqliteStorage.ConnectionStringFor(_directory);
-        CompiledModelCheck.AssertCurrent(o => SqliteStorage.Configure(o, file), o => SqliteStorage.ConfigureWithBuiltModel(o, file));
-    }
-
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
