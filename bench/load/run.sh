@@ -116,21 +116,15 @@ storage_for() {
   fi
 }
 
+source bench/load/unthrottled.sh
 # start <data dir>: launches the server; sets $pid and $start_ms (launch to the first 200 of /health/live).
 start() {
   # A server left over from another run would answer the health check below in this one's place.
   if curl -fs -o /dev/null "$base/health/live"; then echo "$base already answers; stop that server first" >&2; exit 1; fi
   local t0; t0=$(date +%s%N)
   storage_for "$1"
-  # All load comes from one address and one site, so the abuse-protection allowances (20 registrations and 60
-  # logins a minute per address; per site 1,000 registrations and 6,000 logins or sign-ons a minute; 10 failures
-  # per account) are lifted: the table measures the work, not the throttle.
-  env "${storage[@]}" \
-    Latchkey__Throttling__PerIpPerMinute__Login=0 Latchkey__Throttling__PerIpPerMinute__Register=0 \
-    Latchkey__Throttling__PerSitePerMinute__Login=0 Latchkey__Throttling__PerSitePerMinute__Register=0 \
-    Latchkey__Throttling__PerSitePerMinute__SignOn=0 \
-    Latchkey__Throttling__AccountFailuresBeforeThrottle=0 \
-    dotnet "$server_dll" --urls "$base" >"$1/server.log" 2>&1 &
+  # The abuse-protection allowances are lifted (bench/load/unthrottled.sh).
+  env "${storage[@]}" "${unthrottled[@]}" dotnet "$server_dll" --urls "$base" >"$1/server.log" 2>&1 &
   pid=$!
   until curl -fs -o /dev/null "$base/health/live"; do
     kill -0 "$pid" 2>/dev/null || { cat "$1/server.log" >&2; exit 1; }

@@ -22,11 +22,9 @@ pid=
 trap 'if [[ -n $pid ]]; then kill $pid 2>/dev/null; wait $pid 2>/dev/null; fi; rm -rf "$publish" "$data"' EXIT
 dotnet publish src/Latchkey.Server -c Release -r linux-x64 --self-contained false -o "$publish" -v quiet --nologo >/dev/null
 dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
+source bench/load/unthrottled.sh
 env LATCHKEY_DATA_DIR="$data" Logging__LogLevel__Default=Warning \
-  DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 \
-  Latchkey__Throttling__PerIpPerMinute__Login=0 Latchkey__Throttling__PerIpPerMinute__Register=0 \
-  Latchkey__Throttling__PerSitePerMinute__Login=0 Latchkey__Throttling__PerSitePerMinute__Register=0 \
-  Latchkey__Throttling__AccountFailuresBeforeThrottle=0 \
+  DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 "${unthrottled[@]}" \
   dotnet "$publish/Latchkey.Server.dll" --urls "$base" >"$data/server.log" 2>&1 &
 pid=$!
 until curl -fs -o /dev/null "$base/health/live"; do kill -0 $pid 2>/dev/null || { cat "$data/server.log" >&2; exit 1; }; sleep 0.05; done
