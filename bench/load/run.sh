@@ -33,6 +33,8 @@ for arg in "$@"; do
 done
 seconds=${positional[0]:-20}
 warmup=${LATCHKEY_BENCH_WARMUP:-20}
+rounds=${LATCHKEY_BENCH_LOGIN_ROUNDS:-3}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "LATCHKEY_BENCH_LOGIN_ROUNDS must be a whole number of at least 1" >&2; exit 2; }
 pg_dir=${LATCHKEY_BENCH_PG_DIR:-/tmp/latchkey-bench-pg}
 pg_port=${LATCHKEY_BENCH_PG_PORT:-55433}
 pg_pool=${LATCHKEY_BENCH_PG_POOL:-32}
@@ -207,7 +209,6 @@ row register 1 8
 # runs, login is already warm). Each login window is compared with the mean of the raw windows on either side of it,
 # and the median of those ratios is reported. The table gets one login row per round. LK_WARM tells row that the
 # warm-up has been done.
-rounds=${LATCHKEY_BENCH_LOGIN_ROUNDS:-3}
 raws=() ratios=()
 if [[ -z $only || $only == *",login,"* ]]; then
   if [[ $warmup -gt 0 ]]; then LK_LOGIN_EMAIL=login@example.com LK_RUN="$LK_RUN-warm" wrk_run login 1 8 "$warmup" >/dev/null; fi
