@@ -21,6 +21,13 @@ public sealed class CaptchaReplay
 
 internal sealed class EfThrottleStore(LatchkeyDbContext db) : IThrottleStore, ICaptchaReplayStore
 {
+    // Compiled: the guard reads an account's failures before every login and recovery (see EfMemberStore.ByEmail).
+    private static readonly CompiledPerModel<Func<LatchkeyDbContext, string, DateTimeOffset, CancellationToken, Task<long?>>> CountInWindow =
+        new(() => EF.CompileAsyncQuery((LatchkeyDbContext db, string key, DateTimeOffset windowStart, CancellationToken _) =>
+            db.Set<ThrottleCounter>().AsNoTracking()
+                .Where(c => c.Key == key && c.WindowStart == windowStart)
+                .Select(c => (long?)c.Count).FirstOrDefault()));
+
     // One statement per hit: the upsert both starts a new window and counts, so concurrent requests on any node
     // never lose a count (SQLite 3.35+ and PostgreSQL both speak ON CONFLICT … RETURNING). A window only moves
     // forward: a node whose clock lags counts into the current window instead of resetting it.
@@ -44,9 +51,7 @@ internal sealed class EfThrottleStore(LatchkeyDbContext db) : IThrottleStore, IC
     }
 
     public async Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
-        await db.Set<ThrottleCounter>().AsNoTracking()
-            .Where(c => c.Key == key && c.WindowStart == windowStart)
-            .Select(c => (long?)c.Count).FirstOrDefaultAsync(cancellationToken) ?? 0;
+        await CountInWindow.For(db)(db, key, windowStart, cancellationToken) ?? 0;
 
     public Task ResetAsync(string key, CancellationToken cancellationToken) =>
         db.Set<ThrottleCounter>().Where(c => c.Key == key).ExecuteDeleteAsync(cancellationToken);
