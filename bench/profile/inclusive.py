@@ -2,13 +2,16 @@
 """Inclusive share of each frame in a `perf record -g` profile (bench/profile/profile.sh): each frame counts once per
 sample it appears in, so a method's share includes everything it called.
     python3 bench/profile/inclusive.py <perf.data> [substring] [top]
-With a substring, only samples containing a matching frame are kept (their share is printed first)."""
-import collections, re, subprocess, sys
+With a substring, only samples containing a matching frame are kept (their share is printed first). profile.sh
+records the whole machine and leaves the server's pid in <perf.data>.pid: only that process's samples are read."""
+import collections, os, re, subprocess, sys
 
 data = sys.argv[1]
 keep = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None
 top = int(sys.argv[3]) if len(sys.argv) > 3 else 80
-out = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym"], capture_output=True, text=True, check=True).stdout
+pid_file = data + ".pid"
+only = ["--pid", open(pid_file).read().strip()] if os.path.exists(pid_file) else []
+out = subprocess.run(["perf", "script", "-i", data, *only, "-F", "ip,sym"], capture_output=True, text=True, check=True).stdout
 samples, current = [], []
 for line in out.split("\n"):
     if not line.strip():

@@ -4,8 +4,9 @@
 # Publishes the server (IL only), starts it on a fresh SQLite data dir with every managed method JIT-compiled and
 # listed in a perf map (DOTNET_ReadyToRun=0, DOTNET_PerfMapEnabled=1; W^X off, because its double mapping hides JIT
 # code from perf), warms the scenario up for WARMUP seconds (default 40: tiered compilation needs that long), then
-# samples it with `perf record -e cpu-clock -g` (Debian's linux-perf) while wrk drives it. Prints wrk's result line
-# and the server CPU per operation; `python3 bench/profile/inclusive.py` then breaks the samples down.
+# samples the whole machine with `perf record -a -e cpu-clock -g` (Debian's linux-perf) while wrk drives it. Prints
+# wrk's result line and the server CPU per operation; `python3 bench/profile/inclusive.py` then breaks the server's
+# samples down.
 # The JIT-only server is the steady state of a long-running one; the ReadyToRun build spends ~25 % more CPU per
 # request even after warm-up (docs/benchmarks.md), so compare ms/op only between runs of this script.
 set -euo pipefail
@@ -41,7 +42,10 @@ cpu0=$(awk '{print ($14 + $15) * 10}' /proc/$pid/stat)
 wrk -t$threads -c$connections -d"${seconds}s" --timeout 30s -s "bench/load/lua/$scenario.lua" "$base" >"$out/wrk.txt" &
 wrk_pid=$!
 sleep 2
-perf record -e cpu-clock -F 499 -g -p $pid -o "$out/perf.data" -- sleep $((seconds - 4)) >/dev/null 2>&1
+# System-wide, kept to the server by inclusive.py (the pid file): recording the process with -p halved its login
+# rate on this VM (docs/benchmarks.md), while -a leaves it as it runs unobserved.
+perf record -e cpu-clock -F 499 -g -a -o "$out/perf.data" -- sleep $((seconds - 4)) >/dev/null 2>&1
+echo $pid >"$out/perf.data.pid"
 wait $wrk_pid
 cpu1=$(awk '{print ($14 + $15) * 10}' /proc/$pid/stat)
 line=$(grep -P '^[a-z-]+\t' "$out/wrk.txt" | tail -n 1)
