@@ -16,7 +16,11 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
 
     public async Task AddAsync(SessionToken token, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(token.ConsumedAt is null, true, nameof(token));
+        if (token.ConsumedAt is not null)
+        {
+            throw new ArgumentException("A session token is stored unconsumed.", nameof(token));
+        }
+
         await db.Database.ExecuteSqlRawAsync(
             Insert,
             [token.Id, token.SiteId, token.MemberId, token.TokenHash, token.KeyVersion, token.CreatedAt.UtcTicks, token.ExpiresAt.UtcTicks],
