@@ -77,6 +77,7 @@ public sealed partial class Bootstrapper(
         var bootstrap = options.Value.Bootstrap;
         var now = clock.GetUtcNow();
         var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
+        site.Captcha.Mode = options.Value.Captcha.DefaultMode;
         await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
 
         var client = await scoped.GetRequiredService<ClientRegistry>().CreateAsync(

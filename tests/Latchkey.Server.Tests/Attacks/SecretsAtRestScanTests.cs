@@ -62,7 +62,13 @@ public sealed partial class SecretsAtRestScanTests : IDisposable
         var started = await (await admin.PostAsJsonAsync("/_api/iam/verification/v1/start", new { identityId = memberId, target = "EMAIL" })).JsonAsync();
         await SeenAsync("verification start", Attack.CodeIn(await _mail.NextBodyAsync(Ann)), started.GetProperty("verificationId").GetString()!);
 
-        var mfa = await MfaMember.EnrolledAsync(_app, "bob@example.com");
+        var mfa = new MfaMember
+        {
+            App = _app,
+            Member = new NewMember(memberId!, Ann, verified.GetProperty("sessionToken").GetString()!),
+            AccessToken = (await _app.MemberTokensAsync(verified.GetProperty("sessionToken").GetString()!)).AccessToken,
+        };
+        await mfa.EnrolAsync();
         await SeenAsync("MFA enrolment", [Convert.ToBase64String(mfa.Secret), OtpNet.Base32Encoding.ToString(mfa.Secret), .. mfa.RecoveryCodes]);
 
         // Sent messages keep no body, and are gone after the retention period.
