@@ -11,8 +11,11 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
     // through the provider's type mappings as the model's do; instants are UTC ticks (DateTimeOffsetTicksConverter).
     private const string Insert = """
         INSERT INTO session_tokens ("Id", "SiteId", "MemberId", "MemberStamp", "TokenHash", "KeyVersion", "CreatedAt", "ExpiresAt", "ConsumedAt")
-        VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, NULL)
+        VALUES ({0}, {1}, {2}, {7}, {3}, {4}, {5}, {6}, NULL)
         """;
+
+    // A null parameter has no type to map, so a token without a stamp names NULL in the text instead.
+    private static readonly string InsertWithoutStamp = Insert.Replace("{7}", "NULL", StringComparison.Ordinal);
 
     public async Task AddAsync(SessionToken token, CancellationToken cancellationToken)
     {
@@ -21,10 +24,10 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
             throw new ArgumentException("A session token is stored unconsumed.", nameof(token));
         }
 
-        await db.Database.ExecuteSqlRawAsync(
-            Insert,
-            [token.Id, token.SiteId, token.MemberId, (object?)token.MemberStamp ?? DBNull.Value, token.TokenHash, token.KeyVersion, token.CreatedAt.UtcTicks, token.ExpiresAt.UtcTicks],
-            cancellationToken);
+        object[] values = [token.Id, token.SiteId, token.MemberId, token.TokenHash, token.KeyVersion, token.CreatedAt.UtcTicks, token.ExpiresAt.UtcTicks];
+        await (token.MemberStamp is { } stamp
+            ? db.Database.ExecuteSqlRawAsync(Insert, [.. values, stamp], cancellationToken)
+            : db.Database.ExecuteSqlRawAsync(InsertWithoutStamp, values, cancellationToken));
     }
 
     public async Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
