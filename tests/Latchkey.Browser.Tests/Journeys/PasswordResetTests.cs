@@ -5,7 +5,10 @@ using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Journeys;
 
-/// <summary>Forgot password → the link in the real email → a new password → sign in with it → code → tokens.</summary>
+/// <summary>
+/// Forgot password → the link in the real email → a new password → signed in at once (issue #21: a completed recovery
+/// signs the browser in) → code → tokens; the new password then signs in again.
+/// </summary>
 public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncLifetime
 {
     private const string NewPassword = "a brand new passphrase";
@@ -16,7 +19,7 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
-    public async Task Forgot_then_reset_from_the_emailed_link_then_sign_in_with_the_new_password_ends_with_a_code()
+    public async Task Forgot_then_reset_from_the_emailed_link_signs_in_and_ends_with_a_code_and_the_new_password_works()
     {
         var member = await _server.App.RegisterMemberAsync();
         var pkce = await _server.OpenSignInAsync();
@@ -44,14 +47,21 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
         await page.GetByLabel("Repeat the password").FillAsync(NewPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Password changed");
+        await Assertions.Expect(page.GetByText("you are signed in")).ToBeVisibleAsync();
         await _server.CheckPageAsync("reset-password-done");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        var tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
+        Assert.Equal(member.Id, OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString());
+
+        // Another browser: the new password signs in.
+        await _server.NewContextAsync(browser);
+        pkce = await _server.OpenSignInAsync();
+        page = _server.Page;
         await page.GetByLabel("Email").FillAsync(member.Email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(NewPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-
-        var tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
+        tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
         Assert.Equal(member.Id, OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString());
     }
 
