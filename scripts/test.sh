@@ -50,9 +50,11 @@ dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --j
 
 # A real PostgreSQL for the storage contract suite, the race tests and the two-node test (Debian's postgresql,
 # installed by scripts/postgres.sh when missing). REQUIRED turns "no server configured" skips into failures.
-pg_dir=/tmp/latchkey-test-postgres
+# LATCHKEY_TEST_POSTGRES_PORT and _DIR let two checkouts on one machine run the suite side by side.
+pg_dir=${LATCHKEY_TEST_POSTGRES_DIR:-/tmp/latchkey-test-postgres}
+pg_port=${LATCHKEY_TEST_POSTGRES_PORT:-55432}
 export LATCHKEY_TEST_POSTGRES_DIR="$pg_dir" LATCHKEY_TEST_POSTGRES_REQUIRED=1
-LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" 55432) || fail "could not start PostgreSQL (log: $pg_dir/server.log)"
+LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" "$pg_port") || fail "could not start PostgreSQL (log: $pg_dir/server.log)"
 export LATCHKEY_TEST_POSTGRES
 trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
 
