@@ -11,6 +11,7 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Admin;
+using Latchkey.Server.Cors;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.HostedPages;
@@ -81,6 +82,7 @@ public static class LatchkeyServices
         services.AddLatchkeyTelemetry();
 
         services.AddScoped<CallerResolver>();
+        services.AddScoped<CorsOrigins>();
         services.AddScoped<OutcomeIssuer>();
         services.AddScoped<RegisterMember>();
         services.AddScoped<Latchkey.Core.Features.Registration.DecoyRegistration>();
@@ -120,6 +122,7 @@ public static class LatchkeyServices
         app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
+        app.UseLatchkeyCors();
         app.UseAuthentication();
 
         app.MapHealth();
