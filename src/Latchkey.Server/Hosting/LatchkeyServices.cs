@@ -18,6 +18,7 @@ using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Observability;
+using Latchkey.Server.WixSdk;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -134,6 +135,7 @@ public static class LatchkeyServices
         app.MapLogoutEndpoints();
         app.MapAuthorizeEndpoints();
         app.MapHostedPages();
+        app.MapWixSdkScripts();
         app.MapRedirectSessionEndpoints();
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();
