@@ -57,6 +57,9 @@ public interface IFlowStore
 
     Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken);
 
+    /// <summary>A flow by its id, whatever its state (the reset page brands an ended link's page with it).</summary>
+    Task<Flow?> FindByIdAsync(Guid flowId, CancellationToken cancellationToken);
+
     /// <summary>The member's most recently created flow of this kind, or null.</summary>
     Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken);
 
@@ -82,6 +85,9 @@ public interface IClientStore
     Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken);
+
+    /// <summary>Every client of every site: the browser origins a preflight may come from (docs/cors.md).</summary>
+    Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken);
 
     Task AddAsync(SiteClient client, CancellationToken cancellationToken);
 

@@ -12,7 +12,8 @@ namespace Latchkey.Server.Endpoints;
 /// It sets a cookie, so another site must not be able to call it from a browser (issue #21): the body must be sent as
 /// JSON (a <c>text/plain</c> body is a "simple" cross-site request that needs no preflight), and an <c>Origin</c>, when
 /// the browser sends one, must be an allowed origin of one of the token's site's clients or Latchkey's own. Both are
-/// checked before the token is spent.
+/// checked before the token is spent. The CORS middleware (docs/cors.md) has already refused origins no site allows;
+/// this check adds the token's own site, which only the token names.
 /// </summary>
 public static class SessionCookieEndpoints
 {
@@ -44,8 +45,8 @@ public static class SessionCookieEndpoints
             await tokens.FindSiteAsync(hasher.Hash(sessionToken), clock.GetUtcNow(), cancellationToken) is { } siteId &&
             !await AllowsAsync(http.Request, origin, siteId, clients, baseUrl, cancellationToken))
         {
-            return WixErrors.ToResult(LatchkeyErrors.PermissionDenied.WithDetail(
-                $"Origin '{origin}' is not an allowed origin of this site's clients; the session cookie is set only for them."));
+            return WixErrors.ToResult(LatchkeyErrors.OriginNotAllowed.WithDetail(
+                $"Origin '{origin}' is not an allowed origin of the session token's site; the session cookie is set only for its clients."));
         }
 
         // The session token names its site, and it is single use: no other credential is needed.

@@ -11,12 +11,14 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Admin;
+using Latchkey.Server.Cors;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Observability;
+using Latchkey.Server.WixSdk;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -89,6 +91,7 @@ public static class LatchkeyServices
         services.AddLatchkeyTelemetry();
 
         services.AddScoped<CallerResolver>();
+        services.AddScoped<CorsOrigins>();
         services.AddScoped<OutcomeIssuer>();
         services.AddScoped<RegisterMember>();
         services.AddScoped<Latchkey.Core.Features.Registration.DecoyRegistration>();
@@ -132,6 +135,7 @@ public static class LatchkeyServices
         app.UseSecurityHeaders();
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
+        app.UseLatchkeyCors();
         app.UseAuthentication();
 
         app.MapHealth();
@@ -143,6 +147,7 @@ public static class LatchkeyServices
         app.MapLogoutEndpoints();
         app.MapAuthorizeEndpoints();
         app.MapHostedPages();
+        app.MapWixSdkScripts();
         app.MapRedirectSessionEndpoints();
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();

@@ -33,8 +33,15 @@ public sealed class SessionCookieAttackTests : IDisposable
         using var foreign = new HttpRequestMessage(HttpMethod.Post, CreateCookie) { Content = JsonContent.Create(new { sessionToken = member.SessionToken }) };
         foreign.Headers.Add("Origin", "https://evil.example");
         var refused = await browser.SendAsync(foreign);
-        await refused.AssertWixErrorAsync(403, "permission_denied");
-        Assert.False(plain.Headers.Contains("Set-Cookie") || refused.Headers.Contains("Set-Cookie"));
+        await refused.AssertWixErrorAsync(403, "origin_not_allowed");
+
+        // An origin another site allows is still not this token's site's.
+        await _app.AddSiteWithClientAsync();
+        using var otherSite = new HttpRequestMessage(HttpMethod.Post, CreateCookie) { Content = JsonContent.Create(new { sessionToken = member.SessionToken }) };
+        otherSite.Headers.Add("Origin", "http://localhost:4000");
+        var elsewhere = await browser.SendAsync(otherSite);
+        await elsewhere.AssertWixErrorAsync(403, "origin_not_allowed");
+        Assert.False(plain.Headers.Contains("Set-Cookie") || refused.Headers.Contains("Set-Cookie") || elsewhere.Headers.Contains("Set-Cookie"));
 
         // The session token was not spent: from the client's own origin it still makes the cookie.
         using var allowed = new HttpRequestMessage(HttpMethod.Post, CreateCookie) { Content = JsonContent.Create(new { sessionToken = member.SessionToken }) };
