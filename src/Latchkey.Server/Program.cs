@@ -27,6 +27,10 @@ var app = builder.Build();
 try
 {
     await app.Services.GetRequiredService<Bootstrapper>().RunAsync(migrateOnly, CancellationToken.None);
+    if (!migrateOnly)
+    {
+        app.MapLatchkey();
+    }
 }
 catch (StartupException e)
 {
@@ -40,7 +44,6 @@ if (migrateOnly)
     return 0;
 }
 
-app.MapLatchkey();
 await app.RunAsync();
 return 0;
 

@@ -131,6 +131,8 @@ public static class LatchkeyServices
     public static WebApplication MapLatchkey(this WebApplication app)
     {
         app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
+        // Read at start, so that a malformed Latchkey:Outbound:AllowedNetworks stops the start rather than a request.
+        app.Services.GetRequiredService<Outbound.OutboundPolicy>();
         app.UseLatchkeyForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseLatchkeyErrors();
