@@ -101,8 +101,14 @@ public abstract partial class StoreContract
         await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None);
         await Fresh<ISessionTokenStore>().AddAsync(new Core.Tokens.SessionToken
         {
-            Id = Guid.CreateVersion7(), SiteId = site.Id, MemberId = member.Id, MemberStamp = "stamp-1", TokenHash = stamped, KeyVersion = 1,
-            CreatedAt = Now, ExpiresAt = Now.AddMinutes(5),
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            MemberId = member.Id,
+            MemberStamp = "stamp-1",
+            TokenHash = stamped,
+            KeyVersion = 1,
+            CreatedAt = Now,
+            ExpiresAt = Now.AddMinutes(5),
         }, CancellationToken.None);
         Assert.Equal("stamp-1", (await Fresh<ISessionTokenStore>().TryRedeemAsync(stamped, Now, CancellationToken.None))!.MemberStamp);
     }
@@ -113,7 +119,14 @@ public abstract partial class StoreContract
         var site = await NewSiteAsync();
         OutboxEmail Email(string to, int attempts = 0) => new()
         {
-            Id = Guid.CreateVersion7(), SiteId = site.Id, To = to, Subject = "s", SealedText = [1], CreatedAt = Now, NextAttemptAt = Now, LockedUntil = Now,
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            To = to,
+            Subject = "s",
+            SealedText = [1],
+            CreatedAt = Now,
+            NextAttemptAt = Now,
+            LockedUntil = Now,
             Attempts = attempts,
         };
         var sent = Email("sent@example.com");
