@@ -66,7 +66,8 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         var (minute, _) = FixedWindow.Of(now, Minute);
         var siteLimit = _options.PerSitePerMinute.For(request.Action);
         var accountFailures = request.Account is null ? 0 : await counters.CountAsync(AccountKey(request), accountStart, cancellationToken);
-        return accountFailures >= Math.Min(policy.RiskAfterFailures, Budget) ||
+        var budget = _options.AccountFailuresBeforeThrottle;
+        return accountFailures >= policy.RiskAfterFailures || (budget > 0 && accountFailures >= budget) ||
                await counters.CountAsync(IpFailureKey(request, request.RemoteIp ?? "unknown"), accountStart, cancellationToken) >= policy.RiskAfterFailures ||
                (siteLimit > 0 && await counters.CountAsync(Key("site", request.Action, request.Site.Id.ToString()), minute, cancellationToken) >= siteLimit);
     }
@@ -74,8 +75,6 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
     /// <summary>Forgets the account's failures: its owner completed a password recovery (issue #21).</summary>
     public Task ClearAccountAsync(Sites.Site site, string normalizedEmail, CancellationToken cancellationToken) =>
         counters.ResetAsync(Digest($"acct|{site.Id}|{normalizedEmail}"), cancellationToken);
-
-    private long Budget => Math.Max(1, _options.AccountFailuresBeforeThrottle);
 
     /// <summary>The verdict and its name for the <c>latchkey.throttle.decisions</c> counter (docs/observability.md).</summary>
     private async Task<(Result<GuardPass> Result, string Decision)> DecideAsync(GuardedRequest request, CancellationToken cancellationToken)
