@@ -141,8 +141,8 @@ public sealed class CodeGuessLimit(IGuessStore store, TokenHasher hasher, IEmail
 }
 
 /// <summary>
-/// Emailed codes per address (issue #21): the first code and four more an hour, whichever flow sends them, then a
-/// clear 429 with <c>Retry-After</c>. Decoy registrations draw on the same allowance, so it tells nothing about accounts.
+/// Emailed codes per address (issue #21): the first code and four more in each clock hour (a fixed window, as every
+/// throttle counter), whichever flow sends them, then a clear 429 with <c>Retry-After</c>. Decoy registrations draw on the same allowance, so it tells nothing about accounts.
 /// </summary>
 public sealed class EmailCodeAllowance(IThrottleStore counters, TokenHasher hasher, TimeProvider clock)
 {

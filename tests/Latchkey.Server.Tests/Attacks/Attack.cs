@@ -37,6 +37,16 @@ public static partial class Attack
         }
     }
 
+    /// <summary>
+    /// Moves the test clock to the start of the next clock hour: the email allowance counts per clock hour, so a test
+    /// that advances the clock by minutes must not cross into a fresh hour halfway.
+    /// </summary>
+    public static void StartOfAnHour(this LatchkeyApp app)
+    {
+        var now = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(now.UtcTicks % TimeSpan.TicksPerHour) + TimeSpan.FromSeconds(1));
+    }
+
     /// <summary>The six-digit code in an email body.</summary>
     public static string CodeIn(string body) => SixDigits().Match(body).Value;
 

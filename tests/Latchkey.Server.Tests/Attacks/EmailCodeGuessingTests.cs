@@ -23,6 +23,7 @@ public sealed class EmailCodeGuessingTests(MigratedPostgres databases) : IDispos
     /// <summary>A pending member and the state tokens of five flows: the registration and four logins (five codes).</summary>
     private async Task<(HttpClient Visitor, List<string> StateTokens, HashSet<string> Codes)> FiveFlowsAsync(LatchkeyApp app)
     {
+        app.StartOfAnHour();
         await app.RequireEmailVerificationAsync();
         var visitor = await app.VisitorClientAsync();
         var stateTokens = new List<string> { (await (await visitor.RegisterAsync(Ann)).JsonAsync()).GetProperty("stateToken").GetString()! };
@@ -44,6 +45,7 @@ public sealed class EmailCodeGuessingTests(MigratedPostgres databases) : IDispos
     public async Task An_address_gets_its_first_code_and_four_more_an_hour_then_429_with_Retry_After()
     {
         using var app = new LatchkeyApp(settings: Attack.FromManyAddresses(_mail));
+        app.StartOfAnHour();
         await app.RequireEmailVerificationAsync();
         using var visitor = await app.VisitorClientAsync();
         Assert.Equal("REQUIRE_EMAIL_VERIFICATION", (await (await visitor.RegisterAsync(Ann)).JsonAsync()).GetProperty("state").GetString());
@@ -154,6 +156,7 @@ public sealed class EmailCodeGuessingTests(MigratedPostgres databases) : IDispos
     public async Task Start_mails_at_most_five_codes_an_hour_and_its_verify_counts_wrong_codes_per_member()
     {
         using var app = new LatchkeyApp(settings: Attack.FromManyAddresses(_mail));
+        app.StartOfAnHour();
         var member = await app.RegisterMemberAsync(Ann);
         using var admin = app.ApiKeyClient();
         var ids = new List<string>();
