@@ -225,12 +225,11 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         Assert.Equal(1, nodes.DataProtectionKeysAfterMigrate);
         Assert.Equal(1, await nodes.CountAsync("data_protection_keys"));
 
-        // A hosted form's anti-forgery token is Data Protection output: B can only check it with A's key ring. (The
-        // reset page of an unknown link no longer renders a form since #27; the forgot-password page always does.)
+        // The forgot-password page's anti-forgery token is Data Protection output: B can only check it with A's key ring.
         var page = await _a.Http.GetAsync($"/oauth2/authorize/forgot-password?client_id={_clientId}");
         var html = await page.Content.ReadAsStringAsync();
         var fields = System.Text.RegularExpressions.Regex.Matches(html, "<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\">")
-            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups["name"].Value), m => System.Net.WebUtility.HtmlDecode(m.Groups["value"].Value));
+            .ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
         fields["email"] = "nobody@example.com";
         using var post = new HttpRequestMessage(HttpMethod.Post, "/oauth2/authorize/forgot-password") { Content = new FormUrlEncodedContent(fields) };
         post.Headers.Add("Cookie", string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
@@ -238,6 +237,7 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         var answer = await (await _b.Http.SendAsync(post)).Content.ReadAsStringAsync();
 
         // Past the CSRF check, to the answer: the form was not "expired" on B.
+        Assert.Equal(2, fields.Count(f => f.Key != "email"));
         Assert.DoesNotContain("The form expired", answer, StringComparison.Ordinal);
         Assert.Contains("Check your email", answer, StringComparison.Ordinal);
     }
