@@ -7,7 +7,7 @@
 #
 # Starts the Release build on a free loopback port with a fresh data directory, waits for /health/live,
 # exports WIX_TEST_BASE, CLIENT_ID and API_KEY (from <data dir>/bootstrap.json), runs `npm ci` when
-# node_modules is missing, runs the suites under node's test runner with the fetch-rewrite preload, stops the
+# node_modules is missing or stale, runs the suites under node's test runner with the fetch-rewrite preload, stops the
 # server and exits with the test runner's status.
 #
 # Environment:
@@ -29,8 +29,9 @@ dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/Latchk
 [[ -f $dll ]] || { echo "run.sh: $dll not found; run: dotnet build src/Latchkey.Server -c Release" >&2; exit 2; }
 
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 2; }
-if [[ ! -d $here/node_modules ]]; then
-  (cd "$here" && npm ci --no-audit --no-fund)
+# npm ci when node_modules is missing or was installed from another package-lock.json (a dependency changed).
+if ! cmp -s "$here/package-lock.json" "$here/node_modules/.latchkey-package-lock.json" 2>/dev/null; then
+  (cd "$here" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.latchkey-package-lock.json)
 fi
 
 port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')

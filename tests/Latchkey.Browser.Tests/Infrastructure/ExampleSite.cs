@@ -50,9 +50,13 @@ public sealed class ExampleSite : IAsyncDisposable
     private static async Task<string> BuildAsync()
     {
         var directory = Path.Combine(RepositoryRoot(), "examples", "wix-headless-site");
-        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
+        // npm ci when node_modules is missing or was installed from another package-lock.json (a dependency changed).
+        var lockFile = Path.Combine(directory, "package-lock.json");
+        var installed = Path.Combine(directory, "node_modules", ".latchkey-package-lock.json");
+        if (!File.Exists(installed) || File.ReadAllText(installed) != File.ReadAllText(lockFile))
         {
             await RunAsync(directory, "npm", "ci --no-audit --no-fund");
+            File.Copy(lockFile, installed, overwrite: true);
         }
 
         await RunAsync(directory, "npm", "run build");
