@@ -29,6 +29,7 @@ public sealed class MasterKey
                 : throw new InvalidOperationException("Latchkey:MasterKey must be the base64 of at least 32 random bytes.");
         }
 
+        DataDirectory.Prepare(dataDirectory);
         var path = Path.Combine(dataDirectory, "master.key");
         if (!File.Exists(path))
         {

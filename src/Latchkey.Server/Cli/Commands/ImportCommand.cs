@@ -5,7 +5,7 @@ using Latchkey.Core.Features.Import;
 using Latchkey.Core.Passwords.Imported;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary>
 /// <c>import</c>: members with their existing password hashes from JSON Lines or CSV (docs/import.md) through

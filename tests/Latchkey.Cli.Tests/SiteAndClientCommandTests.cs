@@ -1,4 +1,4 @@
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary><c>sites</c>, <c>clients</c> and <c>api-keys</c>: output, JSON and exit codes, and the audit they leave.</summary>
 public class SiteAndClientCommandTests

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>audit list</c>: the site's audit log (and server-wide events), newest first, as <c>GET /admin/v1/audit-events</c>.</summary>
 internal static class AuditCommands

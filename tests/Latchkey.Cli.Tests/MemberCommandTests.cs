@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Latchkey.Core.Members;
 
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary><c>members …</c>, <c>keys …</c>, <c>audit list</c> and <c>export</c>.</summary>
 public class MemberCommandTests
@@ -82,8 +82,8 @@ public class MemberCommandTests
             (await cli.RunAsync("api-keys", "create", "--name", $"k{i}", "--permission", "sign-on")).Ok();
         }
 
-        var page1 = (await cli.RunAsync("audit", "list", "--page-size", "2", "--json")).Ok().Json;
-        var page2 = (await cli.RunAsync("audit", "list", "--page-size", "2", "--cursor", page1.GetProperty("nextCursor").GetString()!, "--json")).Ok().Json;
+        var page1 = (await cli.RunAsync("audit", "list", "--actor", "cli", "--page-size", "2", "--json")).Ok().Json;
+        var page2 = (await cli.RunAsync("audit", "list", "--actor", "cli", "--page-size", "2", "--cursor", page1.GetProperty("nextCursor").GetString()!, "--json")).Ok().Json;
         var names = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray())
             .Select(e => e.GetProperty("details").GetProperty("name").GetString());
         Assert.Equal(["k2", "k1", "k0"], names);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary>
 /// <c>export</c>: a site's members as JSON Lines with their PHC hashes (a secret file, written 0600), in the shape

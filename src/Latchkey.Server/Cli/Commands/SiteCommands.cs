@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>sites list|create|update</c>: every site (the CLI is server-wide) and their policies.</summary>
 internal static class SiteCommands

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>api-keys list|create|revoke</c>: a site's API keys and their permissions.</summary>
 internal static class ApiKeyCommands

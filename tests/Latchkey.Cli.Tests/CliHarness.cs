@@ -5,7 +5,7 @@ using Latchkey.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary>What one CLI run printed and returned.</summary>
 public sealed record CliResult(int ExitCode, string Output, string Error)

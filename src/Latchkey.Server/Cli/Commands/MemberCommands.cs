@@ -4,7 +4,7 @@ using Latchkey.Core.Members;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>members list|search|show|approve|block|delete|sessions|revoke-sessions</c>: a site's members.</summary>
 internal static class MemberCommands

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Latchkey.Core.Members;
 
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary><c>import</c>: the engine behind the command, its options, its report and its audit event.</summary>
 public class ImportCommandTests

@@ -3,7 +3,7 @@ using Latchkey.Server.Hosting;
 using Latchkey.Storage.Contract;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary>The CLI on PostgreSQL (skipped without <c>LATCHKEY_TEST_POSTGRES</c>): migrate first, then the same commands.</summary>
 public class PostgreSqlCommandTests

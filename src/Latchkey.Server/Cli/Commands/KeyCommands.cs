@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Latchkey.Server.Admin;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>keys list|rotate</c>: the server-wide access-token signing keys.</summary>
 internal static class KeyCommands

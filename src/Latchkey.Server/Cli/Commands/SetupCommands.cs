@@ -2,7 +2,7 @@ using System.CommandLine;
 using Latchkey.Server.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.Admin.Commands;
+namespace Latchkey.Server.Cli.Commands;
 
 /// <summary><c>init</c> and <c>migrate</c>: the server's bootstrap, run from the command line.</summary>
 internal static class SetupCommands
@@ -28,7 +28,7 @@ internal static class SetupCommands
         }, prepare: false);
         root.Subcommands.Add(init);
 
-        var migrate = new Command("migrate", "Bring the database schema up to this version (as 'Latchkey.Server migrate'); run once per release on PostgreSQL.");
+        var migrate = new Command("migrate", "Bring the database schema up to this version ; run once per release on PostgreSQL, before the nodes start.");
         runner.Bind(migrate, async c =>
         {
             var created = await c.Get<Bootstrapper>().RunAsync(migrate: true, c.Cancellation, announce: false);

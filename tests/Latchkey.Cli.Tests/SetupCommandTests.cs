@@ -1,7 +1,7 @@
 using Latchkey.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Latchkey.Admin.Tests;
+namespace Latchkey.Cli.Tests;
 
 /// <summary><c>init</c>, <c>migrate</c>, usage errors and a database that cannot be reached.</summary>
 public class SetupCommandTests
@@ -17,6 +17,10 @@ public class SetupCommandTests
         Assert.Contains("apiKey:", init.Output, StringComparison.Ordinal);
         Assert.Contains("lk_", init.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(cli.DataDirectory, "bootstrap.json")));
+        // What the first start made is in the audit log, by actor bootstrap.
+        var audit = (await cli.RunAsync("audit", "list", "--json")).Ok().Json.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["api_key.created", "client.created", "site.created"], audit.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(audit, e => Assert.Equal("bootstrap", e.GetProperty("actor").GetString()));
         var again = await cli.RunAsync("init");
         Assert.Equal(3, again.ExitCode);
         Assert.Contains("already_initialized", again.Error, StringComparison.Ordinal);
@@ -47,10 +51,13 @@ public class SetupCommandTests
         Assert.Equal(1, (await cli.RunAsync("api-keys", "create", "--permission", "admin")).ExitCode);
         Assert.Equal(1, (await cli.RunAsync("members", "show")).ExitCode);
 
+        // No database in the data directory (run from another folder than the server's): said, and none is made.
         var noSite = await cli.RunAsync("members", "list");
         Assert.Equal(2, noSite.ExitCode);
         Assert.Contains("latchkey init", noSite.Error, StringComparison.Ordinal);
-        Assert.Equal("(none)", (await cli.RunAsync("sites", "list")).Ok().Output.Trim());
+        Assert.Contains(cli.DataDirectory, noSite.Error, StringComparison.Ordinal);
+        Assert.Equal(2, (await cli.RunAsync("sites", "list")).ExitCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.DataDirectory));
     }
 
     [Fact]
