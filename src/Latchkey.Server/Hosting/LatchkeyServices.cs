@@ -109,6 +109,7 @@ public static class LatchkeyServices
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         services.AddLatchkeyApiReference();
+        services.AddLogRedaction();
         return services;
     }
 
