@@ -28,7 +28,7 @@ internal static class SetupCommands
         }, prepare: false);
         root.Subcommands.Add(init);
 
-        var migrate = new Command("migrate", "Bring the database schema up to this version ; run once per release on PostgreSQL, before the nodes start.");
+        var migrate = new Command("migrate", "Bring the database schema up to this version; run once per release on PostgreSQL, before the nodes start.");
         runner.Bind(migrate, async c =>
         {
             var created = await c.Get<Bootstrapper>().RunAsync(migrate: true, c.Cancellation, announce: false);
