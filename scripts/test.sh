@@ -50,9 +50,11 @@ dotnet bench/Latchkey.Benchmarks/bin/Release/net10.0/Latchkey.Benchmarks.dll --j
 
 # A real PostgreSQL for the storage contract suite, the race tests and the two-node test (Debian's postgresql,
 # installed by scripts/postgres.sh when missing). REQUIRED turns "no server configured" skips into failures.
-pg_dir=/tmp/latchkey-test-postgres
+# LATCHKEY_TEST_POSTGRES_PORT and _DIR let two checkouts on one machine run the suite side by side.
+pg_dir=${LATCHKEY_TEST_POSTGRES_DIR:-/tmp/latchkey-test-postgres}
+pg_port=${LATCHKEY_TEST_POSTGRES_PORT:-55432}
 export LATCHKEY_TEST_POSTGRES_DIR="$pg_dir" LATCHKEY_TEST_POSTGRES_REQUIRED=1
-LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" 55432) || fail "could not start PostgreSQL (log: $pg_dir/server.log)"
+LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" "$pg_port") || fail "could not start PostgreSQL (log: $pg_dir/server.log)"
 export LATCHKEY_TEST_POSTGRES
 trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
 
@@ -75,6 +77,13 @@ if [[ $conformance_status -ne 0 ]]; then
   tail -60 "$conformance_log" >&2
 fi
 
+# The Wix SDK integration package (packages/wix-sdk, docs/wix-sdk.md): its rewrite rules against a loopback server.
+package_log="$results/wix-sdk-package.log"
+(cd packages/wix-sdk && node --test --test-reporter=tap test/) >"$package_log" 2>&1
+package_status=$?
+grep -E '^not ok' "$package_log" || true
+[[ $package_status -ne 0 ]] && { echo "test.sh: packages/wix-sdk tests failed; the log is $package_log" >&2; tail -40 "$package_log" >&2; }
+
 # --- crash consistency (issue #10.2, docs/reliability.md): short mode, SQLite and PostgreSQL, one test each. The
 # result is written as a minimal .trx so that the count below includes it. ---
 crash_passed=0 crash_failed=0
@@ -91,22 +100,23 @@ done
 echo "<TestRun><ResultSummary><Counters passed=\"$crash_passed\" failed=\"$crash_failed\"/></ResultSummary></TestRun>" >"$results/crash-consistency.trx"
 # --- end crash consistency ---
 
-python3 - "$results" "$status" "$conformance_log" "$conformance_status" "$scan_status" <<'PY'
+python3 - "$results" "$status" "$conformance_log" "$conformance_status" "$scan_status" "$package_log" "$package_status" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 if int(sys.argv[5]) == 0:
     passed += 1  # scan-logs: no secret in the test logs
 else:
     failed += 1
-log = open(sys.argv[3], encoding="utf-8", errors="replace").read()
-counts = {}
-for k, v in re.findall(r"^# (pass|fail|skipped) (\d+)$", log, re.M):  # one summary per node run: add them up
-    counts[k] = counts.get(k, 0) + int(v)
-passed += counts.get("pass", 0)
-failed += counts.get("fail", 0)
-skipped += counts.get("skipped", 0)
-if int(sys.argv[4]) != 0 and counts.get("fail", 0) == 0:
-    failed += 1  # the conformance run failed before or outside its tests
+for log_path, run_status in ((sys.argv[3], sys.argv[4]), (sys.argv[6], sys.argv[7])):  # node's TAP runs
+    log = open(log_path, encoding="utf-8", errors="replace").read()
+    counts = {}
+    for k, v in re.findall(r"^# (pass|fail|skipped) (\d+)$", log, re.M):  # one summary per node run: add them up
+        counts[k] = counts.get(k, 0) + int(v)
+    passed += counts.get("pass", 0)
+    failed += counts.get("fail", 0)
+    skipped += counts.get("skipped", 0)
+    if int(run_status) != 0 and counts.get("fail", 0) == 0:
+        failed += 1  # the run failed before or outside its tests
 files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
 for path in files:
     counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")

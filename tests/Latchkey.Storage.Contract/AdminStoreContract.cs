@@ -182,4 +182,31 @@ public abstract partial class StoreContract
         Assert.Equal(["https://b.example"], stored.AllowedOrigins);
         Assert.Contains(await Fresh<IAdminStore>().ListSitesAsync(CancellationToken.None), s => s.Id == site.Id);
     }
+
+    [Fact]
+    public async Task Every_client_of_every_site_is_listed_with_its_allow_lists()
+    {
+        var first = await NewSiteAsync();
+        var second = await NewSiteAsync();
+        foreach (var (id, site, origin) in new[] { ("list-a", first, "https://a.example"), ("list-b", second, "https://b.example") })
+        {
+            await Fresh<IClientStore>().AddAsync(new SiteClient
+            {
+                ClientId = id,
+                SiteId = site.Id,
+                Kind = ClientKind.WixSdk,
+                RedirectUris = [origin + "/callback"],
+                AllowedOrigins = [origin],
+                CreatedAt = Now,
+            }, CancellationToken.None);
+        }
+
+        var all = await Fresh<IClientStore>().ListAllAsync(CancellationToken.None);
+        var a = Assert.Single(all, c => c.ClientId == "list-a");
+        var b = Assert.Single(all, c => c.ClientId == "list-b");
+        Assert.Equal(first.Id, a.SiteId);
+        Assert.Equal(["https://a.example"], a.AllowedOrigins);
+        Assert.Equal(second.Id, b.SiteId);
+        Assert.Equal(["https://b.example/callback"], b.RedirectUris);
+    }
 }

@@ -1,19 +1,21 @@
-// Preload for the conformance suites (wire contract §13.4 step 2):
+// Preload for the conformance suites:
 //   WIX_TEST_BASE=http://127.0.0.1:5080 node --import ./preload-wix-redirect.mjs --test ...
 //
 // The Wix SDK hard-codes https://www.wixapis.com (token endpoint, OAuthStrategy's internal client) and
-// https://edge.wixapis.com (module calls of a user client). This swaps the global fetch *before* any SDK code
-// runs and sends those two hosts to WIX_TEST_BASE, keeping path and query. Nothing in the SDK is modified.
+// https://edge.wixapis.com (module calls of a user client). The official integration, @latchkey/wix-sdk
+// (packages/wix-sdk, docs/wix-sdk.md), sends exactly those hosts to Latchkey; this preload installs it before any SDK
+// code runs, as a site's `node --import @latchkey/wix-sdk/register` would. Nothing in the SDK is modified.
 //
 // It also keeps a log of every fetch made in the process (SDK, openid-client, the tests themselves), so a
 // failing test can print the HTTP exchanges it caused: globalThis.__conformanceFetchLog (see helpers.mjs).
+import { latchkeyFetch, rewriteUrl } from '@latchkey/wix-sdk';
 
 const base = process.env.WIX_TEST_BASE;
-const WIX_HOSTS = new Set(['www.wixapis.com', 'edge.wixapis.com']);
 const LOG_LIMIT = 500;
 const TEXT_LIMIT = 2000;
 
 const realFetch = globalThis.fetch;
+const throughLatchkey = base ? latchkeyFetch(base, realFetch) : realFetch;
 const log = [];
 let sequence = 0;
 Object.defineProperty(globalThis, '__conformanceFetchLog', {
@@ -80,20 +82,16 @@ function bodyText(body) {
 }
 
 globalThis.fetch = async function conformanceFetch(input, init) {
-  const raw = urlOf(input);
-  const original = new URL(raw);
-  let target = original;
-  if (base && WIX_HOSTS.has(original.hostname)) {
-    target = new URL(original.pathname + original.search, base);
-  }
+  const original = new URL(urlOf(input));
+  const rewritten = base ? rewriteUrl(original, base) : null;
 
   let request;
   let sentBody = bodyText(init?.body);
   if (input instanceof Request) {
-    // Rebuild rather than new Request(target, input): a Request with a stream body needs duplex handling.
+    // Rebuild rather than new Request(url, input): a Request with a stream body needs duplex handling.
     const body = input.body == null ? undefined : await input.arrayBuffer();
     if (body !== undefined && init?.body == null) sentBody = new TextDecoder().decode(body);
-    request = new Request(target, {
+    request = new Request(original, {
       method: input.method,
       headers: input.headers,
       body,
@@ -102,14 +100,14 @@ globalThis.fetch = async function conformanceFetch(input, init) {
       ...init,
     });
   } else {
-    request = new Request(target, init);
+    request = new Request(original, init);
   }
 
   const entry = {
     seq: ++sequence,
     method: request.method,
     url: original.href,
-    target: target === original ? undefined : target.href,
+    target: rewritten ?? undefined,
     authorization: authorizationShape(request.headers),
     contentType: request.headers.get('content-type') ?? undefined,
     requestBody: compact(sentBody),
@@ -118,7 +116,7 @@ globalThis.fetch = async function conformanceFetch(input, init) {
   if (log.length > LOG_LIMIT) log.shift();
 
   try {
-    const response = await realFetch(request);
+    const response = await throughLatchkey(request);
     entry.status = response.status;
     const location = response.headers.get('location');
     if (location) entry.location = location;

@@ -48,6 +48,8 @@ public static class LatchkeyErrors
         new("site_not_found", 404, "SITE_NOT_FOUND", "The site named by the credential does not exist.");
     public static readonly LatchkeyError ClientNotFound =
         new("client_not_found", 400, "CLIENT_NOT_FOUND", "No OAuth client has this clientId.");
+    public static readonly LatchkeyError OriginNotAllowed =
+        new("origin_not_allowed", 403, "ORIGIN_NOT_ALLOWED", "This browser origin is not an allowed origin of the site's clients.");
 
     // Sessions.
     public static readonly LatchkeyError SessionTokenInvalid =
@@ -121,7 +123,7 @@ public static class LatchkeyErrors
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
         ClientIdNotFound, ApiKeyNotFound,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
-        Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound,
+        Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound, OriginNotAllowed,
         SessionTokenInvalid, MemberTokenRequired,
         StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
         MfaCodeInvalid, TotpCodeReused, MfaAlreadyEnabled, MfaNotEnabled, MfaEnrolmentNotStarted, MfaAttemptsThrottled,

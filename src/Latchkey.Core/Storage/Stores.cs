@@ -80,6 +80,9 @@ public interface IClientStore
 
     Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken);
 
+    /// <summary>Every client of every site: the browser origins a preflight may come from (docs/cors.md).</summary>
+    Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken);
+
     Task AddAsync(SiteClient client, CancellationToken cancellationToken);
 
     /// <summary>Saves changed allow-lists (the kind and site never change).</summary>

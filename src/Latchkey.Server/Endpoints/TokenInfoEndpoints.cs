@@ -1,6 +1,8 @@
+using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Cors;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Microsoft.AspNetCore.Authentication;
@@ -62,6 +64,11 @@ public static class TokenInfoEndpoints
             return inactive;
         }
 
+        if (MemberPrincipal.SiteOf(principal) is { } site && !BrowserOrigin.AllowsSite(request.HttpContext, site))
+        {
+            return WixErrors.ToResult(LatchkeyErrors.OriginNotAllowed);
+        }
+
         return WixResults.Ok(new
         {
             active = true,
@@ -87,6 +94,11 @@ public static class TokenInfoEndpoints
         if (principal is null)
         {
             return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        if (MemberPrincipal.SiteOf(principal) is { } site && !BrowserOrigin.AllowsSite(http, site))
+        {
+            return WixErrors.ToResult(LatchkeyErrors.OriginNotAllowed);
         }
 
         if (principal.GetClaim(LatchkeyClaims.Role) != LatchkeyClaims.MemberRole)

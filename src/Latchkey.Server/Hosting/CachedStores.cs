@@ -78,18 +78,31 @@ public static class CachedStores
                 return inner.FindBySiteAsync(siteId, cancellationToken);
             }))!;
 
+        // One entry for the whole list, so that a flood of preflights from unknown origins cannot fill the cache.
+        public async Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken) =>
+            (await cache.GetOrCreateAsync("all-clients", entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = lifetime;
+                return inner.ListAllAsync(cancellationToken);
+            }))!;
+
         public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
         {
             await inner.AddAsync(client, cancellationToken);
-            cache.Remove(("client", client.ClientId));
-            cache.Remove(("site-clients", client.SiteId));
+            Forget(client);
         }
 
         public async Task UpdateAsync(SiteClient client, CancellationToken cancellationToken)
         {
             await inner.UpdateAsync(client, cancellationToken);
+            Forget(client);
+        }
+
+        private void Forget(SiteClient client)
+        {
             cache.Remove(("client", client.ClientId));
             cache.Remove(("site-clients", client.SiteId));
+            cache.Remove("all-clients");
         }
 
         public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) => inner.FindApiKeyAsync(keyHash, cancellationToken);

@@ -11,12 +11,14 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Admin;
+using Latchkey.Server.Cors;
 using Latchkey.Server.Email;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Observability;
+using Latchkey.Server.WixSdk;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,6 +83,7 @@ public static class LatchkeyServices
         services.AddLatchkeyTelemetry();
 
         services.AddScoped<CallerResolver>();
+        services.AddScoped<CorsOrigins>();
         services.AddScoped<OutcomeIssuer>();
         services.AddScoped<RegisterMember>();
         services.AddScoped<Latchkey.Core.Features.Registration.DecoyRegistration>();
@@ -121,6 +124,7 @@ public static class LatchkeyServices
         app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
+        app.UseLatchkeyCors();
         app.UseAuthentication();
 
         app.MapHealth();
@@ -132,6 +136,7 @@ public static class LatchkeyServices
         app.MapLogoutEndpoints();
         app.MapAuthorizeEndpoints();
         app.MapHostedPages();
+        app.MapWixSdkScripts();
         app.MapRedirectSessionEndpoints();
         app.MapSessionCookieEndpoints();
         app.MapPasswordChangeEndpoints();

@@ -4,6 +4,7 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
+using Latchkey.Server.Cors;
 using Latchkey.Server.OAuth;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation;
@@ -37,6 +38,15 @@ public sealed class CallerResolver(
     OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher, SessionService sessions)
 {
     public async Task<Result<Caller>> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await ResolveCredentialAsync(request, cancellationToken);
+        // A browser origin allowed by another site of this server may not act on this one (docs/cors.md).
+        return caller.IsSuccess && !BrowserOrigin.AllowsSite(request.HttpContext, caller.Value!.Site.Id)
+            ? LatchkeyErrors.OriginNotAllowed.WithDetail("This browser origin is not an allowed origin of this site's clients.")
+            : caller;
+    }
+
+    private async Task<Result<Caller>> ResolveCredentialAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString().Trim();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

@@ -72,6 +72,7 @@ public static class OpenIddictSetup
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
                 server.AddEventHandler(InferAuthorizedClientId.Descriptor);
+                server.AddEventHandler(Cors.CorsTokenRequests.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractGetOrPostRequest<OpenIddictServerEvents.ExtractAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(CamelCaseAuthorizationRequestExtractor.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);

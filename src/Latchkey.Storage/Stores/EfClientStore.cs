@@ -12,6 +12,9 @@ internal sealed class EfClientStore(LatchkeyDbContext db) : IClientStore
     public async Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
         await db.Clients.AsNoTracking().Where(c => c.SiteId == siteId).OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken) =>
+        await db.Clients.AsNoTracking().OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
+
     public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
     {
         db.Clients.Add(client);
