@@ -12,6 +12,7 @@ container_limits=(--ulimit "nofile=$(ulimit -n):$(ulimit -n)" --ulimit "nproc=40
 container_base() {
   local base="$work/base" package name
   mkdir -p "$base/debs" "$base/rootfs"
+  apt-cache policy libc6 | grep -q 'Candidate: [0-9]' || apt-get update -qq
   for name in libicu libssl3; do # the versioned names of this Debian release (libicu72, libssl3 or libssl3t64)
     package=$(apt-cache pkgnames "$name" | grep -E "^$name([0-9]+|t64)?\$" | sort -V | tail -1)
     [[ -n $package ]] || fail "no $name package"
