@@ -19,7 +19,12 @@ mkdir -p "$out"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-for rid in linux-x64 linux-arm64; do
+# The tool package first (the portable Release build, which a publish or build before may have made), then one build
+# per platform, linux-x64 last (a container build for linux-x64 that follows reuses it).
+echo "release: Latchkey.$version.nupkg" >&2
+dotnet pack src/Latchkey.Server -c Release -o "$out" --nologo -v quiet
+
+for rid in linux-arm64 linux-x64; do
   name="latchkey-$version-$rid"
   echo "release: $name" >&2
   dotnet publish src/Latchkey.Server -c Release -r "$rid" --self-contained \
@@ -30,7 +35,5 @@ for rid in linux-x64 linux-arm64; do
   tar -C "$stage" --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz" "$name"
 done
 
-echo "release: Latchkey.$version.nupkg" >&2
-dotnet pack src/Latchkey.Server -c Release -o "$out" --nologo -v quiet
 (cd "$out" && sha256sum -- *.tar.gz *.nupkg >SHA256SUMS)
 ls -l "$out" >&2

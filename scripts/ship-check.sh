@@ -30,13 +30,13 @@ trap cleanup EXIT
 passed=0 failed=0 number=0
 check() { # check <name> <command...>: one counted check; its output goes to $logs/<n>.log, shown when it fails
   number=$((number + 1))
-  local log="$logs/$number.log"
+  local log="$logs/$number.log" began=$SECONDS
   if "${@:2}" >"$log" 2>&1; then
     passed=$((passed + 1))
-    echo "ok $number - $1"
+    echo "ok $number - $1 # $((SECONDS - began)) s"
   else
     failed=$((failed + 1))
-    echo "not ok $number - $1"
+    echo "not ok $number - $1 # $((SECONDS - began)) s"
     tail -40 "$log" | sed 's/^/#   /'
   fi
 }
@@ -128,6 +128,6 @@ check "container: PublishContainer builds the image on a chiseled-style base fro
 check "container: the image runs non-root on /data, answers its health check and passes the curl scenario" container_run
 check "container: the compose file's settings run it on PostgreSQL, migrate first" container_on_postgres
 
-echo "# ship-check: $passed passed, $failed failed"
+echo "# ship-check: $passed passed, $failed failed in $SECONDS s"
 [[ -z $trx ]] || echo "<TestRun><ResultSummary><Counters passed=\"$passed\" failed=\"$failed\"/></ResultSummary></TestRun>" >"$trx"
 ((failed == 0))

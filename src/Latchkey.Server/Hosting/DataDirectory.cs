@@ -34,8 +34,19 @@ public static class DataDirectory
             return;
         }
 
-        Directory.CreateDirectory(directory, Folder);
-        MakePrivate(new DirectoryInfo(directory));
+        try
+        {
+            Directory.CreateDirectory(directory, Folder);
+            MakePrivate(new DirectoryInfo(directory));
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // A service started in / with no data directory, or a volume that belongs to another user: said plainly.
+            throw new StartupException(
+                $"The data directory {directory} cannot be created or made private (0700, files 0600) by this user " +
+                $"({e.Message}). Set Latchkey:DataDirectory or LATCHKEY_DATA_DIR to a folder this user owns or may create " +
+                "(a relative path is relative to the working directory), e.g. a folder inside a volume that belongs to root.", e);
+        }
     }
 
     /// <summary>A private folder inside the data directory (the outbox).</summary>
