@@ -134,6 +134,9 @@ public class MemberCommandTests
         var path = Path.Combine(cli.DataDirectory, "members.jsonl");
         Assert.Contains("2 member(s) written", (await cli.RunAsync("export", "--output", path)).Ok().Output, StringComparison.Ordinal);
         Assert.Equal(2, File.ReadAllLines(path).Length);
+        // No byte-order mark: every line, the first too, is JSON as a JSON parser reads raw bytes.
+        Assert.NotEqual((byte)0xEF, File.ReadAllBytes(path)[0]);
+        Assert.All(File.ReadAllText(path, new System.Text.UTF8Encoding(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries), l => JsonDocument.Parse(l));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));

@@ -103,6 +103,9 @@ internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowSt
         return Task.CompletedTask;
     }
 
+    public Task<Flow?> FindByIdAsync(Guid flowId, CancellationToken cancellationToken) =>
+        Task.FromResult(Flows.FirstOrDefault(f => f.Id == flowId));
+
     public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
         Task.FromResult(Flows.FirstOrDefault(f => f.StateTokenHash.SequenceEqual(stateTokenHash)));
 

@@ -210,7 +210,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Flows_are_found_by_their_state_token_digest()
+    public async Task Flows_are_found_by_their_state_token_digest_and_by_id()
     {
         var site = await NewSiteAsync();
         var member = NewMember(site, "ann@example.com");
@@ -233,6 +233,8 @@ public abstract partial class StoreContract : IAsyncLifetime
 
         Assert.Equal(FlowState.RequireOwnerApproval, flow!.State);
         Assert.Null(await Fresh<IFlowStore>().FindByStateTokenAsync(new byte[32], CancellationToken.None));
+        Assert.Equal(member.Id, (await Fresh<IFlowStore>().FindByIdAsync(flow.Id, CancellationToken.None))!.MemberId);
+        Assert.Null(await Fresh<IFlowStore>().FindByIdAsync(Guid.CreateVersion7(), CancellationToken.None));
     }
 
     [Fact]

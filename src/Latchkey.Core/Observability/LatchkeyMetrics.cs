@@ -75,6 +75,12 @@ public static class LatchkeyMetrics
     public static readonly ObservableGauge<long> HashActive =
         Meter.CreateObservableGauge("latchkey.password_hashing.active", () => Interlocked.Read(ref _hashActive), "{hash}", "Password hashes running.");
 
+    /// <summary>
+    /// Creates every instrument now. The fields are created when the class is first touched, which for a fresh server
+    /// was its first login: until then a scrape had no Latchkey series at all, and the gauges were not the 0 they are.
+    /// </summary>
+    public static void EnsureCreated() => GC.KeepAlive(HashQueued);
+
     /// <summary>The gate reports a caller joining (+1) or leaving (-1) the queue.</summary>
     public static void HashQueueChanged(int delta) => Interlocked.Add(ref _hashQueued, delta);
 

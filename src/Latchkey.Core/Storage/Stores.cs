@@ -54,6 +54,9 @@ public interface IFlowStore
 
     Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken);
 
+    /// <summary>A flow by its id, whatever its state (the reset page brands an ended link's page with it).</summary>
+    Task<Flow?> FindByIdAsync(Guid flowId, CancellationToken cancellationToken);
+
     /// <summary>The member's most recently created flow of this kind, or null.</summary>
     Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken);
 

@@ -35,7 +35,15 @@ public static class CorsMiddleware
     private static readonly string[] ServerToServer =
         ["/admin/", "/metrics", "/health/", "/openapi/", "/api-reference", "/oauth2/introspect", "/_api/oauth2/introspect", "/iam/signon/", "/_api/iam/signon/"];
 
-    private static readonly string[] HostedPages = ["/oauth2/authorize/", "/_api/oauth2/authorize/", "/recovery/reset-password", "/_latchkey/"];
+    /// <summary>Navigations, not fetches: authorize (a redirect, or the web_message page in an iframe) and the hosted pages.</summary>
+    private static readonly string[] HostedPages = ["/oauth2/authorize", "/_api/oauth2/authorize", "/recovery/reset-password", "/_latchkey/"];
+
+    /// <summary>OpenIddict's endpoints answer in RFC 6749 bodies, Latchkey's own in RFC 9457; a refusal speaks the same way.</summary>
+    private static readonly string[] OAuthEndpoints =
+        ["/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/oauth2/jwks", "/oauth2/user-info", "/_api/oauth2/token", "/_api/oauth2/introspect",
+         "/_api/oauth2/revoke", "/_api/oauth2/jwks", "/_api/oauth2/user-info", "/.well-known/"];
+
+    private static readonly string[] OwnEndpoints = ["/admin/", "/mfa/", "/_api/latchkey/"];
 
     private static readonly string[] WithCredentials = ["/_api/iam/cookie/v1/createSessionCookie", "/iam/cookie/v1/createSessionCookie"];
 
@@ -64,10 +72,9 @@ public static class CorsMiddleware
             if (preflight || !IsSafe(context.Request.Method))
             {
                 // No CORS headers: the browser blocks the page from reading this answer, and the request did nothing.
-                await WixErrors.ToResult(LatchkeyErrors.OriginNotAllowed.WithDetail(
-                    sites is null
-                        ? "This endpoint is for servers, not browsers."
-                        : $"The origin {Shorten(origin)} is not an allowed origin of any client; add it to the site's client (allowedOrigins).")).ExecuteAsync(context);
+                await RefuseAsync(context, path, sites is null
+                    ? "This endpoint is for servers, not browsers."
+                    : $"The origin {Shorten(origin)} is not an allowed origin of any client; add it to the site's client (allowedOrigins).");
                 return;
             }
 
@@ -123,6 +130,22 @@ public static class CorsMiddleware
         await next(context);
     }
 
+    private static Task RefuseAsync(HttpContext context, string path, string detail)
+    {
+        var error = LatchkeyErrors.OriginNotAllowed.WithDetail(detail);
+        if (StartsWithAny(path, OAuthEndpoints))
+        {
+            context.Response.StatusCode = error.Status;
+            return context.Response.WriteAsJsonAsync(new Dictionary<string, string>
+            {
+                ["error"] = OpenIddict.Abstractions.OpenIddictConstants.Errors.InvalidRequest,
+                ["error_description"] = $"{detail} ({error.Code}, docs/errors/{error.Code}.md)",
+            });
+        }
+
+        return (StartsWithAny(path, OwnEndpoints) ? Problems.ToResult(error) : WixErrors.ToResult(error)).ExecuteAsync(context);
+    }
+
     /// <summary>The requested headers, echoed when every one is allowed; null when one is not (the browser then refuses).</summary>
     private static string? AllowedRequestHeaders(StringValues requested)
     {
@@ -162,11 +185,13 @@ public static class CorsMiddleware
 
     private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
+    /// <summary>A prefix ending in <c>/</c> covers everything under it; any other covers itself and what is under it.</summary>
     private static bool StartsWithAny(string path, string[] prefixes)
     {
         foreach (var prefix in prefixes)
         {
-            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
+                (prefix.EndsWith('/') || path.Length == prefix.Length || path[prefix.Length] == '/'))
             {
                 return true;
             }

@@ -5,7 +5,7 @@ namespace Latchkey.Server.HostedPages;
 
 /// <summary>
 /// The hosted pages' static files, embedded in the server and served by it, so the pages need nothing from any other
-/// host: the stylesheet, and the ALTCHA widget (npm <c>altcha</c> 2.3.0, MIT, its strict-CSP build
+/// host: the stylesheet, the default icon (<c>favicon.svg</c>; a site's logo replaces it), and the ALTCHA widget (npm <c>altcha</c> 2.3.0, MIT, its strict-CSP build
 /// <c>dist_external</c>: <c>altcha.js</c>, the <c>worker.js</c> it starts, <c>altcha.css</c>).
 /// </summary>
 public static class HostedAssets
@@ -39,7 +39,12 @@ public static class HostedAssets
             stream.CopyTo(copy);
             var bytes = copy.ToArray();
             var name = resource["lk-asset/".Length..];
-            var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+            var type = Path.GetExtension(name) switch
+            {
+                ".css" => "text/css; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                _ => "text/javascript; charset=utf-8",
+            };
             files[name] = (bytes, type, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}\"");
         }
 

@@ -17,8 +17,8 @@ public sealed record FormField(string Name, string Label, string Type = "text", 
 
 /// <summary>
 /// The markup every hosted form shares. Accessibility rules live here once: each input has a <c>label for</c>; an
-/// error sits under its input, is named by <c>aria-describedby</c> and marks the input <c>aria-invalid</c>; a
-/// form-level error is a <c>role="alert"</c>; the first input in error (or the first input) gets the focus.
+/// error sits under its input, is named by <c>aria-describedby</c>, marks the input <c>aria-invalid</c> and is a
+/// <c>role="alert"</c>, as a form-level error is; the first input in error (or the first input) gets the focus.
 /// </summary>
 public static class PageHtml
 {
@@ -84,7 +84,9 @@ public static class PageHtml
                 .Append('>');
             if (field.Error is not null)
             {
-                html.Append($"""<p class="lk-field-error" id="{id}-error">{E.Encode(field.Error)}</p>""");
+                // Announced (role="alert") as well as tied to the input: a screen reader says it whether or not the
+                // focus lands on the field.
+                html.Append($"""<p class="lk-field-error" id="{id}-error" role="alert">{E.Encode(field.Error)}</p>""");
             }
 
             html.Append("</div>");

@@ -23,6 +23,8 @@ public static class PageLayout
         var name = brand.DisplayName ?? site.Name;
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var logo = brand.LogoUrl is { } url ? $"""<img class="lk-logo" src="{e.Encode(url)}" alt="" width="40" height="40">""" : "";
+        // Named, so a browser never asks for /favicon.ico (a 404 on every first visit): the site's logo, or Latchkey's.
+        var icon = e.Encode(brand.LogoUrl ?? AssetsPath + "/favicon.svg");
         var captcha = withCaptcha
             ? $"""<link rel="stylesheet" href="{AssetsPath}/altcha.css"><script type="module" src="{AssetsPath}/altcha.js"></script>"""
             : "";
@@ -33,6 +35,7 @@ public static class PageLayout
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{e.Encode(title)} · {e.Encode(name)}</title>
+            <link rel="icon" href="{icon}">
             <link rel="stylesheet" href="{AssetsPath}/hosted.css">
             <style nonce="{nonce}">:root {'{'} --lk-primary: {brand.PrimaryColor}; --lk-on-primary: {OnPrimary(brand.PrimaryColor)}; {'}'}</style>
             {captcha}

@@ -9,7 +9,7 @@ namespace Latchkey.Server.HostedPages;
 
 /// <summary>
 /// The reset page the recovery email links to. The link's token names the flow, hence the site whose branding the
-/// page wears. It never sends the token on (<c>Referrer-Policy: no-referrer</c>), checks CSRF, and on success
+/// page wears; a link that no longer works shows its end state at once, with the way to a new one. It never sends the token on (<c>Referrer-Policy: no-referrer</c>), checks CSRF, and on success
 /// returns the member where the email was asked for: the hosted sign in (a path here, shown as a link after the
 /// confirmation) or the allow-listed <c>redirect.url</c> given to the API (a redirect).
 /// </summary>
@@ -23,16 +23,18 @@ public static class ResetPasswordPage
 
     public static void MapResetPasswordPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, async (HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, string? token, CancellationToken ct) =>
+        app.MapGet(Path, async (HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
+            string? token, string? flow, CancellationToken ct) =>
         {
-            var (flow, site) = await FlowOfAsync(token ?? "", flows, sites, hasher, ct);
-            return Render(http, antiforgery, flow, site, token ?? "", error: null);
+            // The link is checked as the page opens: a used or expired one gets its end state, not a form that fails later.
+            var link = await LinkAsync(token ?? "", flow, flows, sites, hasher, clock, ct);
+            return link.Usable is null ? Ended(http, link) : Render(http, antiforgery, link.Usable, link.Site, token ?? "", flow, error: null);
         });
         app.MapPost(Path, SubmitAsync);
     }
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher,
+        HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
         Latchkey.Core.Features.PasswordReset.RecoverPassword step, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
@@ -42,29 +44,36 @@ public static class ResetPasswordPage
 
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var token = form["token"].ToString();
-        var (flow, site) = await FlowOfAsync(token, flows, sites, hasher, cancellationToken);
+        var flowId = form["flow"].ToString();
+        var link = await LinkAsync(token, flowId, flows, sites, hasher, clock, cancellationToken);
+        if (link.Usable is not { } flow)
+        {
+            return Ended(http, link);
+        }
+
+        var site = link.Site;
         var text = PageText.For(site.Branding.Language);
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return Render(http, antiforgery, flow, site, token, text["form.expired"]);
+            return Render(http, antiforgery, flow, site, token, flowId, text["form.expired"]);
         }
 
         if (form["password"] != form["confirm"])
         {
-            return Render(http, antiforgery, flow, site, token, null, confirmError: text["reset.mismatch"]);
-        }
-
-        if (flow is null)
-        {
-            return Render(http, antiforgery, flow, site, token, text["error.recovery_token_invalid"]);
+            return Render(http, antiforgery, flow, site, token, flowId, null, confirmError: text["reset.mismatch"]);
         }
 
         var result = await step.HandleAsync(site, new Latchkey.Core.Features.PasswordReset.RecoverInput(token, form["password"]), cancellationToken);
         if (!result.IsSuccess)
         {
-            return result.Error!.Code == "validation_failed"
-                ? Render(http, antiforgery, flow, site, token, null, passwordError: result.Error.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First())
-                : Render(http, antiforgery, flow, site, token, text.Error(result.Error));
+            return result.Error!.Code switch
+            {
+                "validation_failed" => Render(http, antiforgery, flow, site, token, flowId, null,
+                    passwordError: result.Error.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First()),
+                // Used in another tab a moment ago: the same end state as opening a used link.
+                "recovery_token_invalid" => Ended(http, link with { Usable = null }),
+                _ => Render(http, antiforgery, flow, site, token, flowId, text.Error(result.Error)),
+            };
         }
 
         // The hosted forgot-password page stores its own sign-in path; the API stores an allow-listed absolute URL.
@@ -74,23 +83,57 @@ public static class ResetPasswordPage
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);
         }
 
-        var link = returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, text["signIn.title"])}</p>""";
+        var signIn = returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, text["signIn.title"])}</p>""";
         return PageLayout.Render(http, site, text, text["reset.doneTitle"],
-            PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.done"]) + link);
+            PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.done"]) + signIn);
     }
 
-    /// <summary>The recovery flow of a token and its site; an unknown token gets an unbranded page.</summary>
-    private static async Task<(Flow? Flow, Site Site)> FlowOfAsync(
-        string token, IFlowStore flows, ISiteStore sites, TokenHasher hasher, CancellationToken cancellationToken)
+    /// <summary>What a reset link names: its flow while the link still works, else the flow it was for (when known) and its site.</summary>
+    private sealed record ResetLink(Flow? Usable, Flow? Named, Site Site);
+
+    /// <summary>
+    /// The token finds a live link's flow; the link's <c>flow</c> id finds one whose token was used (a used token's digest
+    /// is replaced) or never matched, so that its end state still wears the site's branding and knows the way back.
+    /// Nothing but a working token leads to the form. Without either, the page is unbranded.
+    /// </summary>
+    private static async Task<ResetLink> LinkAsync(
+        string token, string? flowId, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var flow = token.Length is > 0 and <= 200 ? await flows.FindByStateTokenAsync(hasher.Hash(token), cancellationToken) : null;
-        return flow is { Kind: FlowKind.Recovery } && await sites.FindAsync(flow.SiteId, cancellationToken) is { } site
-            ? (flow, site)
-            : (null, new Site { Name = "Latchkey" });
+        var byToken = token.Length is > 0 and <= 200 ? await flows.FindByStateTokenAsync(hasher.Hash(token), cancellationToken) : null;
+        if (byToken is { Kind: FlowKind.Recovery } && await sites.FindAsync(byToken.SiteId, cancellationToken) is { } site)
+        {
+            var usable = byToken.State == FlowState.RequireNewPassword && !byToken.IsExpired(clock);
+            return new ResetLink(usable ? byToken : null, byToken, site);
+        }
+
+        var named = Guid.TryParse(flowId, out var id) ? await flows.FindByIdAsync(id, cancellationToken) : null;
+        return named is { Kind: FlowKind.Recovery } && await sites.FindAsync(named.SiteId, cancellationToken) is { } namedSite
+            ? new ResetLink(null, named, namedSite)
+            : new ResetLink(null, null, new Site { Name = "Latchkey" });
+    }
+
+    /// <summary>
+    /// The end state of a link that no longer works, and the way to a new one: the hosted forgot-password page of the
+    /// same sign-in when the link came from there, else back to the site that asked for it.
+    /// </summary>
+    private static IResult Ended(HttpContext http, ResetLink link)
+    {
+        var text = PageText.For(link.Site.Branding.Language);
+        var returnTo = link.Named?.ReturnTo;
+        var way = returnTo switch
+        {
+            null => "",
+            _ when returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal) =>
+                PageHtml.Link(ForgotPasswordPage.Path + "?" + returnTo[HostedSignIn.Length..], text["reset.newLink"]),
+            _ => PageHtml.Link(returnTo, text["reset.backToSite"]),
+        };
+        var body = PageHtml.Heading(text["reset.endedTitle"]) + PageHtml.Paragraph(text["reset.ended"]) +
+                   (way.Length > 0 ? $"""<p class="lk-links">{way}</p>""" : "");
+        return PageLayout.Render(http, link.Site, text, text["reset.endedTitle"], body, StatusCodes.Status410Gone);
     }
 
     private static IResult Render(
-        HttpContext http, IAntiforgery antiforgery, Flow? flow, Site site, string token, string? error, string? passwordError = null,
+        HttpContext http, IAntiforgery antiforgery, Flow flow, Site site, string token, string? flowId, string? error, string? passwordError = null,
         string? confirmError = null)
     {
         var text = PageText.For(site.Branding.Language);
@@ -101,6 +144,7 @@ public static class ResetPasswordPage
             <form method="post" action="{Path}">
             {PageHtml.Antiforgery(tokens)}
             {PageHtml.Hidden("token", token)}
+            {PageHtml.Hidden("flow", flowId ?? "")}
             {PageHtml.Fields(
             [
                 new FormField("password", text["field.newPassword"], "password", "new-password")
@@ -114,6 +158,6 @@ public static class ResetPasswordPage
             """;
         var failed = error is not null || passwordError is not null || confirmError is not null;
         // The success redirect to an absolute redirect.url follows this form's post: form-action must allow its origin.
-        return PageLayout.Render(http, site, text, text["reset.title"], body, failed ? 400 : 200, flow?.ReturnTo is { } returnTo ? [returnTo] : null);
+        return PageLayout.Render(http, site, text, text["reset.title"], body, failed ? 400 : 200, flow.ReturnTo is { } returnTo ? [returnTo] : null);
     }
 }

@@ -22,6 +22,8 @@ public static class Telemetry
 
     public static IServiceCollection AddLatchkeyTelemetry(this IServiceCollection services)
     {
+        // Every series from the first scrape on, the idle gauges as 0 (docs/observability.md).
+        LatchkeyMetrics.EnsureCreated();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
             .Validate(o => o.TryGetNetworks(out _), "Latchkey:Metrics:AllowedNetworks: every entry must be a CIDR range (10.0.0.0/8) or an address.")
             .ValidateOnStart();

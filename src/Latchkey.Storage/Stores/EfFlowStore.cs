@@ -15,6 +15,9 @@ internal sealed class EfFlowStore(LatchkeyDbContext db) : IFlowStore
     public Task<Flow?> FindByStateTokenAsync(byte[] stateTokenHash, CancellationToken cancellationToken) =>
         db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.StateTokenHash == stateTokenHash, cancellationToken);
 
+    public Task<Flow?> FindByIdAsync(Guid flowId, CancellationToken cancellationToken) =>
+        db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.Id == flowId, cancellationToken);
+
     public Task<Flow?> FindLatestAsync(Guid memberId, FlowKind kind, CancellationToken cancellationToken) =>
         db.Flows.AsNoTracking().Where(f => f.MemberId == memberId && f.Kind == kind)
             .OrderByDescending(f => f.CreatedAt).FirstOrDefaultAsync(cancellationToken);

@@ -160,6 +160,6 @@ public sealed partial class EveryPageTests(BrowserFixture browser) : IAsyncLifet
     [GeneratedRegex(@"code is (\d{6})")]
     private static partial Regex Code();
 
-    [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=[A-Za-z0-9_%\-]+")]
+    [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=[A-Za-z0-9_%\-]+&flow=[0-9a-f]+")]
     private static partial Regex ResetLink();
 }

@@ -46,7 +46,15 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Password changed");
         await _server.CheckPageAsync("reset-password-done");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        // The link again: its end state at once, in the site's name, with the way to a new link for this sign-in.
+        await page.GotoAsync(new Uri(_server.BaseUrl, link.PathAndQuery).AbsoluteUri);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("This link no longer works");
+        await Assertions.Expect(page.GetByLabel("New password")).ToHaveCountAsync(0);
+        await _server.CheckPageAsync("reset-password-ended");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ask for a new link" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Reset your password");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to sign in" }).ClickAsync();
         await page.GetByLabel("Email").FillAsync(member.Email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(NewPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -70,6 +78,6 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
         Assert.Equal(0, _server.Mailbox.CountTo("nobody@example.com"));
     }
 
-    [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=[A-Za-z0-9_%\-]+")]
+    [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=[A-Za-z0-9_%\-]+&flow=[0-9a-f]+")]
     private static partial Regex Link();
 }

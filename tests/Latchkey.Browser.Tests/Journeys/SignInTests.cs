@@ -29,6 +29,8 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
         var password = page.GetByLabel("Password", new() { Exact = true });
         await Assertions.Expect(password).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(password).ToHaveAccessibleDescriptionAsync("Wrong email or password.");
+        // Announced too, wherever the focus is: a screen reader reads an alert as the page arrives.
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email or password.");
         await Assertions.Expect(password).ToBeFocusedAsync();
         await Assertions.Expect(page.GetByLabel("Email")).ToHaveValueAsync(member.Email);
         await _server.CheckPageAsync("sign-in-error");

@@ -68,7 +68,7 @@ public sealed class CorsTests
         using var app = new LatchkeyApp();
         using var client = app.CreateClient();
 
-        var response = await client.SendAsync(Preflight("/oauth2/token", Stranger));
+        var response = await client.SendAsync(Preflight($"{Wix.Auth}/v2/login", Stranger));
 
         await response.AssertWixErrorAsync(403, "origin_not_allowed");
         Assert.Null(Header(response, "Access-Control-Allow-Origin"));
@@ -138,7 +138,9 @@ public sealed class CorsTests
         var token = await client.SendAsync(From(Stranger, HttpMethod.Post, "/oauth2/token", new { clientId = app.Bootstrap.ClientId, grantType = "anonymous" }));
 
         await register.AssertWixErrorAsync(403, "origin_not_allowed");
-        await token.AssertWixErrorAsync(403, "origin_not_allowed");
+        Assert.Equal(HttpStatusCode.Forbidden, token.StatusCode);
+        Assert.Equal("invalid_request", (await token.JsonAsync()).GetProperty("error").GetString());
+        Assert.Null(Header(token, "Access-Control-Allow-Origin"));
         Assert.Null(Header(register, "Access-Control-Allow-Origin"));
         Assert.Equal(members, app.Count("members"));
     }
@@ -192,10 +194,10 @@ public sealed class CorsTests
     }
 
     [Theory]
-    [InlineData("/admin/v1/clients")]
-    [InlineData("/iam/signon/v1/sign-on-policies")]
-    [InlineData("/oauth2/introspect")]
-    public async Task Server_to_server_endpoints_never_answer_CORS_and_refuse_browser_writes(string path)
+    [InlineData("/admin/v1/clients", "problem")]
+    [InlineData("/iam/signon/v1/sign-on-policies", "wix")]
+    [InlineData("/oauth2/introspect", "oauth")]
+    public async Task Server_to_server_endpoints_never_answer_CORS_and_refuse_browser_writes_in_their_own_error_shape(string path, string shape)
     {
         using var app = new LatchkeyApp();
         using var client = app.CreateClient();
@@ -204,8 +206,19 @@ public sealed class CorsTests
         var write = await client.SendAsync(From(SiteOrigin, HttpMethod.Post, path, new { kind = "standard" }, app.Bootstrap.ApiKey));
         var read = await client.SendAsync(From(SiteOrigin, HttpMethod.Get, "/admin/v1/clients", authorization: app.Bootstrap.ApiKey));
 
-        await preflight.AssertWixErrorAsync(403, "origin_not_allowed");
-        await write.AssertWixErrorAsync(403, "origin_not_allowed");
+        foreach (var refused in new[] { preflight, write })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var body = await refused.JsonAsync();
+            var code = shape switch
+            {
+                "oauth" => body.GetProperty("error").GetString() + " " + body.GetProperty("error_description").GetString(),
+                _ => body.GetProperty("code").GetString(),
+            };
+            Assert.Contains("origin_not_allowed", code, StringComparison.Ordinal);
+            Assert.Equal(shape == "problem", body.TryGetProperty("type", out _));
+        }
+
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Null(Header(preflight, "Access-Control-Allow-Origin"));
         Assert.Null(Header(read, "Access-Control-Allow-Origin"));
@@ -247,7 +260,7 @@ public sealed class CorsTests
         using var app = new LatchkeyApp();
         using var client = app.CreateClient();
 
-        var response = await client.SendAsync(Preflight("/oauth2/token", origin));
+        var response = await client.SendAsync(Preflight($"{Wix.Auth}/v2/login", origin));
 
         await response.AssertWixErrorAsync(403, "origin_not_allowed");
     }

@@ -131,6 +131,8 @@ public static class PublicRoutes
         }
 
         routes.Add(new("GET", "/_latchkey/assets/{name}", ErrorFamily.Page, []));
+        routes.Add(new("GET", "/_latchkey/wix-sdk.mjs", ErrorFamily.Page, []));
+        routes.Add(new("GET", "/_latchkey/wix-sdk.js", ErrorFamily.Page, []));
         routes.Add(new("GET", "/_api/latchkey/captcha/v1/altcha-challenge", ErrorFamily.Own, ["clientId"]));
 
         // Latchkey's own: RFC 9457.

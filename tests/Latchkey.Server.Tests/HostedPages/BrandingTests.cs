@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
@@ -55,6 +56,33 @@ public sealed class BrandingTests : IDisposable
 
         (await admin.PatchAsJsonAsync("/admin/v1/branding", new { logoUrl = "https://cdn.example/logo.png" })).EnsureSuccessStatusCode();
         (await admin.PatchAsJsonAsync("/admin/v1/branding", new { logoUrl = "data:image/png;base64,iVBORw0KGgo=" })).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Every_page_names_its_icon_the_sites_logo_or_latchkeys_own_so_no_favicon_ico_is_asked_for()
+    {
+        using var browser = _app.CreateClient();
+        var flow = Guid.CreateVersion7().ToString("N");
+
+        var plain = await (await browser.GetAsync($"/recovery/reset-password?token=x&flow={flow}")).Content.ReadAsStringAsync();
+        var icon = await browser.GetAsync("/_latchkey/assets/favicon.svg");
+
+        Assert.Contains("""<link rel="icon" href="/_latchkey/assets/favicon.svg">""", plain, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("<svg", await icon.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_branded_page_uses_the_sites_logo_as_its_icon()
+    {
+        using var admin = _app.ApiKeyClient();
+        (await admin.PatchAsJsonAsync("/admin/v1/branding", new { logoUrl = "https://cdn.example/logo.png" })).EnsureSuccessStatusCode();
+        using var browser = _app.CreateClient();
+
+        var page = await browser.GetStringAsync(new AuthorizeParameters(_app.Bootstrap.ClientId, Pkce.New()) { Prompt = "login" }.Url());
+
+        Assert.Contains("""<link rel="icon" href="https://cdn.example/logo.png">""", page, StringComparison.Ordinal);
     }
 
     [Fact]

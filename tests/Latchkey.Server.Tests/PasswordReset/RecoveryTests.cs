@@ -121,6 +121,67 @@ public sealed partial class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_used_link_opens_on_its_end_state_in_the_sites_branding_with_the_way_back()
+    {
+        using var admin = _app.ApiKeyClient();
+        (await admin.PatchAsJsonAsync("/admin/v1/branding", new { displayName = "Ann's Shop" })).EnsureSuccessStatusCode();
+        using var client = await _app.VisitorClientAsync();
+        await client.RegisterAsync("ann@example.com");
+        await client.PostAsJsonAsync(SendEmail, new { email = "ann@example.com", redirect = new { url = "http://localhost:3000/after-reset", clientId = _app.Bootstrap.ClientId } });
+        var link = FullLink().Match(await _mail.NextBodyAsync("ann@example.com")).Value;
+        var token = Link().Match(link).Groups["token"].Value;
+        Assert.Equal("SUCCESS", (await (await client.PostAsJsonAsync(Recover, new { recoveryToken = Uri.UnescapeDataString(token), password = NewPassword })).JsonAsync()).GetProperty("state").GetString());
+        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var page = await browser.GetAsync(new Uri(link).PathAndQuery);
+        var html = await page.Content.ReadAsStringAsync();
+
+        // The end state at once, not a form that fails only after a new password was typed.
+        Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
+        Assert.Contains("This link no longer works", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<form", html, StringComparison.Ordinal);
+        Assert.Contains("Ann&#x27;s Shop", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Latchkey", html, StringComparison.Ordinal);
+        Assert.Contains("""<a href="http://localhost:3000/after-reset">Back to the site</a>""", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_expired_link_opens_on_its_end_state_and_a_post_with_it_changes_nothing()
+    {
+        using var client = await _app.VisitorClientAsync();
+        await client.RegisterAsync("ann@example.com");
+        await client.PostAsJsonAsync(SendEmail, new { email = "ann@example.com" });
+        var link = FullLink().Match(await _mail.NextBodyAsync("ann@example.com")).Value;
+        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await browser.GetAsync(new Uri(link).PathAndQuery);
+        var fields = HiddenField().Matches(await form.Content.ReadAsStringAsync()).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        fields["password"] = NewPassword;
+        fields["confirm"] = NewPassword;
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(61));
+        var opened = await browser.GetAsync(new Uri(link).PathAndQuery);
+        var posted = await browser.PostAsync("/recovery/reset-password", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
+        Assert.DoesNotContain("<form", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Gone, posted.StatusCode);
+        Assert.Contains("This link no longer works", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await (await client.LoginAsync("ann@example.com", NewPassword)).AssertWixErrorAsync(401, "invalid_credentials");
+    }
+
+    [Fact]
+    public async Task An_unknown_link_gets_the_end_state_too()
+    {
+        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var page = await browser.GetAsync($"/recovery/reset-password?token=not-a-token&flow={Guid.CreateVersion7():N}");
+
+        Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
+        Assert.Contains("This link no longer works", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_weak_new_password_is_a_field_violation()
     {
         using var client = await _app.VisitorClientAsync();
@@ -158,6 +219,9 @@ public sealed partial class RecoveryTests : IDisposable
 
     [GeneratedRegex(@"http://[^\s]+/recovery/reset-password\?token=(?<token>[A-Za-z0-9_%\-]+)")]
     private static partial Regex Link();
+
+    [GeneratedRegex(@"http://\S+/recovery/reset-password\?\S+")]
+    private static partial Regex FullLink();
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)">""")]
     private static partial Regex HiddenField();

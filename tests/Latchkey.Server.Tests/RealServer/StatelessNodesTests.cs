@@ -202,27 +202,21 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         Assert.Equal(1, nodes.DataProtectionKeysAfterMigrate);
         Assert.Equal(1, await nodes.CountAsync("data_protection_keys"));
 
-        // The reset page's anti-forgery token is Data Protection output: B can only check it with A's key ring.
-        var page = await _a.Http.GetAsync("/recovery/reset-password?token=unknown");
+        // The forgot-password page's anti-forgery token is Data Protection output: B can only check it with A's key ring.
+        var page = await _a.Http.GetAsync($"/oauth2/authorize/forgot-password?client_id={_clientId}");
         var html = await page.Content.ReadAsStringAsync();
-        var field = System.Text.RegularExpressions.Regex.Match(html, "name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"");
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/recovery/reset-password")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                [field.Groups["name"].Value] = field.Groups["value"].Value,
-                ["token"] = "unknown",
-                ["password"] = NewPassword,
-                ["confirm"] = NewPassword,
-            }),
-        };
+        var fields = System.Text.RegularExpressions.Regex.Matches(html, "<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\">")
+            .ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        fields["email"] = "nobody@example.com";
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/oauth2/authorize/forgot-password") { Content = new FormUrlEncodedContent(fields) };
         post.Headers.Add("Cookie", string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
 
         var answer = await (await _b.Http.SendAsync(post)).Content.ReadAsStringAsync();
 
-        // Past the CSRF check, to the token check: the form was not "expired" on B.
+        // Past the CSRF check, to the answer: the form was not "expired" on B.
+        Assert.Equal(2, fields.Count(f => f.Key != "email"));
         Assert.DoesNotContain("The form expired", answer, StringComparison.Ordinal);
-        Assert.Contains("This link is unknown", answer, StringComparison.Ordinal);
+        Assert.Contains("Check your email", answer, StringComparison.Ordinal);
     }
 
     private static async Task<bool> IsActiveOnAsync(ServerNode node, string token)

@@ -58,7 +58,9 @@ public sealed class SendRecoveryEmail(
         flow.MoveTo(FlowState.RequireNewPassword);
         await flows.AddAsync(flow, cancellationToken);
 
-        var link = $"{resetPageUrl}?token={Uri.EscapeDataString(token)}";
+        // The flow id is no secret: once the token is used or expired, it still tells the page whose site it is and
+        // where to ask for a new link.
+        var link = $"{resetPageUrl}?token={Uri.EscapeDataString(token)}&flow={flow.Id:N}";
         var (subject, intro) = purpose == RecoveryPurpose.Activate
             ? ("Activate your account", "An account was created for you. Choose a password to activate it:")
             : ("Reset your password", "Someone asked to reset the password of this account. If it was you, choose a new password here:");

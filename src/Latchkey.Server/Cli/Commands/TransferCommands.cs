@@ -39,7 +39,8 @@ internal static class TransferCommands
             }
 
             int count;
-            await using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+            // UTF-8 without a byte-order mark (RFC 8259 §8.1): json.loads and jq refuse a BOM, and stdout has none either.
+            await using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
             {
                 count = await c.Get<MemberExport>().WriteAsync(AdminActor.Cli, site.Id, writer, c.Cancellation);
             }
