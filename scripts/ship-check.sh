@@ -15,23 +15,33 @@ work=$(mktemp -d /tmp/latchkey-ship-XXXXXX)
 clone=$work/clone
 logs=$work/logs
 mkdir -p "$clone" "$logs"
-pids=() containers=()
+pids=$work/pids
 cleanup() {
   if [[ -d $work/podman ]]; then
-    for container in "${containers[@]}"; do podman_ rm -f -t 5 "$container" >/dev/null 2>&1; done
+    podman_ rm -f -a -t 5 >/dev/null 2>&1
     podman_ system reset -f >/dev/null 2>&1
     umount -R "$work/podman/root/overlay" 2>/dev/null
   fi
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
+  if [[ -f $pids ]]; then
+    while read -r pid; do kill -TERM -- "-$pid" 2>/dev/null; done <"$pids"
+  fi
   [[ -n ${LATCHKEY_SHIP_KEEP:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
 passed=0 failed=0 number=0
-check() { # check <name> <command...>: one counted check; its output goes to $logs/<n>.log, shown when it fails
+# check <name> <command...>: one counted check, its output in $logs/<n>.log (shown when it fails). It runs in a
+# subshell with errexit: the first command that fails, or a `fail`, ends it. What later checks need is kept in files
+# under $work (the version, the pids to stop).
+check() {
   number=$((number + 1))
-  local log="$logs/$number.log" began=$SECONDS
-  if "${@:2}" >"$log" 2>&1; then
+  local log="$logs/$number.log" began=$SECONDS status
+  (
+    set -e
+    "${@:2}"
+  ) >"$log" 2>&1
+  status=$?
+  if ((status == 0)); then
     passed=$((passed + 1))
     echo "ok $number - $1 # $((SECONDS - began)) s"
   else
@@ -40,7 +50,10 @@ check() { # check <name> <command...>: one counted check; its output goes to $lo
     tail -40 "$log" | sed 's/^/#   /'
   fi
 }
-fail() { echo "FAIL: $*" >&2; return 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 json() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
 
@@ -49,10 +62,11 @@ wait_ready() {
   local deadline=$((SECONDS + $2))
   while ((SECONDS < deadline)); do
     curl -fsS -o /dev/null "$1/health/ready" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || fail "the server exited before it was ready"
+    kill -0 "$3" 2>/dev/null || { echo "FAIL: the server exited before it was ready" >&2; return 1; }
     sleep 1
   done
-  fail "$1 was not ready within $2 s"
+  echo "FAIL: $1 was not ready within $2 s" >&2
+  return 1
 }
 
 # start <log> <command...>: runs in its own process group (stopped with it), answers its pid in $started.
@@ -61,7 +75,7 @@ start() {
   shift
   setsid "$@" >"$log" 2>&1 &
   started=$!
-  pids+=("$started")
+  echo "$started" >>"$pids"
 }
 stop() { kill -TERM -- "-$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
 
@@ -102,7 +116,14 @@ b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 v = b64(os.urandom(32)); print(v, b64(hashlib.sha256(v.encode()).digest()))')"
   location=$(curl -sS -o /dev/null -w '%{redirect_url}' "$1/oauth2/authorize?clientId=$client&responseType=code&redirectUri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&codeChallenge=$challenge&codeChallengeMethod=S256&sessionToken=$session&prompt=none&state=s1")
   [[ $location == http://localhost:3000/callback?*code=* ]] || fail "authorize answered $location"
-  echo "$session ${location##*code=}" | sed 's/&.*//'
+  local code=${location##*code=}
+  echo "$session ${code%%&*}"
+}
+
+# authorized <base> <data-dir>: runs authorize; sets $session and $code (both must not be logged).
+authorized() {
+  read -r session code <<<"$(authorize "$1" "$2")"
+  [[ -n $session && -n $code ]] || fail "no session token or code from authorize"
 }
 
 echo "# ship-check in $work" >&2

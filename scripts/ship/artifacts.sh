@@ -4,6 +4,7 @@ release_artifacts() {
   cd "$clone"
   bash scripts/release.sh "$work/release" || fail "scripts/release.sh failed"
   version=$(dotnet msbuild src/Latchkey.Server -getProperty:Version)
+  echo "$version" >"$work/version"
   cd "$work/release"
   sha256sum -c SHA256SUMS
   [[ $(wc -l <SHA256SUMS) == 3 ]] || fail "SHA256SUMS should list 3 files"
@@ -36,12 +37,14 @@ PY
 }
 
 release_run() {
-  local program="$work/opt/latchkey-$version-linux-x64/latchkey" port data
+  local version program port data
+  version=$(cat "$work/version")
+  program="$work/opt/latchkey-$version-linux-x64/latchkey"
   [[ $("$program" --version) == "$version"* ]] || fail "latchkey --version: $("$program" --version)"
   port=$(free_port) data="$work/single-file-data"
   cd /
   start "$work/single-file.log" env LATCHKEY_DATA_DIR="$data" DOTNET_BUNDLE_EXTRACT_BASE_DIR="$work/extract" "$program" serve --urls "http://127.0.0.1:$port"
-  wait_ready "http://127.0.0.1:$port" 60 "$started" || { tail -20 "$work/single-file.log"; return 1; }
+  wait_ready "http://127.0.0.1:$port" 60 "$started" || { tail -20 "$work/single-file.log"; fail "the single file did not serve"; }
   "$program" health --url "http://127.0.0.1:$port" || fail "latchkey health said not ready"
   stop "$started"
   ! "$program" health --url "http://127.0.0.1:$port" || fail "latchkey health said ready with no server"

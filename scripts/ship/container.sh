@@ -12,7 +12,7 @@ container_limits=(--ulimit "nofile=$(ulimit -n):$(ulimit -n)" --ulimit "nproc=40
 container_base() {
   local base="$work/base" package name
   mkdir -p "$base/debs" "$base/rootfs"
-  apt-cache policy libc6 | grep -q 'Candidate: [0-9]' || apt-get update -qq
+  grep -q 'Candidate: [0-9]' <<<"$(apt-cache policy libc6)" || apt-get update -qq
   for name in libicu libssl3; do # the versioned names of this Debian release (libicu72, libssl3 or libssl3t64)
     package=$(apt-cache pkgnames "$name" | grep -E "^$name([0-9]+|t64)?\$" | sort -V | tail -1)
     [[ -n $package ]] || fail "no $name package"
@@ -57,7 +57,8 @@ YAML
     sleep 0.2
   done
   base_image="127.0.0.1:$registry_port/dotnet/runtime-deps:10.0-noble-chiseled-extra"
-  container_base || return 1
+  container_base
+  version=$(cat "$work/version")
   cd "$clone"
   local started_at=$SECONDS
   DOTNET_CONTAINER_INSECURE_REGISTRIES="127.0.0.1:$registry_port" dotnet publish src/Latchkey.Server -c Release \
@@ -81,7 +82,6 @@ container_start() {
   podman_ run -d --name "$name" --runtime runc --cgroup-manager=cgroupfs --network host "${container_limits[@]}" \
     -e "ASPNETCORE_HTTP_PORTS=$port" -v "$data:/data" --health-cmd '["/app/latchkey","health"]' --health-interval=0 \
     "$@" "$image" >/dev/null || fail "podman run failed"
-  containers+=("$name")
   deadline=$((SECONDS + 90))
   until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
     [[ $(podman_ inspect "$name" --format '{{.State.Running}}') == true ]] || fail "the container stopped: $(podman_ logs "$name" 2>&1 | tail -20)"
@@ -94,17 +94,18 @@ container_start() {
 container_data() { mkdir -p "$1" && chown 1654:1654 "$1" && chmod 0700 "$1"; }
 
 container_run() {
-  [[ -n ${image:-} ]] || fail "no image"
-  local data="$work/container-data" port session code pid started_at=$SECONDS
+  image="latchkey:$(cat "$work/version")"
+  podman_ image exists "$image" || fail "no image $image"
+  local data="$work/container-data" port pid started_at=$SECONDS
   port=$(free_port)
   container_data "$data"
-  container_start latchkey-ship "$port" "$data" || return 1
+  container_start latchkey-ship "$port" "$data"
   echo "started and ready in $((SECONDS - started_at)) s"
   podman_ healthcheck run latchkey-ship || fail "the health check (latchkey health) failed"
   pid=$(podman_ inspect latchkey-ship --format '{{.State.Pid}}')
   [[ $(awk '/^Uid:/ {print $2}' "/proc/$pid/status") == 1654 ]] || fail "the server does not run as 1654"
   bash "$clone/scripts/smoke.sh" "http://127.0.0.1:$port" "$data"
-  read -r session code <<<"$(authorize "http://127.0.0.1:$port" "$data")"
+  authorized "http://127.0.0.1:$port" "$data"
   podman_ stop -t 30 latchkey-ship >/dev/null
   [[ $(podman_ inspect latchkey-ship --format '{{.State.ExitCode}}') == 0 ]] || fail "SIGTERM did not end it cleanly"
   podman_ logs latchkey-ship >"$work/container.log" 2>&1
@@ -117,7 +118,8 @@ container_run() {
 # The compose file's settings for migrate and latchkey (rendered by compose_config), on the test PostgreSQL instead
 # of the compose one (host networking: 127.0.0.1 and its port), each in a new database.
 container_on_postgres() {
-  [[ -n ${image:-} && -f $work/compose/latchkey.env ]] || fail "no image or no rendered compose settings"
+  image="latchkey:$(cat "$work/version")"
+  podman_ image exists "$image" && [[ -f $work/compose/latchkey.env ]] || fail "no image or no rendered compose settings"
   [[ -n ${LATCHKEY_TEST_POSTGRES:-} ]] || fail "LATCHKEY_TEST_POSTGRES is not set (scripts/postgres.sh)"
   local pg_port database="ship_$RANDOM$RANDOM" data="$work/container-pg-data" port name
   pg_port=$(grep -oP 'Port=\K[0-9]+' <<<"$LATCHKEY_TEST_POSTGRES")
@@ -132,7 +134,7 @@ container_on_postgres() {
     --env-file "$work/compose/migrate.local.env" -v "$data:/data" "$image" "${command[@]}" || fail "migrate failed"
   [[ -f $data/bootstrap.json ]] || fail "migrate made no first site"
   port=$(free_port)
-  container_start latchkey-ship-pg "$port" "$data" --env-file "$work/compose/latchkey.local.env" || return 1
+  container_start latchkey-ship-pg "$port" "$data" --env-file "$work/compose/latchkey.local.env"
   grep -q "storage: PostgreSql" <(podman_ logs latchkey-ship-pg 2>&1) || fail "not on PostgreSQL"
   podman_ healthcheck run latchkey-ship-pg || fail "the health check failed"
   bash "$clone/scripts/smoke.sh" "http://127.0.0.1:$port" "$data"

@@ -5,12 +5,11 @@ readme_run() {
   port=$(free_port) url="http://127.0.0.1:$port"
   cd "$clone"
   start "$work/readme-server.log" dotnet run --project src/Latchkey.Server -- --urls "$url"
-  readme_server=$started
-  wait_ready "$url" 600 "$readme_server" || { cat "$work/readme-server.log"; return 1; }
+  echo "$started" >"$work/readme-server.pid"
+  wait_ready "$url" 600 "$started" || { cat "$work/readme-server.log"; fail "dotnet run did not serve"; }
   grep -F "Data directory: $clone/data" "$work/readme-server.log" || fail "the data directory is not $clone/data"
   [[ -f data/bootstrap.json && ! -e src/Latchkey.Server/data ]] || fail "no ./data/bootstrap.json, or a data folder in the project"
   bash scripts/smoke.sh "$url"   # the README's curl scenario, from the clone root, reading ./data
-  readme_url=$url
 }
 
 readme_cli() {
@@ -24,7 +23,7 @@ actions = [e["action"] for e in json.load(sys.stdin)["items"] if e["actor"] == "
 assert sorted(actions) == ["api_key.created", "client.created", "site.created"], actions
 print("first start audited:", actions)'
   [[ $(find "$clone" -name latchkey.db | wc -l) == 1 ]] || fail "more than one database: $(find "$clone" -name latchkey.db)"
-  stop "$readme_server"
+  stop "$(cat "$work/readme-server.pid")"
 }
 
 readme_publish() {
@@ -62,12 +61,12 @@ readme_published_from_root() {
 JSON
   cd /
   start "$work/root-server.log" bash -c "umask 0000 && exec '$work/published/latchkey'"
-  wait_ready "$url" 120 "$started" || { tail -20 "$work/root-server.log"; return 1; }
+  wait_ready "$url" 120 "$started" || { tail -20 "$work/root-server.log"; fail "the published program did not serve"; }
   local server=$started
   grep -F "Data directory: $data" "$work/root-server.log" || fail "the configured data directory was not used"
   grep -q "^dbug: Microsoft.AspNetCore" "$work/root-server.log" || fail "Debug logging from appsettings.json did not apply"
   bash "$clone/scripts/smoke.sh" "$url" "$data"
-  read -r session code <<<"$(authorize "$url" "$data")"
+  authorized "$url" "$data"
   curl -fsS "$url/health/ready"
   stop "$server"
   grep -c . "$work/root-server.log"

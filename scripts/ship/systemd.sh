@@ -1,7 +1,8 @@
 # The systemd unit (deploy/systemd/latchkey.service), checked offline (sourced by scripts/ship-check.sh).
 
 systemd_unit() {
-  local unit="$clone/deploy/systemd/latchkey.service" root="$work/systemd-root" out score
+  local unit="$clone/deploy/systemd/latchkey.service" root="$work/systemd-root" out score version
+  version=$(cat "$work/version")
   grep -qx 'Type=notify' "$unit" && grep -qx 'StateDirectory=latchkey' "$unit" && grep -qx 'ProtectSystem=strict' "$unit" ||
     fail "the unit lacks Type=notify, StateDirectory or ProtectSystem"
   # A root with systemd's own units, the release's single file where the unit expects it, and the unit installed.
@@ -20,7 +21,8 @@ systemd_unit() {
 # Type=notify for real: a parent process named "systemd" (how Microsoft.Extensions.Hosting.Systemd recognises its
 # service manager) gives the single file a NOTIFY_SOCKET and waits for READY=1, then SIGTERM and STOPPING=1.
 systemd_notify() {
-  local python
+  local python version
+  version=$(cat "$work/version")
   python=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
   mkdir -p "$work/notify"
   ln -sf "$python" "$work/notify/systemd"

@@ -47,6 +47,10 @@ public class SetupCommandTests
         using var cli = new CliHarness();
 
         Assert.Equal(1, (await cli.RunAsync("frobnicate")).ExitCode);
+        Assert.Equal(1, (await cli.RunAsync("members", "list", "--bogus")).ExitCode);
+        var health = await cli.RunAsync("health", "--url", "http://127.0.0.1:1");
+        Assert.Equal(1, health.ExitCode);
+        Assert.Contains("http://127.0.0.1:1/health/ready", health.Error, StringComparison.Ordinal);
         Assert.Equal(1, (await cli.RunAsync("members")).ExitCode);
         Assert.Equal(1, (await cli.RunAsync("api-keys", "create", "--permission", "admin")).ExitCode);
         Assert.Equal(1, (await cli.RunAsync("members", "show")).ExitCode);

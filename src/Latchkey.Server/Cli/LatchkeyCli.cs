@@ -63,7 +63,15 @@ public static class LatchkeyCli
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
-        if (parsed.CommandResult.Command == root || parsed.CommandResult.Command.Name == "serve")
+        var serving = parsed.CommandResult.Command == root || parsed.CommandResult.Command.Name == "serve";
+        if (!serving && parsed.UnmatchedTokens.Count > 0)
+        {
+            // Only the server takes options it does not know (its configuration); a command refuses a misspelt one.
+            await error.WriteLineAsync($"error (usage): unrecognized {string.Join(", ", parsed.UnmatchedTokens.Select(t => $"'{t}'"))}; 'latchkey {parsed.CommandResult.Command.Name} --help' lists the options.");
+            return ExitCodes.Usage;
+        }
+
+        if (serving)
         {
             // The server owns its shutdown (SIGTERM: graceful, within HostOptions.ShutdownTimeout) and its failures
             // (a start-up exception ends the process as it always did, and reaches the test host).

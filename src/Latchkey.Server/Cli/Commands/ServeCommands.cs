@@ -33,11 +33,17 @@ internal static class ServeCommands
             return await LatchkeyServer.RunAsync([.. parse.UnmatchedTokens], parse.GetValue(LatchkeyCli.DataDir), error);
         });
 
-        var url = new Option<Uri?>("--url") { Description = "The server's base URL (default: ASPNETCORE_URLS, else ASPNETCORE_HTTP_PORTS on 127.0.0.1, else http://127.0.0.1:5080)." };
+        var url = new Option<string?>("--url") { Description = "The server's base URL (default: ASPNETCORE_URLS, else ASPNETCORE_HTTP_PORTS on 127.0.0.1, else http://127.0.0.1:5080)." };
         var health = new Command("health", "Ask a running server whether it is ready (GET /health/ready): exit 0 when it is, 1 when not.") { url };
         health.SetAction(async (parse, cancellationToken) =>
         {
-            var target = new Uri(parse.GetValue(url) ?? LocalUrl(), "/health/ready");
+            if (parse.GetValue(url) is { } given && !Uri.TryCreate(given, UriKind.Absolute, out _))
+            {
+                await error.WriteLineAsync($"error (usage): --url {given} is not an absolute URL.");
+                return ExitCodes.Usage;
+            }
+
+            var target = new Uri(parse.GetValue(url) is { } configured ? new Uri(configured) : LocalUrl(), "/health/ready");
             using var http = new HttpClient(new SocketsHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(5) };
             try
             {
