@@ -77,7 +77,13 @@ start() {
   started=$!
   echo "$started" >>"$pids"
 }
-stop() { kill -TERM -- "-$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
+# stop <pid>: SIGTERM to its process group, then until it is gone (started by this check or by an earlier one).
+stop() {
+  kill -TERM -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+}
 
 # private <dir>: the folder 0700 and every file and folder in it 0600 / 0700.
 private() {
