@@ -293,6 +293,9 @@ def main():
         env[f"Latchkey__Throttling__PerIpPerMinute__{action}"] = "0"
         env[f"Latchkey__Throttling__PerSitePerMinute__{action}"] = "0"
     env["Latchkey__Throttling__AccountFailuresBeforeThrottle"] = "1000000"
+    # The checker tries superseded passwords from one address: the default risk-mode CAPTCHA would then ask every later
+    # login for a challenge (issue #21). This run is about durability, not CAPTCHA.
+    env["Latchkey__Captcha__DefaultMode"] = "off"
     if args.postgres:
         env.update({"Latchkey__Storage__Provider": "PostgreSql", "Latchkey__Storage__ConnectionString": args.postgres})
         migrate = subprocess.run(["dotnet", args.dll, "migrate"], env=env, cwd=args.work, capture_output=True, text=True)

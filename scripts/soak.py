@@ -105,6 +105,8 @@ def main():
     for action in ("Login", "Register", "Recovery", "Verification", "SignOn"):
         env[f"Latchkey__Throttling__PerIpPerMinute__{action}"] = "0"
         env[f"Latchkey__Throttling__PerSitePerMinute__{action}"] = "0"
+    # All load comes from one address: the default risk-mode CAPTCHA (issue #21) would challenge it after failures.
+    env["Latchkey__Captcha__DefaultMode"] = "off"
     if args.postgres:
         env.update({"Latchkey__Storage__Provider": "PostgreSql", "Latchkey__Storage__ConnectionString": args.postgres})
         import subprocess

@@ -13,7 +13,7 @@ dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
 data=$(mktemp -d /tmp/latchkey-enum.XXXXXX)
 LATCHKEY_DATA_DIR="$data" Logging__LogLevel__Default=Warning \
   Latchkey__Throttling__PerIpPerMinute__Login=0 Latchkey__Throttling__PerIpPerMinute__Register=0 \
-  Latchkey__Throttling__AccountFailuresBeforeThrottle=0 \
+  Latchkey__Throttling__AccountFailuresBeforeThrottle=0 Latchkey__Captcha__DefaultMode=off \
   dotnet src/Latchkey.Server/bin/Release/net10.0/latchkey.dll --urls "$base" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT

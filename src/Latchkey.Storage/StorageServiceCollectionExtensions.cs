@@ -23,6 +23,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<EfThrottleStore>();
         services.AddScoped<Core.AbuseProtection.IThrottleStore>(s => s.GetRequiredService<EfThrottleStore>());
         services.AddScoped<Core.AbuseProtection.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
+        services.AddScoped<Core.AbuseProtection.IGuessStore, EfGuessStore>();
+        services.AddScoped<Core.Features.Registration.IRegistrationDecoyStore, EfRegistrationDecoyStore>();
         services.AddScoped<IMfaStore, EfMfaStore>();
         services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();

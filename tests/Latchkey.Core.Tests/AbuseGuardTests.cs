@@ -59,7 +59,7 @@ public class AbuseGuardTests
 
     private sealed class NoCaptcha : ICaptchaVerifier
     {
-        public Task<CaptchaVerdict> VerifyAsync(Site site, string token, string? remoteIp, CancellationToken cancellationToken) =>
+        public Task<CaptchaVerdict> VerifyAsync(Site site, string token, string? remoteIp, GuardedAction action, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("No CAPTCHA is configured.");
     }
 }

@@ -158,17 +158,26 @@ public class ImportedHashTests
     }
 
     [Fact]
-    public async Task The_imported_hash_gate_holds_while_a_foreign_hash_is_verified()
+    public async Task An_imported_hash_verifies_in_its_own_slots_not_in_the_Argon2id_ones()
     {
-        // Verification runs inside the gate (PasswordHasher takes a lease first): with the only slot taken and no
-        // queue, an imported hash is turned away as busy, exactly like an Argon2id one.
-        using var gate = new HashingGate(Options.Create(new HashingOptions { MaxConcurrency = 1, QueueLimit = 0 }));
-        var hasher = new PasswordHasher(gate);
-        using var held = await gate.TryEnterAsync(CancellationToken.None);
+        // Verification runs inside a gate (PasswordHasher takes a lease first), the imported hashes' own (issue #21): with
+        // its only slot taken and no queue, an imported hash is turned away as busy while Argon2id checks go on; with
+        // every Argon2id slot taken instead, the imported hash still verifies.
+        using var argon2id = new HashingGate(Options.Create(new HashingOptions { MaxConcurrency = 1, QueueLimit = 0 }));
+        using var imported = new HashingGate(new HashingOptions { MaxConcurrency = 1, QueueLimit = 0 }, "imported");
+        var hasher = new PasswordHasher(new HashingGates(argon2id, imported));
+        const string Bcrypt = "$2b$05$abcdefghijklmnopqrstuuFSmJndo5wInIW0VOoKVLOLfJUWgGosq";
 
-        var check = await hasher.VerifyAsync("x", "$2b$05$abcdefghijklmnopqrstuuFSmJndo5wInIW0VOoKVLOLfJUWgGosq", HashParameters.Default, CancellationToken.None);
+        using (await imported.TryEnterAsync(CancellationToken.None))
+        {
+            Assert.Equal("hashing_busy", (await hasher.VerifyAsync("x", Bcrypt, HashParameters.Default, CancellationToken.None)).Error?.Code);
+            Assert.True((await hasher.VerifyAsync("x", null, new HashParameters(1, 64), CancellationToken.None, importedDummy: Bcrypt)).IsSuccess);
+        }
 
-        Assert.False(check.IsSuccess);
+        using (await argon2id.TryEnterAsync(CancellationToken.None))
+        {
+            Assert.Equal(new PasswordCheck(true, true), (await hasher.VerifyAsync("hunter2 bcrypt", Bcrypt, HashParameters.Default, CancellationToken.None)).Value);
+        }
     }
 
     [Theory]

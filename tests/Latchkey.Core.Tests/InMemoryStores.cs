@@ -8,8 +8,39 @@ using Latchkey.Core.Tokens;
 namespace Latchkey.Core.Tests;
 
 /// <summary>Plain in-memory ports for unit tests of the steps; the real stores have their own contract suite.</summary>
-internal sealed class InMemoryStores : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox, IMfaStore
+internal sealed class InMemoryStores
+    : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox, IMfaStore, AbuseProtection.IThrottleStore, Features.Registration.IRegistrationDecoyStore
 {
+    private readonly Dictionary<string, long> _counts = [];
+
+    public List<Features.Registration.RegistrationDecoy> Decoys { get; } = [];
+
+    public Task<long> HitAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        Task.FromResult(_counts[key] = _counts.GetValueOrDefault(key) + 1);
+
+    public Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        Task.FromResult(_counts.GetValueOrDefault(key));
+
+    public Task ResetAsync(string key, CancellationToken cancellationToken)
+    {
+        _counts.Remove(key);
+        return Task.CompletedTask;
+    }
+
+    Task<int> AbuseProtection.IThrottleStore.PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    public Task AddAsync(Features.Registration.RegistrationDecoy decoy, CancellationToken cancellationToken)
+    {
+        Decoys.Add(decoy);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Features.Registration.RegistrationDecoy>> ListAsync(Guid ownerId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Features.Registration.RegistrationDecoy>>([.. Decoys.Where(d => d.OwnerId == ownerId).OrderByDescending(d => d.CreatedAt)]);
+
+    public Task<Guid?> FindSiteAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(Sessions.FirstOrDefault(t => t.TokenHash.SequenceEqual(tokenHash))?.SiteId);
+
     public List<MfaEnrolment> Enrolments { get; } = [];
     public List<MfaRecoveryCode> RecoveryCodes { get; } = [];
 

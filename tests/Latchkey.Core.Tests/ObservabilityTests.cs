@@ -136,10 +136,13 @@ public class ObservabilityTests
         var stores = new InMemoryStores();
         var clock = new FakeTimeProvider();
         var tokens = TokenHasher.FromMasterKey(new byte[32]);
-        var outcomes = new OutcomeIssuer(stores, stores, stores, tokens, new VerificationCodes(tokens, stores, clock), clock);
+        var allowance = new Latchkey.Core.AbuseProtection.EmailCodeAllowance(stores, tokens, clock);
+        var outcomes = new OutcomeIssuer(stores, stores, stores, tokens, new VerificationCodes(tokens, stores, allowance, clock), clock);
         var hasher = new PasswordHasher(new HashingGate(Options.Create(new HashingOptions())));
         var site = new Site { Id = Guid.CreateVersion7(), Name = "test", HashIterations = 1, HashMemoryKiB = 64 };
-        return new LogInMember(stores, hasher, outcomes, clock).HandleAsync(site, new LoginInput(email, "not the password"), CancellationToken.None);
+        var decoys = new Latchkey.Core.Features.Registration.DecoyRegistration(
+            hasher, stores, stores, tokens, stores, new Latchkey.Core.AbuseProtection.QuietQuota(stores, tokens, clock), allowance, clock);
+        return new LogInMember(stores, hasher, outcomes, decoys, clock).HandleAsync(site, new LoginInput(email, "not the password"), CancellationToken.None);
     }
 
     private static MeterListener Listen<T>(string name, Action<T, ReadOnlySpan<KeyValuePair<string, object?>>> measured)

@@ -32,13 +32,18 @@ public class StateMachineTests
         HashMemoryKiB = 64,
     };
 
-    private OutcomeIssuer Outcomes => new(_stores, _stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, _clock), _clock);
+    private AbuseProtection.EmailCodeAllowance Allowance => new(_stores, _tokens, _clock);
+
+    private OutcomeIssuer Outcomes => new(_stores, _stores, _stores, _tokens, new VerificationCodes(_tokens, _stores, Allowance, _clock), _clock);
+
+    private DecoyRegistration Decoys => new(
+        _hasher, _stores, _stores, _tokens, _stores, new AbuseProtection.QuietQuota(new CountingThrottle(), _tokens, _clock), Allowance, _clock);
 
     private Task<Errors.Result<AuthOutcome>> Register(Site site, string email = "ann@example.com") =>
-        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, new DecoyRegistration(_hasher, _stores, _tokens, _stores, new AbuseProtection.QuietQuota(new CountingThrottle(), _tokens, _clock), _clock), _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
+        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, Decoys, _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
 
     private Task<Errors.Result<AuthOutcome>> LogIn(Site site, string email = "ann@example.com", string password = Password) =>
-        new LogInMember(_stores, _hasher, Outcomes, _clock).HandleAsync(site, new LoginInput(email, password), CancellationToken.None);
+        new LogInMember(_stores, _hasher, Outcomes, Decoys, _clock).HandleAsync(site, new LoginInput(email, password), CancellationToken.None);
 
     [Fact]
     public async Task Register_without_policy_flags_succeeds_with_a_session_token_stored_as_a_digest()

@@ -10,15 +10,21 @@ namespace Latchkey.Core.AbuseProtection;
 public sealed record GuardedRequest(Site Site, GuardedAction Action, string? Account, string? RemoteIp, IReadOnlyList<CaptchaToken> CaptchaTokens);
 
 /// <summary>
-/// Abuse protection in front of every guarded flow (decisions §6), in this order: the per-IP and per-site rates
-/// (cheapest first, before any hashing), the site's CAPTCHA (always, or in risk mode after failures on the account
-/// or from the IP), then the account rule: after too many failures an account is slowed down for the rest of its
-/// window (a request that solved a CAPTCHA gets a ten times larger budget). Nothing is permanent: every counter lives one window, and a
-/// success resets the account. The rightful owner is never locked out for good.
+/// Abuse protection in front of every guarded flow (decisions §6, issue #21), in this order: the per-IP rate (cheapest
+/// first, before any hashing), the per-site rate, then the site's CAPTCHA and the account rule. Failures lead to a
+/// challenge, never to a lockout: a CAPTCHA is asked for always (mode <c>always</c>), in risk mode after failures on
+/// the account or from the IP, and whenever the site is over its per-site allowance or the account over its failure
+/// budget; a request with a solved CAPTCHA always reaches the password check. Only a site that turned its CAPTCHA off
+/// (or left the action out of it) gets the old answer over those limits: 429 until the window ends. Nothing is
+/// permanent: every counter lives one window, and a success or a completed recovery resets the account.
 /// </summary>
 public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha, TokenHasher hasher, IOptions<ThrottleOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Over the per-site allowance, requests with a solved CAPTCHA still pass, up to this many times the allowance.</summary>
+    public const int SiteCeilingWithCaptcha = 10;
+
     private readonly ThrottleOptions _options = options.Value;
 
     private TimeSpan AccountWindow => TimeSpan.FromMinutes(Math.Max(1, _options.AccountWindowMinutes));
@@ -38,51 +44,85 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         return result;
     }
 
+    /// <summary>
+    /// Whether the next request like this one would be asked for a CAPTCHA, read without counting anything: the hosted
+    /// pages show the widget in risk mode only then.
+    /// </summary>
+    public async Task<bool> WouldAskForCaptchaAsync(GuardedRequest request, CancellationToken cancellationToken)
+    {
+        var policy = request.Site.Captcha;
+        if (!policy.Covers(request.Action))
+        {
+            return false;
+        }
+
+        if (policy.Mode == CaptchaMode.Always)
+        {
+            return true;
+        }
+
+        var now = clock.GetUtcNow();
+        var (accountStart, _) = FixedWindow.Of(now, AccountWindow);
+        var (minute, _) = FixedWindow.Of(now, Minute);
+        var siteLimit = _options.PerSitePerMinute.For(request.Action);
+        var accountFailures = request.Account is null ? 0 : await counters.CountAsync(AccountKey(request), accountStart, cancellationToken);
+        var budget = _options.AccountFailuresBeforeThrottle;
+        return accountFailures >= policy.RiskAfterFailures || (budget > 0 && accountFailures >= budget) ||
+               await counters.CountAsync(IpFailureKey(request, request.RemoteIp ?? "unknown"), accountStart, cancellationToken) >= policy.RiskAfterFailures ||
+               (siteLimit > 0 && await counters.CountAsync(Key("site", request.Action, request.Site.Id.ToString()), minute, cancellationToken) >= siteLimit);
+    }
+
+    /// <summary>Forgets the account's failures: its owner completed a password recovery (issue #21).</summary>
+    public Task ClearAccountAsync(Sites.Site site, string normalizedEmail, CancellationToken cancellationToken) =>
+        counters.ResetAsync(Digest($"acct|{site.Id}|{normalizedEmail}"), cancellationToken);
+
     /// <summary>The verdict and its name for the <c>latchkey.throttle.decisions</c> counter (docs/observability.md).</summary>
     private async Task<(Result<GuardPass> Result, string Decision)> DecideAsync(GuardedRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var ip = request.RemoteIp ?? "unknown";
+        var policy = request.Site.Captcha;
+        var canChallenge = policy.Covers(request.Action);
         if (await RateAsync(Key("ip", request.Action, ip), _options.PerIpPerMinute.For(request.Action), now, cancellationToken) is { } ipRate)
         {
-            return (ipRate, "ip_rate_limited");
+            return (Throttled(ipRate, "Too many requests; retry after the time in Retry-After."), "ip_rate_limited");
         }
 
-        if (await RateAsync(Key("site", request.Action, request.Site.Id.ToString()), _options.PerSitePerMinute.For(request.Action), now, cancellationToken) is { } siteRate)
+        // Over the per-site allowance a site that can challenge asks for a CAPTCHA instead of refusing everyone: one
+        // attacker spending the site's allowance must not lock every member out. Far beyond it, it refuses all the same.
+        var siteLimit = _options.PerSitePerMinute.For(request.Action);
+        var siteCount = await HitAsync(Key("site", request.Action, request.Site.Id.ToString()), siteLimit, now, cancellationToken);
+        var overSite = siteLimit > 0 && siteCount > siteLimit;
+        if (overSite && (!canChallenge || siteCount > (long)siteLimit * SiteCeilingWithCaptcha))
         {
-            return (siteRate, "site_rate_limited");
+            return (Throttled(FixedWindow.Of(now, Minute).End - now, "Too many requests; retry after the time in Retry-After."), "site_rate_limited");
         }
 
         var (accountStart, _) = FixedWindow.Of(now, AccountWindow);
         var accountKey = request.Account is null ? null : AccountKey(request);
         var accountFailures = accountKey is null ? 0 : await counters.CountAsync(accountKey, accountStart, cancellationToken);
         _accountWithoutFailures = accountFailures == 0 ? accountKey : null;
-        var policy = request.Site.Captcha;
+        var overBudget = accountKey is not null && _options.AccountFailuresBeforeThrottle > 0 && accountFailures >= _options.AccountFailuresBeforeThrottle;
+        if (overBudget && !canChallenge)
+        {
+            // The site turned its CAPTCHA off for this action: the account is slowed down for the rest of its window.
+            return (Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait."), "account_throttled");
+        }
+
         // The address's failures matter only to risk mode: no read for them otherwise.
-        var captchaRequired = policy.Covers(request.Action) &&
-            (policy.Mode == CaptchaMode.Always || accountFailures >= policy.RiskAfterFailures ||
+        var captchaRequired = canChallenge &&
+            (policy.Mode == CaptchaMode.Always || overSite || overBudget || accountFailures >= policy.RiskAfterFailures ||
              await counters.CountAsync(IpFailureKey(request, ip), accountStart, cancellationToken) >= policy.RiskAfterFailures);
-        var solved = false;
-        if (captchaRequired)
+        if (!captchaRequired)
         {
-            var verdict = await VerifyCaptchaAsync(request, policy, cancellationToken);
-            if (!verdict.IsSuccess)
-            {
-                return (verdict.Error!, OutcomeTags.Of(verdict.Error!));
-            }
-
-            solved = true;
+            return (new GuardPass(false), "allowed");
         }
 
-        // An attacker can keep an account's failure count up; a solved CAPTCHA is what lets the owner through anyway,
-        // so it buys a ten times larger budget (an attacker solving CAPTCHAs at that rate still hits the wall).
-        var budget = _options.AccountFailuresBeforeThrottle * (solved ? 10L : 1L);
-        if (request.Account is not null && budget > 0 && accountFailures >= budget)
-        {
-            return (Throttled(accountStart + AccountWindow - now, "Too many failed attempts on this account; wait, or solve the CAPTCHA."), "account_throttled");
-        }
-
-        return (new GuardPass(solved), solved ? "allowed_after_captcha" : "allowed");
+        // A solved CAPTCHA is what lets the owner through an attack on the account: it always reaches the password check.
+        var verdict = await VerifyCaptchaAsync(request, policy, cancellationToken);
+        return verdict.IsSuccess
+            ? (new GuardPass(true), "allowed_after_captcha")
+            : (verdict.Error!, OutcomeTags.Of(verdict.Error!));
     }
 
     /// <summary>
@@ -135,7 +175,7 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         var unavailable = false;
         foreach (var token in tokens)
         {
-            switch (await captcha.VerifyAsync(request.Site, token.Value, request.RemoteIp, cancellationToken))
+            switch (await captcha.VerifyAsync(request.Site, token.Value, request.RemoteIp, request.Action, cancellationToken))
             {
                 case CaptchaVerdict.Valid:
                     return true;
@@ -155,16 +195,22 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
             : LatchkeyErrors.CaptchaInvalid;
     }
 
-    private async Task<LatchkeyError?> RateAsync(string key, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Counts a request against a per-minute allowance; the wait until the window ends when it is over the limit.</summary>
+    private async Task<TimeSpan?> RateAsync(string key, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var count = await HitAsync(key, limit, now, cancellationToken);
+        return limit > 0 && count > limit ? FixedWindow.Of(now, Minute).End - now : null;
+    }
+
+    private async Task<long> HitAsync(string key, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (limit <= 0)
         {
-            return null;
+            return 0;
         }
 
         var (start, end) = FixedWindow.Of(now, Minute);
-        var count = await counters.HitAsync(key, start, end, cancellationToken);
-        return count > limit ? Throttled(end - now, "Too many requests; retry after the time in Retry-After.") : null;
+        return await counters.HitAsync(key, start, end, cancellationToken);
     }
 
     private static LatchkeyError Throttled(TimeSpan wait, string detail) =>

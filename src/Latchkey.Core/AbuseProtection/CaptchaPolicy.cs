@@ -18,12 +18,15 @@ public enum CaptchaProvider
     Turnstile = 4,
 }
 
-/// <summary>A site's CAPTCHA policy (decisions §6). Defaults: off; when on, register, login and recovery.</summary>
+/// <summary>
+/// A site's CAPTCHA policy (decisions §6). Defaults: risk mode with the built-in ALTCHA (issue #21: failures lead to a
+/// challenge, never to a lockout), on register, login and recovery.
+/// </summary>
 public sealed class CaptchaPolicy
 {
     public const GuardedAction DefaultActions = GuardedAction.Register | GuardedAction.Login | GuardedAction.Recovery;
 
-    public CaptchaMode Mode { get; set; }
+    public CaptchaMode Mode { get; set; } = CaptchaMode.Risk;
 
     public CaptchaProvider Provider { get; set; }
 
@@ -50,6 +53,16 @@ public sealed class CaptchaPolicy
 
     /// <summary>When the provider cannot be reached: false (default) refuses the request, true lets it through.</summary>
     public bool FailOpen { get; set; }
+
+    /// <summary>
+    /// Where tokens may have been solved: space-separated host names the provider's answer must name (its
+    /// <c>hostname</c>). Empty (the default) does not check the host; the action and the age are always checked.
+    /// </summary>
+    public string? Hostnames { get; set; }
+
+    /// <summary>The host names of <see cref="Hostnames"/>, lower-case.</summary>
+    public IReadOnlyList<string> HostnameList =>
+        Hostnames is { Length: > 0 } list ? [.. list.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant())] : [];
 
     public bool Covers(GuardedAction action) => Mode != CaptchaMode.Off && Actions.HasFlag(action);
 }

@@ -14,7 +14,7 @@ public sealed class AuditEvent
     public Guid? SiteId { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
 
-    /// <summary><c>api-key:&lt;id&gt;</c> for REST callers, <c>cli</c> for the command line.</summary>
+    /// <summary><c>api-key:&lt;id&gt;</c> for REST callers, <c>cli</c> for the command line, <c>latchkey</c> for the server's own acts.</summary>
     public required string Actor { get; init; }
     public required string Action { get; init; }
     public required string TargetType { get; init; }
@@ -42,6 +42,18 @@ public static class AuditActions
     public const string MembersExported = "members.exported";
     public const string MembersImported = "members.imported";
     public const string SigningKeyRotated = "signing_key.rotated";
+    public const string CaptchaPolicyUpdated = "site.captcha_policy_updated";
+    public const string EmailSettingsUpdated = "site.email_settings_updated";
+    public const string EmailSettingsDeleted = "site.email_settings_deleted";
+    public const string MemberMfaPaused = "member.mfa_paused";
+    public const string MemberEmailCodesPaused = "member.email_codes_paused";
+}
+
+/// <summary>Actors that are not an API key or the command line.</summary>
+public static class AuditActors
+{
+    /// <summary>Latchkey itself, e.g. pausing a member's codes after too many wrong ones.</summary>
+    public const string Latchkey = "latchkey";
 }
 
 /// <summary>A filter over one site's audit events; every field is optional. <c>To</c> is exclusive.</summary>

@@ -68,6 +68,10 @@ public static class LatchkeyErrors
         new("verification_attempts_exceeded", 400, "VERIFICATION_FAILED", "Too many wrong codes; this flow has ended. Log in again for a new code.");
     public static readonly LatchkeyError ResendTooSoon =
         new("resend_too_soon", 429, "THROTTLED_FEATURE", "A code was sent moments ago; wait before asking for another.");
+    public static readonly LatchkeyError VerificationAttemptsThrottled =
+        new("verification_attempts_throttled", 429, "THROTTLED_FEATURE", "Too many wrong email codes for this member; entering codes is paused. Wait for the time in Retry-After.");
+    public static readonly LatchkeyError EmailCodeLimitReached =
+        new("email_code_limit_reached", 429, "THROTTLED_FEATURE", "Enough codes were emailed to this address for now; wait for the time in Retry-After.");
     public static readonly LatchkeyError ResendLimitReached =
         new("resend_limit_reached", 429, "THROTTLED_FEATURE", "No more codes can be sent for this flow; log in again to start over.");
 
@@ -125,7 +129,8 @@ public static class LatchkeyErrors
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound, OriginNotAllowed,
         SessionTokenInvalid, MemberTokenRequired,
-        StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, ResendTooSoon, ResendLimitReached,
+        StateTokenInvalid, FlowExpired, VerificationCodeInvalid, VerificationAttemptsExceeded, VerificationAttemptsThrottled, EmailCodeLimitReached,
+        ResendTooSoon, ResendLimitReached,
         MfaCodeInvalid, TotpCodeReused, MfaAlreadyEnabled, MfaNotEnabled, MfaEnrolmentNotStarted, MfaAttemptsThrottled,
         RecoveryTokenInvalid,
         RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, StorageUnavailable, NotFound, MethodNotAllowed, InternalError,

@@ -1,3 +1,4 @@
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -22,7 +23,7 @@ public sealed record AuthOutcome(StateType State, Member Member, string? Session
 public sealed class OutcomeIssuer(
     ISessionTokenStore sessions, IFlowStore flows, IMfaStore mfa, TokenHasher hasher, VerificationCodes codes, TimeProvider clock)
 {
-    public async Task<AuthOutcome> ConcludeAsync(Site site, Member member, FlowKind kind, CancellationToken cancellationToken)
+    public async Task<Result<AuthOutcome>> ConcludeAsync(Site site, Member member, FlowKind kind, CancellationToken cancellationToken)
     {
         var pending = member.Status == MemberStatus.Pending ? member.PendingReasons : PendingReasons.None;
         if (pending.HasFlag(PendingReasons.EmailVerificationRequired) && site.RequireEmailVerification)
@@ -39,7 +40,7 @@ public sealed class OutcomeIssuer(
         if (member.MfaEnabled)
         {
             var outcome = await StartFlowAsync(member, kind, FlowState.RequireMfa, StateType.RequireMfa, cancellationToken);
-            return outcome with { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) };
+            return outcome.IsSuccess ? outcome.Value! with { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) } : outcome;
         }
 
         return new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken));
@@ -54,6 +55,7 @@ public sealed class OutcomeIssuer(
             Id = Guid.CreateVersion7(),
             SiteId = member.SiteId,
             MemberId = member.Id,
+            MemberStamp = member.SecurityStamp,
             TokenHash = hasher.Hash(token),
             KeyVersion = hasher.CurrentVersion,
             CreatedAt = now,
@@ -62,7 +64,7 @@ public sealed class OutcomeIssuer(
         return token;
     }
 
-    private async Task<AuthOutcome> StartFlowAsync(
+    private async Task<Result<AuthOutcome>> StartFlowAsync(
         Member member, FlowKind kind, FlowState flowState, StateType state, CancellationToken cancellationToken)
     {
         var token = SecretGenerator.NewToken();
@@ -72,6 +74,7 @@ public sealed class OutcomeIssuer(
             Id = Guid.CreateVersion7(),
             SiteId = member.SiteId,
             MemberId = member.Id,
+            MemberStamp = member.SecurityStamp,
             Kind = kind,
             State = FlowState.Started,
             StateTokenHash = hasher.Hash(token),
@@ -83,7 +86,10 @@ public sealed class OutcomeIssuer(
         if (flowState == FlowState.RequireEmailVerification)
         {
             // The code is queued with the flow; the outbox sends it after the request, never inside it.
-            await codes.IssueAsync(flow, member, cancellationToken);
+            if (await codes.IssueAsync(flow, member, cancellationToken) is { } spent)
+            {
+                return spent;
+            }
         }
 
         await flows.AddAsync(flow, cancellationToken);

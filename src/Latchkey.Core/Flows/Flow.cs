@@ -34,6 +34,14 @@ public sealed class Flow
     public Guid Id { get; init; }
     public Guid SiteId { get; init; }
     public Guid MemberId { get; init; }
+
+    /// <summary>
+    /// The member's security stamp when the flow started: a password change, recovery or block renews the member's
+    /// stamp and so ends every flow (recovery and verification links included) started before it (issue #21). Null
+    /// only on flows older than the column, which are accepted.
+    /// </summary>
+    public string? MemberStamp { get; init; }
+
     public FlowKind Kind { get; init; }
     public FlowState State { get; set; }
     public required byte[] StateTokenHash { get; set; }
@@ -62,6 +70,9 @@ public sealed class Flow
     public DateTimeOffset ExpiresAt { get; set; }
 
     public bool IsExpired(TimeProvider clock) => clock.GetUtcNow() >= ExpiresAt;
+
+    /// <summary>Whether the flow was started under the member's current security stamp.</summary>
+    public bool IsCurrentFor(Members.Member member) => MemberStamp is null || string.Equals(MemberStamp, member.SecurityStamp, StringComparison.Ordinal);
 
     public bool CanMoveTo(FlowState next) => FlowTransitions.IsAllowed(Kind, State, next);
 

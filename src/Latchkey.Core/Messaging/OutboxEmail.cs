@@ -36,4 +36,10 @@ public interface IOutboxStore
     Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes messages sent before <paramref name="before"/>, and messages that used up their attempts and were
+    /// queued before it (their sealed body with them); answers how many.
+    /// </summary>
+    Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -7,10 +7,6 @@ namespace Latchkey.Core.Mfa;
 /// </summary>
 public sealed class MfaEnrolment
 {
-    /// <summary>Consecutive wrong codes on the member's own MFA endpoints before they pause.</summary>
-    public const int MaxFailedAttempts = 5;
-
-    public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
 
     public Guid MemberId { get; init; }
@@ -27,8 +23,6 @@ public sealed class MfaEnrolment
     /// <summary>The highest TOTP step accepted so far; a code for this step or an earlier one is refused.</summary>
     public long LastUsedStep { get; set; }
 
-    public int FailedAttempts { get; set; }
-    public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ActivatedAt { get; set; }
 

@@ -15,11 +15,19 @@ public sealed class HashingGate : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly HashingOptions _options;
+    private readonly KeyValuePair<string, object?> _kind;
     private int _waiting;
 
     public HashingGate(IOptions<HashingOptions> options)
+        : this(options.Value, "argon2id")
     {
-        _options = options.Value;
+    }
+
+    /// <summary>A gate of its own for one kind of hash (<c>argon2id</c>, or <c>imported</c> for hashes brought in by an import).</summary>
+    public HashingGate(HashingOptions options, string kind)
+    {
+        _options = options;
+        _kind = new KeyValuePair<string, object?>("kind", kind);
         _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrency));
     }
 
@@ -60,12 +68,16 @@ public sealed class HashingGate : IDisposable
         }
     }
 
+    /// <summary>A lease only if a slot is free right now, never waiting: for work that is worth doing only when it costs no one a wait.</summary>
+    public IDisposable? TryEnterNow() =>
+        _slots.Wait(0, CancellationToken.None) ? new Lease(_slots, LatchkeyMetrics.Source.StartActivity("latchkey.password_hashing"), _kind) : null;
+
     public void Dispose() => _slots.Dispose();
 
     private Lease Admitted(Activity? activity, long started)
     {
         LatchkeyMetrics.HashWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Outcome("acquired"));
-        return new Lease(_slots, activity);
+        return new Lease(_slots, activity, _kind);
     }
 
     private static Lease? Refused(Activity? activity, long started, string outcome)
@@ -83,13 +95,15 @@ public sealed class HashingGate : IDisposable
     {
         private readonly SemaphoreSlim _slots;
         private readonly Activity? _activity;
+        private readonly KeyValuePair<string, object?> _kind;
         private readonly long _acquired = Stopwatch.GetTimestamp();
         private int _released;
 
-        public Lease(SemaphoreSlim slots, Activity? activity)
+        public Lease(SemaphoreSlim slots, Activity? activity, KeyValuePair<string, object?> kind)
         {
             _slots = slots;
             _activity = activity;
+            _kind = kind;
             LatchkeyMetrics.HashActiveChanged(1);
         }
 
@@ -97,7 +111,7 @@ public sealed class HashingGate : IDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                LatchkeyMetrics.HashDuration.Record(Stopwatch.GetElapsedTime(_acquired).TotalSeconds);
+                LatchkeyMetrics.HashDuration.Record(Stopwatch.GetElapsedTime(_acquired).TotalSeconds, _kind);
                 LatchkeyMetrics.HashActiveChanged(-1);
                 _slots.Release();
                 _activity.Tag("acquired");

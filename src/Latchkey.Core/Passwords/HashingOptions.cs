@@ -14,4 +14,19 @@ public sealed class HashingOptions
 
     /// <summary>The Retry-After a turned-away request is given. Default: 1 s.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// The defaults of <c>Latchkey:Hashing:Imported</c>: hashes brought in by an import (bcrypt, PBKDF2, scrypt, Argon2i)
+    /// verify in slots of their own, half the cores and a short queue, so that they can never hold every Argon2id slot
+    /// (issue #21).
+    /// </summary>
+    public static HashingOptions ImportedDefaults() => new()
+    {
+        MaxConcurrency = Math.Max(1, Environment.ProcessorCount / 2),
+        QueueLimit = 8 * Math.Max(1, Environment.ProcessorCount / 2),
+        MaxWait = TimeSpan.FromSeconds(5),
+    };
 }
+
+/// <summary>The two hashing gates: Argon2id, and the slots of imported hashes.</summary>
+public sealed record HashingGates(HashingGate Argon2id, HashingGate Imported);

@@ -31,8 +31,10 @@ public sealed class SessionService(
             return LatchkeyErrors.SessionTokenInvalid;
         }
 
+        // A token issued before the member's last password change, recovery or block opens nothing (issue #21).
         var member = await members.FindAsync(redeemed.SiteId, redeemed.MemberId, cancellationToken);
-        if (member is null || !CanSignIn(member))
+        if (member is null || !CanSignIn(member) ||
+            (redeemed.MemberStamp is not null && !string.Equals(redeemed.MemberStamp, member.SecurityStamp, StringComparison.Ordinal)))
         {
             return LatchkeyErrors.SessionTokenInvalid;
         }

@@ -34,11 +34,18 @@ public sealed class Site
     public int HashMemoryKiB { get; set; } = HashParameters.Default.MemoryKiB;
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>CAPTCHA policy (decisions §6). Off by default.</summary>
+    /// <summary>CAPTCHA policy (decisions §6). Risk mode with ALTCHA by default (issue #21).</summary>
     public AbuseProtection.CaptchaPolicy Captcha { get; set; } = new();
 
     /// <summary>The hosted pages' name, logo, colour and language (issue #8).</summary>
     public SiteBranding Branding { get; set; } = new();
+
+    /// <summary>
+    /// A copy of one hash the last import brought in (bcrypt, PBKDF2, …), or null when the site never imported any.
+    /// While it is set, every login that checks no imported hash checks a random password against this one, so that a
+    /// member with an imported hash costs the same time as anyone else (issue #21).
+    /// </summary>
+    public string? ImportedDummyHash { get; set; }
 
     public PasswordPolicy PasswordPolicy => new(PasswordMinLength, PasswordMaxLength);
 

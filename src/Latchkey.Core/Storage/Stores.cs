@@ -43,6 +43,9 @@ public interface ISessionTokenStore
     /// </summary>
     Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>The site of a live, unused token, without using it (null when there is none).</summary>
+    Task<Guid?> FindSiteAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Deletes the tokens that expired before <paramref name="before"/> (used or not); answers how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

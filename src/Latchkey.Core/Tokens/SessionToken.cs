@@ -11,6 +11,9 @@ public sealed class SessionToken
     public Guid Id { get; init; }
     public Guid SiteId { get; init; }
     public Guid MemberId { get; init; }
+
+    /// <summary>The member's security stamp at issue: a token issued before a password change, recovery or block opens nothing (issue #21).</summary>
+    public string? MemberStamp { get; init; }
     public required byte[] TokenHash { get; init; }
     public int KeyVersion { get; init; }
     public DateTimeOffset CreatedAt { get; init; }

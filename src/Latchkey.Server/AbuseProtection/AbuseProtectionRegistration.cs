@@ -7,9 +7,15 @@ public static class AbuseProtectionRegistration
     public static IServiceCollection AddAbuseProtection(this IServiceCollection services)
     {
         services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
-        // No redirects: a verify URL answers itself, it does not send Latchkey elsewhere.
+        // No redirects: a verify URL answers itself, it does not send Latchkey elsewhere. Every connection goes through
+        // the outbound policy, on the addresses the name resolves to at that moment (issue #21).
+        services.AddSingleton<Outbound.OutboundPolicy>();
         services.AddHttpClient(CaptchaVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = sp.GetRequiredService<Outbound.OutboundPolicy>().ConnectCallbackAsync,
+            });
         services.AddSingleton<AltchaChallenges>();
         services.AddSingleton<CaptchaSecrets>();
         services.AddScoped<ICaptchaVerifier, CaptchaVerifier>();

@@ -38,9 +38,15 @@ public sealed class SigningKeyAdmin(SigningKeyRing ring, LatchkeyDbContext db, I
 
     public async Task<Result<RotatedKeyView>> RotateAsync(AdminActor actor, CancellationToken cancellationToken)
     {
-        // Keys are shared by every site: only a server-wide caller (the CLI, a server-admin key) may end the older keys'
-        // trust early, which makes every member of every site sign in again (ADR 0015). A site's admin key only adds a key.
-        var endOlderKeysTrust = actor.ServerWide;
+        // Keys are shared by every site: only a server-wide caller (the CLI, a server-admin key) may rotate them, which
+        // also ends the older keys' trust early and so makes every member of every site sign in again (ADR 0015). A
+        // site's admin key could otherwise add server-wide keys without limit (issue #21).
+        if (!actor.ServerWide)
+        {
+            return LatchkeyErrors.PermissionDenied.WithDetail("Rotating the server's signing keys needs the CLI or an API key with the server-admin permission.");
+        }
+
+        const bool endOlderKeysTrust = true;
         var (kid, signsFrom) = await ring.RotateAsync(db, endOlderKeysTrust, cancellationToken);
         await audit.RecordAsync(actor, null, AuditActions.SigningKeyRotated, "signing_key", kid, new { signsFrom, endOlderKeysTrust }, cancellationToken);
         return new RotatedKeyView(kid, signsFrom);

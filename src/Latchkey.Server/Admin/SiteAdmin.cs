@@ -28,7 +28,9 @@ public sealed record SitePatch(
 public sealed record CreatedSite(SiteView Site, CreatedApiKey AdminKey);
 
 /// <summary>Sites: list, show, create (CLI or server-admin key) and change policies, each change audited.</summary>
-public sealed class SiteAdmin(ISiteStore sites, IAdminStore admin, ApiKeyAdmin apiKeys, AdminAudit audit, TimeProvider clock)
+public sealed class SiteAdmin(
+    ISiteStore sites, IAdminStore admin, ApiKeyAdmin apiKeys, AdminAudit audit, Microsoft.Extensions.Options.IOptions<Hosting.LatchkeyOptions> options,
+    TimeProvider clock)
 {
     public async Task<IReadOnlyList<SiteView>> ListAsync(AdminActor actor, CancellationToken cancellationToken) =>
         [.. (await admin.ListSitesAsync(cancellationToken)).Where(s => actor.CanReach(s.Id)).Select(SiteView.From)];
@@ -51,6 +53,7 @@ public sealed class SiteAdmin(ISiteStore sites, IAdminStore admin, ApiKeyAdmin a
         }
 
         var site = new Site { Id = Guid.CreateVersion7(), Name = name.Trim(), CreatedAt = clock.GetUtcNow() };
+        site.Captcha.Mode = options.Value.Captcha.DefaultMode;
         await sites.AddAsync(site, cancellationToken);
         await audit.RecordAsync(actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
         var key = await apiKeys.CreateAsync(actor, site.Id, "site admin key", ApiKeyPermissions.All, cancellationToken);

@@ -8,7 +8,8 @@ using MimeKit;
 namespace Latchkey.Server.Email;
 
 /// <summary>
-/// Sends the outbox: wakes when a message is queued on this node and polls every second for the rest, claims due
+/// Sends the outbox: wakes when a message is queued on this node and polls every second (of the injected clock) for
+/// the rest, claims due
 /// messages (one node per message), and on failure schedules a retry with backoff and logs it. A flow never waits
 /// for the mail server, and a message is never dropped while attempts remain.
 /// </summary>
@@ -68,7 +69,7 @@ public sealed partial class EmailDispatcher(
             {
                 await DispatchDueAsync(stoppingToken);
                 outage.Succeeded();
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                await signal.WaitAsync(PollInterval, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -82,7 +83,7 @@ public sealed partial class EmailDispatcher(
                     LogLoopFailed(logger, e);
                 }
 
-                await Task.Delay(outage.IsDown ? OutagePollInterval : PollInterval, stoppingToken);
+                await Task.Delay(outage.IsDown ? OutagePollInterval : PollInterval, clock, stoppingToken);
             }
         }
     }

@@ -12,6 +12,12 @@ public sealed class EmailOptions
     public string From { get; set; } = "Latchkey <no-reply@localhost>";
 
     public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>
+    /// Days a sent message's row (recipient, subject, times; never its body) is kept before it is deleted, and a message
+    /// that used up its attempts with it. Default 7 (issue #21).
+    /// </summary>
+    public int SentRetentionDays { get; set; } = 7;
 }
 
 /// <summary><c>Latchkey:Email:Smtp</c>. Credentials come from the environment or user secrets.</summary>

@@ -4,8 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Email;
 
-/// <summary>An SMTP server to deliver through, with its password already opened.</summary>
-public sealed record SmtpTarget(string Host, int Port, SecureSocketOptions Security, string? UserName, string? Password, TimeSpan Timeout);
+/// <summary>
+/// An SMTP server to deliver through, with its password already opened. <see cref="AdminSet"/>: the host came through the
+/// admin API (a site's own settings), so the connection goes through the outbound policy (issue #21); the server's own
+/// configuration is trusted.
+/// </summary>
+public sealed record SmtpTarget(string Host, int Port, SecureSocketOptions Security, string? UserName, string? Password, TimeSpan Timeout)
+{
+    public bool AdminSet { get; init; }
+}
 
 /// <summary>How one site's mail leaves: the sender, and SMTP or (when null) <c>.eml</c> files.</summary>
 public sealed record EmailRoute(string From, SmtpTarget? Smtp);
@@ -24,7 +31,7 @@ public sealed class EmailRouter(IOptions<EmailOptions> options, SmtpPasswordSeal
         if (site is not null)
         {
             var password = site.SealedPassword is { } sealedPassword ? sealer.Open(sealedPassword) : null;
-            return new EmailRoute(from, new SmtpTarget(site.Host, site.Port, Map(site.Security), site.UserName, password, global.Smtp.Timeout));
+            return new EmailRoute(from, new SmtpTarget(site.Host, site.Port, Map(site.Security), site.UserName, password, global.Smtp.Timeout) { AdminSet = true });
         }
 
         return string.IsNullOrEmpty(global.Smtp.Host)

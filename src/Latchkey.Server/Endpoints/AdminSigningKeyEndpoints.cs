@@ -5,7 +5,7 @@ namespace Latchkey.Server.Endpoints;
 
 /// <summary>
 /// <c>GET /admin/v1/signing-keys</c> lists the access-token signing keys and their state; <c>POST
-/// /admin/v1/signing-keys/rotate</c> (admin permission) makes a new key now, for example after a suspected leak. It
+/// /admin/v1/signing-keys/rotate</c> (server-admin permission, issue #21) makes a new key now, for example after a suspected leak. It
 /// is published at once and signs on every node after the propagation delay (decision 0012); the previous key keeps
 /// verifying only as long as its last tokens live. Keys are server-wide: the rotation is audited without a site and
 /// shows in every site's log. RFC 9457 problems.

@@ -44,7 +44,7 @@ public static class AuthorizeEndpoints
                 : Forbid(Errors.InvalidRequest, "The session token is unknown, expired, already used, or for another site.");
         }
 
-        if (await sessions.FromCookieAsync(client.SiteId, http.Request.Cookies[SessionCookie.Name], cancellationToken) is { } browser &&
+        if (await sessions.FromCookieAsync(client.SiteId, SessionCookie.Read(http.Request), cancellationToken) is { } browser &&
             !request.HasPromptValue(PromptValues.Login))
         {
             return SignIn(request, browser);

@@ -1,15 +1,20 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Audit;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Storage;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Admin;
 using Latchkey.Server.Http;
+using Latchkey.Server.Outbound;
 
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
 /// The ALTCHA challenge the widget fetches (<c>GET /_api/latchkey/captcha/v1/altcha-challenge?clientId=…</c>; public,
 /// the client id names the site), and the site's CAPTCHA policy for admins
-/// (<c>GET</c>/<c>PATCH /admin/v1/captcha-policy</c>, RFC 9457 problems; the secret is write-only).
+/// (<c>GET</c>/<c>PATCH /admin/v1/captcha-policy</c>, RFC 9457 problems; the secret is write-only). A verify URL must
+/// lead to a public address (<see cref="OutboundPolicy"/>), and every change is audited with the fields it sent, the
+/// secret masked (issue #21).
 /// </summary>
 public static class CaptchaEndpoints
 {
@@ -17,11 +22,11 @@ public static class CaptchaEndpoints
 
     public sealed record PolicyView(
         string Mode, string Provider, List<string> Actions, string? VerifyUrl, string? SiteKey, bool HasSecret, double MinScore,
-        int AltchaMaxNumber, int RiskAfterFailures, bool FailOpen);
+        int AltchaMaxNumber, int RiskAfterFailures, bool FailOpen, List<string> Hostnames);
 
     public sealed record PolicyPatch(
         string? Mode, string? Provider, List<string>? Actions, string? VerifyUrl, string? SiteKey, string? Secret, double? MinScore,
-        int? AltchaMaxNumber, int? RiskAfterFailures, bool? FailOpen);
+        int? AltchaMaxNumber, int? RiskAfterFailures, bool? FailOpen, List<string>? Hostnames);
 
     public static void MapCaptchaEndpoints(this IEndpointRouteBuilder app)
     {
@@ -53,9 +58,10 @@ public static class CaptchaEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        HttpRequest request, CallerResolver callers, ISiteStore sites, CaptchaSecrets secrets, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, ISiteStore sites, CaptchaSecrets secrets, OutboundPolicy outbound, AdminAudit audit,
+        CancellationToken cancellationToken)
     {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
+        var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return Problems.ToResult(caller.Error!);
@@ -68,14 +74,24 @@ public static class CaptchaEndpoints
         }
 
         var site = caller.Value!.Site;
-        var applied = Apply(site.Captcha, body.Value!, secrets);
+        var patch = body.Value!;
+        var applied = Apply(site.Captcha, patch, secrets);
         if (!applied.IsSuccess)
         {
             return Problems.ToResult(applied.Error!);
         }
 
+        if (patch.VerifyUrl is { Length: > 0 } url && !await outbound.IsAllowedHostAsync(new Uri(url).Host, cancellationToken))
+        {
+            return Problems.ToResult(LatchkeyErrors.Validation(new FieldViolation("verifyUrl",
+                "verifyUrl leads to a loopback, private, link-local or otherwise non-public address; Latchkey:Outbound:AllowedNetworks can allow a network.",
+                "PUBLIC_ADDRESS", "URL")));
+        }
+
         site.Captcha = applied.Value!;
         await sites.UpdateAsync(site, cancellationToken);
+        await audit.RecordAsync(caller.Value.Actor, site.Id, AuditActions.CaptchaPolicyUpdated, "site", site.Id.ToString(),
+            patch with { Secret = patch.Secret is null ? null : patch.Secret.Length == 0 ? "(cleared)" : "(set)" }, cancellationToken);
         return Results.Json(View(site.Captcha));
     }
 
@@ -94,6 +110,7 @@ public static class CaptchaEndpoints
             AltchaMaxNumber = patch.AltchaMaxNumber ?? current.AltchaMaxNumber,
             RiskAfterFailures = patch.RiskAfterFailures ?? current.RiskAfterFailures,
             FailOpen = patch.FailOpen ?? current.FailOpen,
+            Hostnames = patch.Hostnames is { } hostnames ? string.Join(' ', hostnames.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct()) : current.Hostnames,
         };
         if (next.Provider != current.Provider)
         {
@@ -114,6 +131,11 @@ public static class CaptchaEndpoints
         if (next.VerifyUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             violations.Add(new FieldViolation("verifyUrl", "verifyUrl is an absolute http(s) URL.", "FORMAT", "URL"));
+        }
+
+        if (patch.Hostnames is { } names && (names.Count > 20 || names.Any(h => Uri.CheckHostName(h.Trim()) is UriHostNameType.Unknown or UriHostNameType.Basic)))
+        {
+            violations.Add(new FieldViolation("hostnames", "hostnames is a list of at most 20 host names, e.g. shop.example.", "FORMAT", "STRING"));
         }
 
         if (next.MinScore is < 0 or > 1)
@@ -165,7 +187,7 @@ public static class CaptchaEndpoints
         Camel(policy.Mode.ToString()), Camel(policy.Provider.ToString()),
         [.. Enum.GetValues<GuardedAction>().Where(a => a != GuardedAction.None && policy.Actions.HasFlag(a)).Select(a => Camel(a.ToString()))],
         policy.VerifyUrl, policy.SiteKey, policy.SealedSecret is not null, policy.MinScore, policy.AltchaMaxNumber, policy.RiskAfterFailures,
-        policy.FailOpen);
+        policy.FailOpen, [.. policy.HostnameList]);
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -43,7 +43,7 @@ public static class LogoutEndpoints
         }
 
         // Ending the browser session ends its tokens too: refresh and member calls check the session (RequireLiveSession).
-        await sessions.EndByCookieAsync(http.Request.Cookies[SessionCookie.Name], cancellationToken);
+        await sessions.EndByCookieAsync(SessionCookie.Read(http.Request), cancellationToken);
         SessionCookie.Clear(http.Response, http.Request);
         return redirect.Value is { } uri
             ? Results.Redirect(uri.AbsoluteUri)

@@ -36,16 +36,16 @@ public static class MfaEndpoints
             await AsMemberAsync(request, callers, async (caller, memberId) =>
                 Map(await step.StartAsync(caller.Site, memberId, ct), s => new StartResponse(s.Secret, s.OtpAuthUri, s.ExpiresAt)), ct))
             .Own<StartResponse>(ApiDocs.Mfa, "Start TOTP enrolment: a secret and its otpauth URI");
-        app.MapPost("/mfa/v1/totp/confirm", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
-            await WithBodyAsync<ConfirmRequest>(request, callers, async (caller, memberId, body) =>
+        app.MapPost("/mfa/v1/totp/confirm", async (HttpRequest request, CallerResolver callers, AbuseGuard guard, ManageMfa step, CancellationToken ct) =>
+            await WithBodyAsync<ConfirmRequest>(request, callers, guard, async (caller, memberId, body) =>
                 Map(await step.ConfirmAsync(caller.Site, memberId, body.Code, ct), codes => new RecoveryCodesResponse(codes)), ct))
             .Own<ConfirmRequest, RecoveryCodesResponse>(ApiDocs.Mfa, "Confirm TOTP enrolment with a first code; answers the recovery codes once");
-        app.MapPost("/mfa/v1/recovery-codes", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
-            await WithBodyAsync<ProofRequest>(request, callers, async (caller, memberId, body) =>
-                Map(await step.RegenerateRecoveryCodesAsync(memberId, new MfaProof(body.Code, body.RecoveryCode), ct), codes => new RecoveryCodesResponse(codes)), ct))
+        app.MapPost("/mfa/v1/recovery-codes", async (HttpRequest request, CallerResolver callers, AbuseGuard guard, ManageMfa step, CancellationToken ct) =>
+            await WithBodyAsync<ProofRequest>(request, callers, guard, async (caller, memberId, body) =>
+                Map(await step.RegenerateRecoveryCodesAsync(caller.Site, memberId, new MfaProof(body.Code, body.RecoveryCode), ct), codes => new RecoveryCodesResponse(codes)), ct))
             .Own<ProofRequest, RecoveryCodesResponse>(ApiDocs.Mfa, "Replace the recovery codes (needs a TOTP or recovery code)");
-        app.MapPost("/mfa/v1/disable", async (HttpRequest request, CallerResolver callers, ManageMfa step, CancellationToken ct) =>
-            await WithBodyAsync<ProofRequest>(request, callers, async (caller, memberId, body) =>
+        app.MapPost("/mfa/v1/disable", async (HttpRequest request, CallerResolver callers, AbuseGuard guard, ManageMfa step, CancellationToken ct) =>
+            await WithBodyAsync<ProofRequest>(request, callers, guard, async (caller, memberId, body) =>
                 Map(await step.DisableAsync(caller.Site, memberId, new MfaProof(body.Code, body.RecoveryCode), ct), _ => new ApiDocs.EmptyObject()), ct))
             .Own<ProofRequest, ApiDocs.EmptyObject>(ApiDocs.Mfa, "Turn MFA off (needs a TOTP or recovery code)");
     }
@@ -94,11 +94,21 @@ public static class MfaEndpoints
             : Problems.ToResult(LatchkeyErrors.MemberTokenRequired.WithDetail("MFA settings need a member access token; visitor tokens and API keys cannot change them."));
     }
 
+    /// <summary>
+    /// The member's code-taking endpoints run the guard's per-address and per-site rates (issue #21), on top of the
+    /// member's count of wrong codes that <see cref="ManageMfa"/> shares with login.
+    /// </summary>
     private static Task<IResult> WithBodyAsync<T>(
-        HttpRequest request, CallerResolver callers, Func<Caller, Guid, T, Task<IResult>> handle, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, Func<Caller, Guid, T, Task<IResult>> handle, CancellationToken cancellationToken)
         where T : class =>
         AsMemberAsync(request, callers, async (caller, memberId) =>
         {
+            var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Site, GuardedAction.Verification, null, null), cancellationToken);
+            if (!pass.IsSuccess)
+            {
+                return Problems.ToResult(pass.Error!);
+            }
+
             var body = await RequestBody.ReadAsync<T>(request, cancellationToken);
             return body.IsSuccess ? await handle(caller, memberId, body.Value!) : Problems.ToResult(body.Error!);
         }, cancellationToken);

@@ -41,12 +41,19 @@ public static class VerificationEndpoints
     }
 
     private static async Task<IResult> StartAsync(
-        HttpRequest request, CallerResolver callers, StartVerification step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, StartVerification step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return WixErrors.ToResult(caller.Error!);
+        }
+
+        // Start emails a code: the guard's rates apply as at resend (issue #21), and the address's hourly allowance too.
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var body = await RequestBody.ReadAsync<StartRequest>(request, cancellationToken);
@@ -62,12 +69,18 @@ public static class VerificationEndpoints
     }
 
     private static async Task<IResult> CompleteAsync(
-        HttpRequest request, CallerResolver callers, CompleteVerification step, CancellationToken cancellationToken)
+        HttpRequest request, CallerResolver callers, AbuseGuard guard, CompleteVerification step, CancellationToken cancellationToken)
     {
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
             return WixErrors.ToResult(caller.Error!);
+        }
+
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        if (!pass.IsSuccess)
+        {
+            return WixErrors.ToResult(pass.Error!);
         }
 
         var body = await RequestBody.ReadAsync<CompleteRequest>(request, cancellationToken);

@@ -41,6 +41,7 @@ public static class ForgotPasswordPage
             cancellationToken);
         if (!pass.IsSuccess)
         {
+            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Recovery, null, pass.Error, cancellationToken);
             return Render(context, context.Text.Error(pass.Error!), email, pass.Error!.Status);
         }
 

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
@@ -46,9 +48,30 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
     public IResult Page(string title, string body, int status = 200, bool captcha = false) =>
         PageLayout.Render(Http, Site, Text, title, body, status, Client.RedirectUris, captcha);
 
-    /// <summary>The ALTCHA widget is shown when the site's policy may ask for it on this action (hosted pages load no third-party script).</summary>
+    private GuardedAction _asked;
+
+    /// <summary>
+    /// The ALTCHA widget is shown when the site's policy asks for it on this action (hosted pages load no third-party
+    /// script): always in mode <c>always</c>; in risk mode (the default) only once the guard would ask this browser for
+    /// one, so that a person nobody attacks never sees it.
+    /// </summary>
     public bool ShowsCaptcha(GuardedAction action) =>
-        Site.Captcha.Mode != CaptchaMode.Off && Site.Captcha.Provider == CaptchaProvider.Altcha && Site.Captcha.Actions.HasFlag(action);
+        Site.Captcha.Covers(action) && Site.Captcha.Provider == CaptchaProvider.Altcha &&
+        (Site.Captcha.Mode == CaptchaMode.Always || _asked.HasFlag(action));
+
+    /// <summary>Shows the widget on this action from now on (risk mode: the guard asked, or would ask, for a CAPTCHA).</summary>
+    public void AskForCaptcha(GuardedAction action) => _asked |= action;
+
+    /// <summary>After a failed step: asks for the widget when the failure was about the CAPTCHA, or when the guard would now ask for one.</summary>
+    public async Task AskForCaptchaAfterAsync(AbuseGuard guard, GuardedAction action, string? account, LatchkeyError? failure, CancellationToken cancellationToken)
+    {
+        if (failure?.Code is "captcha_missing" or "captcha_invalid" or "captcha_unavailable" ||
+            (Site.Captcha.Mode == CaptchaMode.Risk &&
+             await guard.WouldAskForCaptchaAsync(new GuardedRequest(Site, action, account, GuardedRequests.Peer(Http.Connection.RemoteIpAddress), []), cancellationToken)))
+        {
+            AskForCaptcha(action);
+        }
+    }
 
     public string Captcha(GuardedAction action)
     {
@@ -78,30 +101,59 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
     /// <summary>Where an outcome leads: the code (through authorize), or the page of the step that stands in the way.</summary>
     public async Task<IResult> ContinueAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
     {
-        switch (outcome.State)
+        var redeemed = await SignInAsync(outcome, sessions, cancellationToken);
+        if (redeemed is not { IsSuccess: true })
         {
-            case StateType.RequireEmailVerification:
-                return VerifyEmailPage.Render(this, outcome.StateToken!, error: null);
-            case StateType.RequireOwnerApproval:
-                return ApprovalPage.Render(this);
-            case StateType.RequireMfa:
-                return MfaChallengePage.Render(this, outcome.StateToken!, error: null);
+            return redeemed?.Error is { } error ? SignInPage.Render(this, Text.Error(error)) : StepPage(outcome);
+        }
+
+        // Offered after a password sign-in: the enrolment starts here, in this post, so that the set-up page's GET only
+        // shows it (issue #21). An enrolment still pending from a moment ago is kept, not replaced.
+        if (Site.Branding.OfferMfaEnrolment && !outcome.Member.MfaEnabled)
+        {
+            var mfa = Http.RequestServices.GetRequiredService<Latchkey.Core.Features.Mfa.ManageMfa>();
+            if (await mfa.PendingAsync(Site, outcome.Member.Id, cancellationToken) is null)
+            {
+                await mfa.StartAsync(Site, outcome.Member.Id, cancellationToken);
+            }
+
+            return Results.Redirect(PageUrl(MfaSetupPage.Path), permanent: false, preserveMethod: false);
+        }
+
+        return Results.Redirect(AuthorizeUrl, permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>
+    /// For a SUCCESS outcome: redeems its session token into the browser session cookie. Null when the outcome is a step
+    /// that stands in the way (email code, approval, MFA).
+    /// </summary>
+    public async Task<Latchkey.Core.Errors.Result<RedeemedSession>?> SignInAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (outcome.State != StateType.Success)
+        {
+            return null;
         }
 
         var redeemed = await sessions.RedeemAsync(Site.Id, outcome.SessionToken!, withCookie: true, cancellationToken);
-        if (!redeemed.IsSuccess)
+        if (redeemed.IsSuccess)
         {
-            return SignInPage.Render(this, Text.Error(redeemed.Error!));
+            SessionCookie.Set(Http.Response, Http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
         }
 
-        SessionCookie.Set(Http.Response, Http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
-        var next = Site.Branding.OfferMfaEnrolment && !outcome.Member.MfaEnabled ? PageUrl(MfaSetupPage.Path) : AuthorizeUrl;
-        return Results.Redirect(next, permanent: false, preserveMethod: false);
+        return redeemed;
     }
+
+    /// <summary>The page of the step that stands between the outcome and a session.</summary>
+    public IResult StepPage(AuthOutcome outcome) => outcome.State switch
+    {
+        StateType.RequireEmailVerification => VerifyEmailPage.Render(this, outcome.StateToken!, error: null),
+        StateType.RequireOwnerApproval => ApprovalPage.Render(this),
+        _ => MfaChallengePage.Render(this, outcome.StateToken!, error: null),
+    };
 }
 
 /// <summary>Builds a <see cref="HostedContext"/> from an authorize query or from a posted form.</summary>
-public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites)
+public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, AbuseGuard guard)
 {
     public async Task<HostedContext?> FromQueryAsync(HttpContext http, string query, CancellationToken cancellationToken)
     {
@@ -115,7 +167,17 @@ public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, I
             return null;
         }
 
-        return new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site));
+        var context = new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site));
+        if (site.Captcha.Mode == CaptchaMode.Risk && site.Captcha.Provider == CaptchaProvider.Altcha)
+        {
+            // Risk mode: the widget shows from the first page when this address (or the site) is already under attack.
+            foreach (var action in (GuardedAction[])[GuardedAction.Login, GuardedAction.Register, GuardedAction.Recovery])
+            {
+                await context.AskForCaptchaAfterAsync(guard, action, null, null, cancellationToken);
+            }
+        }
+
+        return context;
     }
 
     /// <summary>

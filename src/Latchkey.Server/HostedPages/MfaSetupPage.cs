@@ -9,7 +9,9 @@ namespace Latchkey.Server.HostedPages;
 /// TOTP enrolment with a QR code, offered after a password sign-in when the site asks for it
 /// (<c>branding.offerMfaEnrolment</c>). The member is already signed in (the session cookie was just set), so this
 /// is the member's own <c>/mfa/v1/totp/start</c> and <c>/confirm</c> behind a form; "Not now" and "Continue" both
-/// return to authorize, which answers with the code.
+/// return to authorize, which answers with the code. A GET changes nothing (issue #21: a cross-site link must not swap
+/// the secret a member is scanning): the sign-in post starts the enrolment, a GET shows the pending one, and when none
+/// is pending (it lapsed, or the page was opened directly) a button posts to start one.
 /// </summary>
 public static class MfaSetupPage
 {
@@ -29,15 +31,19 @@ public static class MfaSetupPage
             return Results.BadRequest();
         }
 
-        if (await sessions.FromCookieAsync(context.Site.Id, http.Request.Cookies[SessionCookie.Name], cancellationToken) is not { } session)
+        if (await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(http.Request), cancellationToken) is not { } session)
         {
             return Results.Redirect(context.SignInUrl);
         }
 
-        var started = await mfa.StartAsync(context.Site, session.Member.Id, cancellationToken);
-        return started.IsSuccess
-            ? Render(context, started.Value!.Secret, started.Value.OtpAuthUri, error: null)
-            : Results.Redirect(context.AuthorizeUrl);
+        if (session.Member.MfaEnabled)
+        {
+            return Results.Redirect(context.AuthorizeUrl);
+        }
+
+        return await mfa.PendingAsync(context.Site, session.Member.Id, cancellationToken) is { } pending
+            ? Render(context, pending.Secret, pending.OtpAuthUri, error: null)
+            : RenderStart(context);
     }
 
     private static async Task<IResult> SubmitAsync(
@@ -49,9 +55,20 @@ public static class MfaSetupPage
             return Results.BadRequest();
         }
 
-        if (await sessions.FromCookieAsync(context.Site.Id, http.Request.Cookies[SessionCookie.Name], cancellationToken) is not { } session)
+        if (await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(http.Request), cancellationToken) is not { } session)
         {
             return Results.Redirect(context.SignInUrl);
+        }
+
+        if (form.ContainsKey("start"))
+        {
+            if (!csrfValid)
+            {
+                return RenderStart(context, context.Text["form.expired"]);
+            }
+
+            var started = await mfa.StartAsync(context.Site, session.Member.Id, cancellationToken);
+            return started.IsSuccess ? Render(context, started.Value!.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
         }
 
         // The secret travels in the form only to draw the same QR code again after a wrong code; the check below uses
@@ -93,6 +110,20 @@ public static class MfaSetupPage
         {
             return [];
         }
+    }
+
+    /// <summary>No enrolment is pending: a button that starts one (a post, so that opening the page writes nothing).</summary>
+    private static IResult RenderStart(HostedContext context, string? error = null)
+    {
+        var t = context.Text;
+        var body = $"""
+            {PageHtml.Heading(t["mfaSetup.title"])}
+            {PageHtml.Alert(error)}
+            {PageHtml.Paragraph(t["mfaSetup.startIntro"])}
+            {context.Form(Path, PageHtml.Button(t["mfaSetup.start"]), ("start", "1"))}
+            <p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, t["mfaSetup.skip"])}</p>
+            """;
+        return context.Page(t["mfaSetup.title"], body, error is null ? 200 : 400);
     }
 
     private static IResult Render(HostedContext context, string secret, string otpAuthUri, string? error)

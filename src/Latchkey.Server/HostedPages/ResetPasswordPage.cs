@@ -10,8 +10,11 @@ namespace Latchkey.Server.HostedPages;
 /// <summary>
 /// The reset page the recovery email links to. The link's token names the flow, hence the site whose branding the
 /// page wears; a link that no longer works shows its end state at once, with the way to a new one. It never sends the token on (<c>Referrer-Policy: no-referrer</c>), checks CSRF, and on success
-/// returns the member where the email was asked for: the hosted sign in (a path here, shown as a link after the
-/// confirmation) or the allow-listed <c>redirect.url</c> given to the API (a redirect).
+/// returns the member where the email was asked for: the hosted sign in (a path here) or the allow-listed
+/// <c>redirect.url</c> given to the API (a redirect). Asked for from the hosted pages, a completed recovery also signs
+/// the browser in (issue #21: the owner who proved the mailbox is not sent back to a sign-in an attacker keeps
+/// challenging): the session cookie is set and the confirmation's link continues to authorize, which answers the code.
+/// When a second factor or another step still stands in the way, the link leads to sign in as before.
 /// </summary>
 public static class ResetPasswordPage
 {
@@ -35,7 +38,8 @@ public static class ResetPasswordPage
 
     private static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
-        Latchkey.Core.Features.PasswordReset.RecoverPassword step, CancellationToken cancellationToken)
+        Latchkey.Core.Features.PasswordReset.RecoverPassword step, HostedFlow hosted, Latchkey.Core.Sessions.SessionService sessions,
+        CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -81,6 +85,15 @@ public static class ResetPasswordPage
         if (returnTo is not null && !returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal))
         {
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);
+        }
+
+        if (returnTo is not null &&
+            await hosted.FromQueryAsync(http, returnTo[(HostedSignIn.Length - 1)..], cancellationToken) is { } context &&
+            await context.SignInAsync(result.Value.Outcome, sessions, cancellationToken) is { IsSuccess: true })
+        {
+            return PageLayout.Render(http, site, text, text["reset.doneTitle"],
+                PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.signedIn"]) +
+                $"""<p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, text["mfaDone.continue"])}</p>""");
         }
 
         var signIn = returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, text["signIn.title"])}</p>""";

@@ -38,14 +38,19 @@ public static class SignInPage
         var pass = await guard.CheckAsync(guarded, cancellationToken);
         if (!pass.IsSuccess)
         {
+            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, pass.Error, cancellationToken);
             return Render(context, context.Text.Error(pass.Error!), email, status: pass.Error!.Status);
         }
 
         var outcome = await login.HandleAsync(context.Site, new LoginInput(email, form["password"]), cancellationToken);
         await guard.RecordLoginAsync(guarded, outcome, cancellationToken);
-        return outcome.IsSuccess
-            ? await context.ContinueAsync(outcome.Value!, sessions, cancellationToken)
-            : Render(context, error: null, email, outcome.Error);
+        if (outcome.IsSuccess)
+        {
+            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+        }
+
+        await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, outcome.Error, cancellationToken);
+        return Render(context, error: null, email, outcome.Error);
     }
 
     /// <summary>

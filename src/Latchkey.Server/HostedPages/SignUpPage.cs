@@ -41,6 +41,7 @@ public static class SignUpPage
             cancellationToken);
         if (!pass.IsSuccess)
         {
+            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Register, null, pass.Error, cancellationToken);
             return Render(context, context.Text.Error(pass.Error!), email, status: pass.Error!.Status);
         }
 

@@ -88,6 +88,7 @@ public sealed partial class Bootstrapper(
         var now = clock.GetUtcNow();
         var audit = scoped.GetRequiredService<AdminAudit>();
         var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
+        site.Captcha.Mode = options.Value.Captcha.DefaultMode;
         await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
         await audit.RecordAsync(Actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
 

@@ -24,6 +24,45 @@ public sealed class LatchkeyOptions
     public CacheOptions Cache { get; set; } = new();
 
     public SigningKeyOptions SigningKeys { get; set; } = new();
+
+    public NewSiteCaptchaOptions Captcha { get; set; } = new();
+
+    public NetworkOptions Network { get; set; } = new();
+
+    public OutboundOptions Outbound { get; set; } = new();
+}
+
+/// <summary><c>Latchkey:Captcha</c>: what a new site's CAPTCHA policy starts as (each site changes its own afterwards).</summary>
+public sealed class NewSiteCaptchaOptions
+{
+    /// <summary>
+    /// <c>risk</c> (default, issue #21: failed logins lead to the built-in ALTCHA challenge, never to a lockout),
+    /// <c>always</c> or <c>off</c> (then an attacked account is slowed down with 429 for the rest of its window).
+    /// </summary>
+    public Core.AbuseProtection.CaptchaMode DefaultMode { get; set; } = Core.AbuseProtection.CaptchaMode.Risk;
+}
+
+/// <summary><c>Latchkey:Network</c>: where client addresses come from.</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>
+    /// Proxies and load balancers (addresses or CIDR ranges, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed. Empty (the default): the headers are ignored and the peer address counts.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>How many proxies in a row may add to <c>X-Forwarded-For</c> (the closest ones, all listed). Default 1.</summary>
+    public int ForwardLimit { get; set; } = 1;
+}
+
+/// <summary><c>Latchkey:Outbound</c>: where admin-set URLs and hosts (CAPTCHA verify URL, site SMTP host) may connect.</summary>
+public sealed class OutboundOptions
+{
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>10.1.0.0/16</c>, or single addresses) that admin-set destinations may reach although they
+    /// are loopback, private, link-local or otherwise not public. Empty (the default): only public addresses.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 }
 
 /// <summary><c>Latchkey:SigningKeys</c>: how the access-token signing keys reach every node (decision 0012).</summary>

@@ -32,6 +32,8 @@ public static class LatchkeyServer
         try
         {
             await app.Services.GetRequiredService<Bootstrapper>().RunAsync(migrate: false, CancellationToken.None, announce: !BuildTimeDocument.IsRunning);
+            // Inside the try: a malformed proxy or outbound allow-list stops the start with its message.
+            app.MapLatchkey();
         }
         catch (StartupException e)
         {
@@ -39,7 +41,6 @@ public static class LatchkeyServer
             return 2;
         }
 
-        app.MapLatchkey();
         await app.RunAsync();
         return 0;
     }

@@ -67,8 +67,16 @@ public static class LatchkeyServices
         services.AddSingleton(sp => MasterKey.Load(Options(sp).MasterKey, Options(sp).DataDirectory));
         services.AddSingleton(sp => TokenHasher.FromMasterKey(sp.GetRequiredService<MasterKey>().Bytes));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<HashingGate>();
-        services.AddSingleton<PasswordHasher>();
+        // Two gates (issue #21): Argon2id, and slots of their own for hashes brought in by an import.
+        services.AddSingleton(sp => new HashingGate(sp.GetRequiredService<IOptions<HashingOptions>>()));
+        services.AddKeyedSingleton("imported", (sp, _) =>
+        {
+            var imported = HashingOptions.ImportedDefaults();
+            sp.GetRequiredService<IConfiguration>().GetSection($"{LatchkeyOptions.Section}:Hashing:Imported").Bind(imported);
+            return new HashingGate(imported, "imported");
+        });
+        services.AddSingleton(sp => new HashingGates(sp.GetRequiredService<HashingGate>(), sp.GetRequiredKeyedService<HashingGate>("imported")));
+        services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<HashingGates>()));
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<Bootstrapper>();
 
@@ -105,6 +113,8 @@ public static class LatchkeyServices
         services.AddScoped<MfaFactors>();
         services.AddScoped<ManageMfa>();
         services.AddScoped<VerifyMfaCode>();
+        services.AddScoped<Latchkey.Core.AbuseProtection.CodeGuessLimit>();
+        services.AddScoped<Latchkey.Core.AbuseProtection.EmailCodeAllowance>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedFlow>();
@@ -122,6 +132,10 @@ public static class LatchkeyServices
     public static WebApplication MapLatchkey(this WebApplication app)
     {
         app.Lifetime.ApplicationStarted.Register(StartupMemory.Release);
+        // Read at start, so that a malformed Latchkey:Outbound:AllowedNetworks stops the start rather than a request.
+        app.Services.GetRequiredService<Outbound.OutboundPolicy>();
+        app.UseLatchkeyForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
         app.UseLatchkeyCors();

@@ -11,7 +11,8 @@ namespace Latchkey.Server.OAuth;
 /// a redeemed refresh token is kept that long so that its reuse is still recognised and revokes its family
 /// (decisions §3), as OpenIddict's Quartz integration does by default.
 /// </summary>
-public sealed partial class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpiredTokenCleanup> logger)
+public sealed partial class ExpiredTokenCleanup(
+    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Email.EmailOptions> email, TimeProvider clock, ILogger<ExpiredTokenCleanup> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(30);
@@ -28,6 +29,10 @@ public sealed partial class ExpiredTokenCleanup(IServiceScopeFactory scopes, Tim
         var sessionTokens = await services.GetRequiredService<ISessionTokenStore>().PurgeExpiredAsync(now, cancellationToken);
         var tokens = await services.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(now - OpenIddictRetention, cancellationToken);
         var authorizations = await services.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(now - OpenIddictRetention, cancellationToken);
+        // Sent mail keeps no body, and after the retention period no row either (issue #21); counts of wrong codes that
+        // nobody touched for a month go too (a paused one stays until its pause ends).
+        await services.GetRequiredService<Core.Messaging.IOutboxStore>().PurgeAsync(now - TimeSpan.FromDays(Math.Max(0, email.Value.SentRetentionDays)), cancellationToken);
+        await services.GetRequiredService<Core.AbuseProtection.IGuessStore>().PurgeAsync(now - TimeSpan.FromDays(30), now, cancellationToken);
         LogPruned(logger, sessionTokens, tokens, authorizations);
         return (sessionTokens, tokens, authorizations);
     }

@@ -89,7 +89,13 @@ public static class WebMessageResponseMode
             response.StatusCode = (int)HttpStatusCode.OK;
             response.ContentType = "text/html; charset=utf-8";
             response.Headers.CacheControl = "no-store";
-            await response.WriteAsync(Page(JsonSerializer.Serialize(message), JsonSerializer.Serialize(origin)), context.CancellationToken);
+            // The page is meant to be framed, by the client's own pages only (issue #21): frame-ancestors names them, and
+            // its one inline script runs by this response's nonce.
+            var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            response.Headers.ContentSecurityPolicy =
+                $"default-src 'none'; script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors {string.Join(' ', Origins(client))}";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            await response.WriteAsync(Page(JsonSerializer.Serialize(message), JsonSerializer.Serialize(origin), nonce), context.CancellationToken);
             context.HandleRequest();
         }
 
@@ -100,17 +106,19 @@ public static class WebMessageResponseMode
                 return referer.GetLeftPart(UriPartial.Authority);
             }
 
-            var origins = client.AllowedOrigins.Count > 0
-                ? client.AllowedOrigins
-                : client.RedirectUris.Select(u => new Uri(u).GetLeftPart(UriPartial.Authority)).Distinct().ToList();
-            return origins.Count == 1 ? origins[0].TrimEnd('/') : null;
+            var origins = Origins(client);
+            return origins.Count == 1 ? origins[0] : null;
         }
 
+        private static List<string> Origins(Core.Clients.SiteClient client) => client.AllowedOrigins.Count > 0
+            ? [.. client.AllowedOrigins.Select(o => o.TrimEnd('/'))]
+            : [.. client.RedirectUris.Select(u => new Uri(u).GetLeftPart(UriPartial.Authority)).Distinct()];
+
         // JSON inside a script: '<' is escaped by the serializer's default encoder, so "</script>" cannot appear.
-        private static string Page(string messageJson, string originJson) => $$"""
+        private static string Page(string messageJson, string originJson, string nonce) => $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Signing in</title></head>
-            <body><script>window.parent.postMessage({{messageJson}}, {{originJson}});</script></body></html>
+            <body><script nonce="{{nonce}}">window.parent.postMessage({{messageJson}}, {{originJson}});</script></body></html>
             """;
     }
 }

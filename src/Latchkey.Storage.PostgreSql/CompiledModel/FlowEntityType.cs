@@ -21,7 +21,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 "Latchkey.Core.Flows.Flow",
                 typeof(Flow),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -111,6 +111,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 fieldInfo: typeof(Flow).GetField("<MemberId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
             memberId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var memberStamp = runtimeEntityType.AddProperty(
+                "MemberStamp",
+                typeof(string),
+                propertyInfo: typeof(Flow).GetProperty("MemberStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Flow).GetField("<MemberStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            memberStamp.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var resends = runtimeEntityType.AddProperty(
                 "Resends",

@@ -12,7 +12,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ef8e5766-3904-4d75-bc28-a0913bd8687b"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("95e99bd8-332f-4774-960b-7bc2d5b5e57d"), entityTypeCount: 22)
         {
         }
 
@@ -21,6 +21,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             var auditEvent = AuditEventEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var siteClient = SiteClientEntityType.Create(this);
+            var registrationDecoy = RegistrationDecoyEntityType.Create(this);
             var flow = FlowEntityType.Create(this);
             var member = MemberEntityType.Create(this);
             var outboxEmail = OutboxEmailEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             var dataProtectionKeyRecord = DataProtectionKeyRecordEntityType.Create(this);
             var signingKey = SigningKeyEntityType.Create(this);
             var captchaReplay = CaptchaReplayEntityType.Create(this);
+            var guessCounter = GuessCounterEntityType.Create(this);
             var throttleCounter = ThrottleCounterEntityType.Create(this);
             var openIddictEntityFrameworkCoreApplication = OpenIddictEntityFrameworkCoreApplicationEntityType.Create(this);
             var openIddictEntityFrameworkCoreAuthorization = OpenIddictEntityFrameworkCoreAuthorizationEntityType.Create(this);
@@ -41,6 +43,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
 
             ApiKeyEntityType.CreateForeignKey1(apiKey, site);
             SiteClientEntityType.CreateForeignKey1(siteClient, site);
+            RegistrationDecoyEntityType.CreateForeignKey1(registrationDecoy, member);
             FlowEntityType.CreateForeignKey1(flow, member);
             MemberEntityType.CreateForeignKey1(member, site);
             MfaEnrolmentEntityType.CreateForeignKey1(mfaEnrolment, member);
@@ -55,6 +58,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             SiteClientEntityType.CreateAnnotations(siteClient);
+            RegistrationDecoyEntityType.CreateAnnotations(registrationDecoy);
             FlowEntityType.CreateAnnotations(flow);
             MemberEntityType.CreateAnnotations(member);
             OutboxEmailEntityType.CreateAnnotations(outboxEmail);
@@ -67,6 +71,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             DataProtectionKeyRecordEntityType.CreateAnnotations(dataProtectionKeyRecord);
             SigningKeyEntityType.CreateAnnotations(signingKey);
             CaptchaReplayEntityType.CreateAnnotations(captchaReplay);
+            GuessCounterEntityType.CreateAnnotations(guessCounter);
             ThrottleCounterEntityType.CreateAnnotations(throttleCounter);
             OpenIddictEntityFrameworkCoreApplicationEntityType.CreateAnnotations(openIddictEntityFrameworkCoreApplication);
             OpenIddictEntityFrameworkCoreAuthorizationEntityType.CreateAnnotations(openIddictEntityFrameworkCoreAuthorization);

@@ -21,7 +21,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 "Latchkey.Core.Mfa.MfaEnrolment",
                 typeof(MfaEnrolment),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 8,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -52,14 +52,6 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             createdAt.SetSentinelFromProviderValue(0L);
             createdAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
-            var failedAttempts = runtimeEntityType.AddProperty(
-                "FailedAttempts",
-                typeof(int),
-                propertyInfo: typeof(MfaEnrolment).GetProperty("FailedAttempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(MfaEnrolment).GetField("<FailedAttempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-            failedAttempts.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
             var lastUsedStep = runtimeEntityType.AddProperty(
                 "LastUsedStep",
                 typeof(long),
@@ -67,15 +59,6 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 fieldInfo: typeof(MfaEnrolment).GetField("<LastUsedStep>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             lastUsedStep.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var lockedUntil = runtimeEntityType.AddProperty(
-                "LockedUntil",
-                typeof(DateTimeOffset?),
-                propertyInfo: typeof(MfaEnrolment).GetProperty("LockedUntil", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(MfaEnrolment).GetField("<LockedUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new DateTimeOffsetTicksConverter());
-            lockedUntil.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var pendingExpiresAt = runtimeEntityType.AddProperty(
                 "PendingExpiresAt",

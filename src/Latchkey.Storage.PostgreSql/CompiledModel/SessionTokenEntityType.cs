@@ -21,7 +21,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 "Latchkey.Core.Tokens.SessionToken",
                 typeof(SessionToken),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -78,6 +78,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 fieldInfo: typeof(SessionToken).GetField("<MemberId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
             memberId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var memberStamp = runtimeEntityType.AddProperty(
+                "MemberStamp",
+                typeof(string),
+                propertyInfo: typeof(SessionToken).GetProperty("MemberStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SessionToken).GetField("<MemberStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            memberStamp.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var siteId = runtimeEntityType.AddProperty(
                 "SiteId",

@@ -21,7 +21,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 "Latchkey.Core.Sites.Site",
                 typeof(Site),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 14,
                 complexPropertyCount: 2,
                 keyCount: 1);
 
@@ -67,6 +67,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 fieldInfo: typeof(Site).GetField("<HashMemoryKiB>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
             hashMemoryKiB.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var importedDummyHash = runtimeEntityType.AddProperty(
+                "ImportedDummyHash",
+                typeof(string),
+                propertyInfo: typeof(Site).GetProperty("ImportedDummyHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Site).GetField("<ImportedDummyHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 512);
+            importedDummyHash.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var name = runtimeEntityType.AddProperty(
                 "Name",
@@ -216,7 +225,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                     typeof(CaptchaPolicy),
                     propertyInfo: typeof(Site).GetProperty("Captcha", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                     fieldInfo: typeof(Site).GetField("<Captcha>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                    propertyCount: 10);
+                    propertyCount: 11);
 
                 var complexType = complexProperty.ComplexType;
                 var actions = complexType.AddProperty(
@@ -242,6 +251,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                     fieldInfo: typeof(CaptchaPolicy).GetField("<FailOpen>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                     sentinel: false);
                 failOpen.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+                var hostnames = complexType.AddProperty(
+                    "Hostnames",
+                    typeof(string),
+                    propertyInfo: typeof(CaptchaPolicy).GetProperty("Hostnames", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                    fieldInfo: typeof(CaptchaPolicy).GetField("<Hostnames>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                    nullable: true,
+                    maxLength: 1024);
+                hostnames.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
                 var minScore = complexType.AddProperty(
                     "MinScore",

@@ -141,6 +141,45 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.ToTable("site_clients", (string)null);
                 });
 
+            modelBuilder.Entity("Latchkey.Core.Features.Registration.RegistrationDecoy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("PasswordDigest")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Profile")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("profile_json");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("registration_decoys", (string)null);
+                });
+
             modelBuilder.Entity("Latchkey.Core.Flows.Flow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -173,6 +212,10 @@ namespace Latchkey.Storage.PostgreSql.Migrations
 
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("MemberStamp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Resends")
                         .HasColumnType("integer");
@@ -327,13 +370,7 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
-                    b.Property<int>("FailedAttempts")
-                        .HasColumnType("integer");
-
                     b.Property<long>("LastUsedStep")
-                        .HasColumnType("bigint");
-
-                    b.Property<long?>("LockedUntil")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("PendingExpiresAt")
@@ -437,6 +474,10 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<int>("HashMemoryKiB")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ImportedDummyHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -501,6 +542,10 @@ namespace Latchkey.Storage.PostgreSql.Migrations
 
                             b1.Property<bool>("FailOpen")
                                 .HasColumnType("boolean");
+
+                            b1.Property<string>("Hostnames")
+                                .HasMaxLength(1024)
+                                .HasColumnType("character varying(1024)");
 
                             b1.Property<double>("MinScore")
                                 .HasColumnType("double precision");
@@ -590,6 +635,10 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("MemberStamp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("SiteId")
                         .HasColumnType("uuid");
 
@@ -664,6 +713,31 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("captcha_replays", (string)null);
+                });
+
+            modelBuilder.Entity("Latchkey.Storage.Stores.GuessCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("PausedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Pauses")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("guess_counters", (string)null);
                 });
 
             modelBuilder.Entity("Latchkey.Storage.Stores.ThrottleCounter", b =>
@@ -910,6 +984,15 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.HasOne("Latchkey.Core.Sites.Site", null)
                         .WithMany()
                         .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Features.Registration.RegistrationDecoy", b =>
+                {
+                    b.HasOne("Latchkey.Core.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

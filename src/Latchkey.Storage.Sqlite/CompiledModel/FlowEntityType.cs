@@ -20,7 +20,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 "Latchkey.Core.Flows.Flow",
                 typeof(Flow),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -100,6 +100,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 propertyInfo: typeof(Flow).GetProperty("MemberId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Flow).GetField("<MemberId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            var memberStamp = runtimeEntityType.AddProperty(
+                "MemberStamp",
+                typeof(string),
+                propertyInfo: typeof(Flow).GetProperty("MemberStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Flow).GetField("<MemberStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var resends = runtimeEntityType.AddProperty(
                 "Resends",

@@ -11,7 +11,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5ff62282-5336-480c-8e71-45774eeca946"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("592389a7-8649-42bf-869f-d00897c6fd1b"), entityTypeCount: 22)
         {
         }
 
@@ -20,6 +20,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             var auditEvent = AuditEventEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var siteClient = SiteClientEntityType.Create(this);
+            var registrationDecoy = RegistrationDecoyEntityType.Create(this);
             var flow = FlowEntityType.Create(this);
             var member = MemberEntityType.Create(this);
             var outboxEmail = OutboxEmailEntityType.Create(this);
@@ -32,6 +33,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             var dataProtectionKeyRecord = DataProtectionKeyRecordEntityType.Create(this);
             var signingKey = SigningKeyEntityType.Create(this);
             var captchaReplay = CaptchaReplayEntityType.Create(this);
+            var guessCounter = GuessCounterEntityType.Create(this);
             var throttleCounter = ThrottleCounterEntityType.Create(this);
             var openIddictEntityFrameworkCoreApplication = OpenIddictEntityFrameworkCoreApplicationEntityType.Create(this);
             var openIddictEntityFrameworkCoreAuthorization = OpenIddictEntityFrameworkCoreAuthorizationEntityType.Create(this);
@@ -40,6 +42,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
 
             ApiKeyEntityType.CreateForeignKey1(apiKey, site);
             SiteClientEntityType.CreateForeignKey1(siteClient, site);
+            RegistrationDecoyEntityType.CreateForeignKey1(registrationDecoy, member);
             FlowEntityType.CreateForeignKey1(flow, member);
             MemberEntityType.CreateForeignKey1(member, site);
             MfaEnrolmentEntityType.CreateForeignKey1(mfaEnrolment, member);
@@ -54,6 +57,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             SiteClientEntityType.CreateAnnotations(siteClient);
+            RegistrationDecoyEntityType.CreateAnnotations(registrationDecoy);
             FlowEntityType.CreateAnnotations(flow);
             MemberEntityType.CreateAnnotations(member);
             OutboxEmailEntityType.CreateAnnotations(outboxEmail);
@@ -66,6 +70,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             DataProtectionKeyRecordEntityType.CreateAnnotations(dataProtectionKeyRecord);
             SigningKeyEntityType.CreateAnnotations(signingKey);
             CaptchaReplayEntityType.CreateAnnotations(captchaReplay);
+            GuessCounterEntityType.CreateAnnotations(guessCounter);
             ThrottleCounterEntityType.CreateAnnotations(throttleCounter);
             OpenIddictEntityFrameworkCoreApplicationEntityType.CreateAnnotations(openIddictEntityFrameworkCoreApplication);
             OpenIddictEntityFrameworkCoreAuthorizationEntityType.CreateAnnotations(openIddictEntityFrameworkCoreAuthorization);

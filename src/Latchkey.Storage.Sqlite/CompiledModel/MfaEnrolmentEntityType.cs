@@ -20,7 +20,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 "Latchkey.Core.Mfa.MfaEnrolment",
                 typeof(MfaEnrolment),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 8,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -48,27 +48,12 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 valueConverter: new DateTimeOffsetTicksConverter());
             createdAt.SetSentinelFromProviderValue(0L);
 
-            var failedAttempts = runtimeEntityType.AddProperty(
-                "FailedAttempts",
-                typeof(int),
-                propertyInfo: typeof(MfaEnrolment).GetProperty("FailedAttempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(MfaEnrolment).GetField("<FailedAttempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-
             var lastUsedStep = runtimeEntityType.AddProperty(
                 "LastUsedStep",
                 typeof(long),
                 propertyInfo: typeof(MfaEnrolment).GetProperty("LastUsedStep", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(MfaEnrolment).GetField("<LastUsedStep>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
-
-            var lockedUntil = runtimeEntityType.AddProperty(
-                "LockedUntil",
-                typeof(DateTimeOffset?),
-                propertyInfo: typeof(MfaEnrolment).GetProperty("LockedUntil", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(MfaEnrolment).GetField("<LockedUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new DateTimeOffsetTicksConverter());
 
             var pendingExpiresAt = runtimeEntityType.AddProperty(
                 "PendingExpiresAt",

@@ -20,7 +20,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 "Latchkey.Core.Tokens.SessionToken",
                 typeof(SessionToken),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -71,6 +71,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 propertyInfo: typeof(SessionToken).GetProperty("MemberId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(SessionToken).GetField("<MemberId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            var memberStamp = runtimeEntityType.AddProperty(
+                "MemberStamp",
+                typeof(string),
+                propertyInfo: typeof(SessionToken).GetProperty("MemberStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SessionToken).GetField("<MemberStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var siteId = runtimeEntityType.AddProperty(
                 "SiteId",

@@ -20,7 +20,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 "Latchkey.Core.Sites.Site",
                 typeof(Site),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 14,
                 complexPropertyCount: 2,
                 keyCount: 1);
 
@@ -61,6 +61,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 propertyInfo: typeof(Site).GetProperty("HashMemoryKiB", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Site).GetField("<HashMemoryKiB>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var importedDummyHash = runtimeEntityType.AddProperty(
+                "ImportedDummyHash",
+                typeof(string),
+                propertyInfo: typeof(Site).GetProperty("ImportedDummyHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Site).GetField("<ImportedDummyHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 512);
 
             var name = runtimeEntityType.AddProperty(
                 "Name",
@@ -197,7 +205,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                     typeof(CaptchaPolicy),
                     propertyInfo: typeof(Site).GetProperty("Captcha", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                     fieldInfo: typeof(Site).GetField("<Captcha>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                    propertyCount: 10);
+                    propertyCount: 11);
 
                 var complexType = complexProperty.ComplexType;
                 var actions = complexType.AddProperty(
@@ -220,6 +228,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                     propertyInfo: typeof(CaptchaPolicy).GetProperty("FailOpen", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                     fieldInfo: typeof(CaptchaPolicy).GetField("<FailOpen>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                     sentinel: false);
+
+                var hostnames = complexType.AddProperty(
+                    "Hostnames",
+                    typeof(string),
+                    propertyInfo: typeof(CaptchaPolicy).GetProperty("Hostnames", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                    fieldInfo: typeof(CaptchaPolicy).GetField("<Hostnames>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                    nullable: true,
+                    maxLength: 1024);
 
                 var minScore = complexType.AddProperty(
                     "MinScore",

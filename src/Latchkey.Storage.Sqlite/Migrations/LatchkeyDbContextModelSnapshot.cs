@@ -134,6 +134,45 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.ToTable("site_clients", (string)null);
                 });
 
+            modelBuilder.Entity("Latchkey.Core.Features.Registration.RegistrationDecoy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PasswordDigest")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Profile")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("profile_json");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("registration_decoys", (string)null);
+                });
+
             modelBuilder.Entity("Latchkey.Core.Flows.Flow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -165,6 +204,10 @@ namespace Latchkey.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MemberStamp")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Resends")
@@ -320,13 +363,7 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("FailedAttempts")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("LastUsedStep")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("PendingExpiresAt")
@@ -430,6 +467,10 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<int>("HashMemoryKiB")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ImportedDummyHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -494,6 +535,10 @@ namespace Latchkey.Storage.Sqlite.Migrations
 
                             b1.Property<bool>("FailOpen")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Hostnames")
+                                .HasMaxLength(1024)
+                                .HasColumnType("TEXT");
 
                             b1.Property<double>("MinScore")
                                 .HasColumnType("REAL");
@@ -583,6 +628,10 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MemberStamp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("SiteId")
                         .HasColumnType("TEXT");
 
@@ -657,6 +706,31 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("captcha_replays", (string)null);
+                });
+
+            modelBuilder.Entity("Latchkey.Storage.Stores.GuessCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PausedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pauses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("guess_counters", (string)null);
                 });
 
             modelBuilder.Entity("Latchkey.Storage.Stores.ThrottleCounter", b =>
@@ -903,6 +977,15 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.HasOne("Latchkey.Core.Sites.Site", null)
                         .WithMany()
                         .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Latchkey.Core.Features.Registration.RegistrationDecoy", b =>
+                {
+                    b.HasOne("Latchkey.Core.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

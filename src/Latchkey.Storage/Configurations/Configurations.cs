@@ -28,7 +28,10 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
             captcha.Property(c => c.VerifyUrl).HasMaxLength(2048);
             captcha.Property(c => c.SiteKey).HasMaxLength(256);
             captcha.Property(c => c.SealedSecret).HasMaxLength(2048);
+            captcha.Property(c => c.Hostnames).HasMaxLength(1024);
+            captcha.Ignore(c => c.HostnameList);
         });
+        builder.Property(s => s.ImportedDummyHash).HasMaxLength(Member.MaxPasswordHashLength);
         builder.ComplexProperty(s => s.Branding, branding =>
         {
             branding.Property(b => b.DisplayName).HasMaxLength(100);
@@ -47,6 +50,34 @@ internal sealed class ThrottleCounterConfiguration : IEntityTypeConfiguration<St
         builder.HasKey(c => c.Key);
         builder.Property(c => c.Key).HasMaxLength(64);
         builder.HasIndex(c => c.ExpiresAt);
+    }
+}
+
+internal sealed class GuessCounterConfiguration : IEntityTypeConfiguration<Stores.GuessCounter>
+{
+    public void Configure(EntityTypeBuilder<Stores.GuessCounter> builder)
+    {
+        builder.ToTable("guess_counters");
+        builder.HasKey(c => c.Key);
+        builder.Property(c => c.Key).HasMaxLength(64);
+        builder.HasIndex(c => c.UpdatedAt);
+    }
+}
+
+internal sealed class RegistrationDecoyConfiguration : IEntityTypeConfiguration<Core.Features.Registration.RegistrationDecoy>
+{
+    public void Configure(EntityTypeBuilder<Core.Features.Registration.RegistrationDecoy> builder)
+    {
+        builder.ToTable("registration_decoys");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Email).HasMaxLength(EmailAddress.MaxLength);
+        builder.HasIndex(d => d.OwnerId);
+        builder.Property(d => d.Profile)
+            .HasColumnName("profile_json")
+            .HasConversion(p => p.ToJson(), json => IdentityProfile.FromJson(json))
+            .Metadata.SetValueComparer(new ValueComparer<IdentityProfile>(
+                (a, b) => a!.ToJson() == b!.ToJson(), p => p.ToJson().GetHashCode(StringComparison.Ordinal), p => p));
+        builder.HasOne<Member>().WithMany().HasForeignKey(d => d.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -114,6 +145,7 @@ internal sealed class SessionTokenConfiguration : IEntityTypeConfiguration<Sessi
     {
         builder.ToTable("session_tokens");
         builder.HasKey(t => t.Id);
+        builder.Property(t => t.MemberStamp).HasMaxLength(64);
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.HasIndex(t => t.ExpiresAt);
         builder.HasOne<Member>().WithMany().HasForeignKey(t => t.MemberId).OnDelete(DeleteBehavior.Cascade);
@@ -126,6 +158,7 @@ internal sealed class FlowConfiguration : IEntityTypeConfiguration<Flow>
     {
         builder.ToTable("flows");
         builder.HasKey(f => f.Id);
+        builder.Property(f => f.MemberStamp).HasMaxLength(64);
         builder.HasIndex(f => f.StateTokenHash).IsUnique();
         builder.HasIndex(f => f.ExpiresAt);
         builder.HasOne<Member>().WithMany().HasForeignKey(f => f.MemberId).OnDelete(DeleteBehavior.Cascade);

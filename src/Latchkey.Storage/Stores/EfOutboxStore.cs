@@ -39,6 +39,10 @@ internal sealed class EfOutboxStore(LatchkeyDbContext db) : IOutboxStore
             .SetProperty(e => e.SealedText, (byte[]?)null)
             .SetProperty(e => e.LastError, (string?)null), cancellationToken);
 
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        db.Outbox.Where(e => (e.SentAt != null && e.SentAt < before) || (e.SentAt == null && e.Attempts >= OutboxEmail.MaxAttempts && e.CreatedAt < before))
+            .ExecuteDeleteAsync(cancellationToken);
+
     public Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken) =>
         db.Outbox.Where(e => e.Id == id).ExecuteUpdateAsync(u => u
             .SetProperty(e => e.Attempts, attempts)

@@ -10,9 +10,12 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
     // tracker's attach, snapshot and batching were half of EF Core's CPU in a login (docs/benchmarks.md). Parameters go
     // through the provider's type mappings as the model's do; instants are UTC ticks (DateTimeOffsetTicksConverter).
     private const string Insert = """
-        INSERT INTO session_tokens ("Id", "SiteId", "MemberId", "TokenHash", "KeyVersion", "CreatedAt", "ExpiresAt", "ConsumedAt")
-        VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, NULL)
+        INSERT INTO session_tokens ("Id", "SiteId", "MemberId", "MemberStamp", "TokenHash", "KeyVersion", "CreatedAt", "ExpiresAt", "ConsumedAt")
+        VALUES ({0}, {1}, {2}, {7}, {3}, {4}, {5}, {6}, NULL)
         """;
+
+    // A null parameter has no type to map, so a token without a stamp names NULL in the text instead.
+    private static readonly string InsertWithoutStamp = Insert.Replace("{7}", "NULL", StringComparison.Ordinal);
 
     public async Task AddAsync(SessionToken token, CancellationToken cancellationToken)
     {
@@ -21,10 +24,10 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
             throw new ArgumentException("A session token is stored unconsumed.", nameof(token));
         }
 
-        await db.Database.ExecuteSqlRawAsync(
-            Insert,
-            [token.Id, token.SiteId, token.MemberId, token.TokenHash, token.KeyVersion, token.CreatedAt.UtcTicks, token.ExpiresAt.UtcTicks],
-            cancellationToken);
+        object[] values = [token.Id, token.SiteId, token.MemberId, token.TokenHash, token.KeyVersion, token.CreatedAt.UtcTicks, token.ExpiresAt.UtcTicks];
+        await (token.MemberStamp is { } stamp
+            ? db.Database.ExecuteSqlRawAsync(Insert, [.. values, stamp], cancellationToken)
+            : db.Database.ExecuteSqlRawAsync(InsertWithoutStamp, values, cancellationToken));
     }
 
     public async Task<SessionToken?> TryRedeemAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
@@ -40,6 +43,10 @@ internal sealed class EfSessionTokenStore(LatchkeyDbContext db) : ISessionTokenS
 
         return await db.SessionTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
     }
+
+    public Task<Guid?> FindSiteAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.SessionTokens.AsNoTracking().Where(t => t.TokenHash == tokenHash && t.ConsumedAt == null && t.ExpiresAt > now)
+            .Select(t => (Guid?)t.SiteId).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         await db.SessionTokens.Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);

@@ -5,7 +5,10 @@ using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Journeys;
 
-/// <summary>Forgot password → the link in the real email → a new password → sign in with it → code → tokens.</summary>
+/// <summary>
+/// Forgot password → the link in the real email → a new password → signed in at once (issue #21: a completed recovery
+/// signs the browser in) → code → tokens; the new password then signs in again.
+/// </summary>
 public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncLifetime
 {
     private const string NewPassword = "a brand new passphrase";
@@ -16,7 +19,7 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
-    public async Task Forgot_then_reset_from_the_emailed_link_then_sign_in_with_the_new_password_ends_with_a_code()
+    public async Task Forgot_then_reset_from_the_emailed_link_signs_in_and_ends_with_a_code_and_the_new_password_works()
     {
         var member = await _server.App.RegisterMemberAsync();
         var pkce = await _server.OpenSignInAsync();
@@ -44,7 +47,12 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
         await page.GetByLabel("Repeat the password").FillAsync(NewPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Password changed");
+        await Assertions.Expect(page.GetByText("you are signed in")).ToBeVisibleAsync();
         await _server.CheckPageAsync("reset-password-done");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        var signedIn = await _server.TokensAsync(await _server.CodeAsync(), pkce);
+        Assert.Equal(member.Id, OAuthFlow.JwtPart(signedIn.AccessToken, 1).GetProperty("sub").GetString());
 
         // The link again: its end state at once, in the site's name, with the way to a new link for this sign-in.
         await page.GotoAsync(new Uri(_server.BaseUrl, link.PathAndQuery).AbsoluteUri);
@@ -54,11 +62,11 @@ public sealed partial class PasswordResetTests(BrowserFixture browser) : IAsyncL
         await page.GetByRole(AriaRole.Link, new() { Name = "Ask for a new link" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Reset your password");
 
+        // And the new password signs in.
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to sign in" }).ClickAsync();
         await page.GetByLabel("Email").FillAsync(member.Email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(NewPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-
         var tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
         Assert.Equal(member.Id, OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString());
     }

@@ -28,6 +28,11 @@ public sealed class CaptchaProviderStub : IAsyncDisposable
         {
             var form = await request.ReadFormAsync();
             Received.Enqueue(form.ToDictionary(f => f.Key, f => f.Value.ToString()));
+            if (form["response"].ToString().StartsWith("answer|", StringComparison.Ordinal))
+            {
+                return Results.Json(Described(form["response"].ToString()));
+            }
+
             return Results.Json(Verdict(form["response"].ToString()) is var (ok, score) && score is null
                 ? (object)new { success = ok }
                 : new { success = ok, score });
@@ -57,6 +62,34 @@ public sealed class CaptchaProviderStub : IAsyncDisposable
         var stub = new CaptchaProviderStub();
         await stub._app.StartAsync();
         return stub;
+    }
+
+    /// <summary>
+    /// A token for which the stub answers success with these details, as a provider reports where, for which action
+    /// and when the challenge was solved (null leaves the field out).
+    /// </summary>
+    public static string Answer(string? hostname, string? action, int secondsAgo) =>
+        $"answer|{hostname}|{action}|{secondsAgo}";
+
+    private static Dictionary<string, object> Described(string token)
+    {
+        var parts = token.Split('|');
+        var answer = new Dictionary<string, object>
+        {
+            ["success"] = true,
+            ["challenge_ts"] = TimeProvider.System.GetUtcNow().AddSeconds(-int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture)).ToString("O"),
+        };
+        if (parts[1].Length > 0)
+        {
+            answer["hostname"] = parts[1];
+        }
+
+        if (parts[2].Length > 0)
+        {
+            answer["action"] = parts[2];
+        }
+
+        return answer;
     }
 
     private static (bool Ok, double? Score) Verdict(string token) => token switch

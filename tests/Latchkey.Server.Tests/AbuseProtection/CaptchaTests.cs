@@ -8,7 +8,8 @@ namespace Latchkey.Server.Tests.AbuseProtection;
 public sealed class CaptchaTests : IAsyncLifetime
 {
     private const string Secret = "the-provider-secret";
-    private readonly LatchkeyApp _app = new();
+    // The stub verifier listens on loopback, which an admin-set verify URL may reach only when the server allows it (issue #21).
+    private readonly LatchkeyApp _app = new(settings: new() { ["Latchkey:Outbound:AllowedNetworks:0"] = "127.0.0.0/8" });
     private CaptchaProviderStub _stub = null!;
 
     public async ValueTask InitializeAsync() => _stub = await CaptchaProviderStub.StartAsync();

@@ -25,11 +25,12 @@ public static class ManyAddresses
         return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    public static HttpClient ClientFrom(Uri server, int lastOctet, string? authorization = null)
+    public static HttpClient ClientFrom(Uri server, int lastOctet, string? authorization = null, bool followRedirects = true)
     {
         var local = new IPAddress([127, 0, 0, (byte)lastOctet]);
         var handler = new SocketsHttpHandler
         {
+            AllowAutoRedirect = followRedirects,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

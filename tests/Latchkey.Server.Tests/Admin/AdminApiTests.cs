@@ -297,7 +297,8 @@ public class AdminApiTests
         Assert.Equal("signing", Assert.Single(before.GetProperty("keys").EnumerateArray()).GetProperty("state").GetString());
 
         app.Clock.Advance(TimeSpan.FromSeconds(1));
-        var kid = (await (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).JsonAsync()).GetProperty("kid").GetString();
+        using var root = await app.ServerAdminClientAsync();
+        var kid = (await (await root.PostAsync("/admin/v1/signing-keys/rotate", null)).JsonAsync()).GetProperty("kid").GetString();
 
         var after = (await (await admin.GetAsync("/admin/v1/signing-keys")).JsonAsync()).GetProperty("keys").EnumerateArray().ToList();
         Assert.Equal(2, after.Count);
@@ -376,7 +377,10 @@ public class AdminApiTests
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         (await otherClient.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
         app.Clock.Advance(TimeSpan.FromSeconds(1));
-        (await admin.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+        using (var ownRoot = await app.ServerAdminClientAsync())
+        {
+            (await ownRoot.PostAsync("/admin/v1/signing-keys/rotate", null)).EnsureSuccessStatusCode();
+        }
 
         var seen = await (await admin.GetAsync("/admin/v1/audit-events?action=signing_key.rotated")).Content.ReadAsStringAsync();
         var actors = JsonDocument.Parse(seen).RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).ToList();

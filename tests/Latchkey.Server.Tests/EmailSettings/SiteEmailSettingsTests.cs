@@ -31,7 +31,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task Two_sites_deliver_through_their_own_settings_and_a_third_through_the_global_ones()
     {
-        var app = Own(new LatchkeyApp(settings: _global.Settings));
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed(_global.Settings)));
         var a = new TestSite(app.Bootstrap.ClientId, app.Bootstrap.ApiKey);
         var b = await AddSiteAsync(app, "Site B");
         var c = await AddSiteAsync(app, "Site C");
@@ -57,7 +57,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task Without_global_SMTP_a_site_without_settings_writes_eml_files_while_a_configured_site_uses_its_server()
     {
-        var app = Own(new LatchkeyApp());
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed([])));
         var a = new TestSite(app.Bootstrap.ClientId, app.Bootstrap.ApiKey);
         var b = await AddSiteAsync(app, "Site B");
         await PutAsync(app, b, new { host = "127.0.0.1", port = _siteA.Port, security = "None" });
@@ -81,7 +81,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task Deleting_the_settings_falls_back_to_the_global_server()
     {
-        var app = Own(new LatchkeyApp(settings: _global.Settings));
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed(_global.Settings)));
         var a = new TestSite(app.Bootstrap.ClientId, app.Bootstrap.ApiKey);
         await PutAsync(app, a, new { host = "127.0.0.1", port = _siteA.Port, security = "None" });
         using var admin = app.ApiKeyClient();
@@ -97,7 +97,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task The_password_is_sealed_at_rest_never_returned_and_kept_when_left_out()
     {
-        var app = Own(new LatchkeyApp());
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed([])));
         var a = new TestSite(app.Bootstrap.ClientId, app.Bootstrap.ApiKey);
         var body = await PutAsync(app, a, new { host = "127.0.0.1", port = _siteB.Port, security = "None", userName = "site-a", password = "a-very-secret-smtp-password" });
 
@@ -114,7 +114,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task Invalid_settings_are_field_violations()
     {
-        var app = Own(new LatchkeyApp());
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed([])));
         using var admin = app.ApiKeyClient();
 
         var response = await admin.PutAsJsonAsync(Settings, new { host = "", port = 70000, security = "Carrier pigeon", from = "Evil\r\nBcc: x@y.z" });
@@ -127,7 +127,7 @@ public sealed class SiteEmailSettingsTests : IDisposable
     [Fact]
     public async Task Only_an_admin_API_key_may_read_or_change_the_settings()
     {
-        var app = Own(new LatchkeyApp());
+        var app = Own(new LatchkeyApp(settings: LoopbackAllowed([])));
         using var visitor = await app.VisitorClientAsync();
         using var anonymous = app.CreateClient();
 
@@ -136,6 +136,13 @@ public sealed class SiteEmailSettingsTests : IDisposable
         await (await anonymous.DeleteAsync(Settings)).AssertProblemAsync(401, "unauthenticated");
         using var admin = app.ApiKeyClient();
         Assert.Equal("outbox", (await (await admin.GetAsync(Settings)).JsonAsync()).GetProperty("source").GetString());
+    }
+
+    /// <summary>The sites' SMTP servers here listen on loopback, which admin-set hosts may reach only when the server allows it (issue #21).</summary>
+    private static Dictionary<string, string?> LoopbackAllowed(Dictionary<string, string?> settings)
+    {
+        settings["Latchkey:Outbound:AllowedNetworks:0"] = "127.0.0.0/8";
+        return settings;
     }
 
     private static async Task<JsonElement> PutAsync(LatchkeyApp app, TestSite site, object settings)

@@ -13,9 +13,14 @@ public sealed partial class HostedGuardTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task Ten_wrong_passwords_on_the_page_throttle_the_account_on_the_page_and_on_the_API()
+    public async Task With_captcha_off_ten_wrong_passwords_on_the_page_throttle_the_account_on_the_page_and_on_the_API()
     {
         var member = await _app.RegisterMemberAsync();
+        using (var admin = _app.ApiKeyClient())
+        {
+            (await admin.PatchAsJsonAsync("/admin/v1/captcha-policy", new { mode = "off" })).EnsureSuccessStatusCode();
+        }
+
         using var browser = _app.Browser();
         for (var i = 0; i < 10; i++)
         {
@@ -29,6 +34,24 @@ public sealed partial class HostedGuardTests : IDisposable
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
         Assert.Contains("Too many attempts", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await api.AssertWixErrorAsync(429, "rate_limited");
+    }
+
+    [Fact]
+    public async Task On_defaults_the_widget_appears_once_failures_make_the_guard_ask_and_a_clean_address_sees_none()
+    {
+        var member = await _app.RegisterMemberAsync();
+        using var browser = _app.Browser();
+        Assert.DoesNotContain("altcha-widget", await (await browser.GetAsync((_app.Authorize(null) with { Prompt = "login" }).Url())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Risk mode (the default): three failures on the account, then the page asks for the challenge.
+        for (var i = 0; i < 3; i++)
+        {
+            await SignInAsync(browser, member.Email, "wrong " + i);
+        }
+
+        var page = await SignInAsync(browser, member.Email, Wix.Password);
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("altcha-widget", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class MemberImportPostgreSqlTests(MigratedPostgres databases)
     [Fact]
     public async Task A_20000_row_import_survives_an_interruption_and_every_format_logs_in_on_PostgreSQL()
     {
-        using var app = await LatchkeyApp.OnPostgreSqlAsync(databases);
+        using var app = await LatchkeyApp.OnPostgreSqlAsync(databases, MemberImportTests.WithoutCaptcha());
         await MemberImportTests.ImportScenarioAsync(app, 20_000, cancelAfter: 8_000);
     }
 }

@@ -12,6 +12,12 @@ namespace Latchkey.Server.Tests.Import;
 
 public class MemberImportTests
 {
+    /// <summary>
+    /// The scenario tries a wrong password for every format from one address: on the default risk-mode CAPTCHA the
+    /// third would ask for a challenge (issue #21), which is not what these tests are about.
+    /// </summary>
+    internal static Dictionary<string, string?> WithoutCaptcha() => new() { ["Latchkey:Captcha:DefaultMode"] = "off" };
+
     /// <summary>Lines (1-based) that are bad on purpose, and the words their report must carry.</summary>
     private static Dictionary<long, string> BadLines(int rows) => new()
     {
@@ -27,7 +33,7 @@ public class MemberImportTests
     [Fact]
     public async Task A_100000_row_import_survives_an_interruption_reports_bad_rows_and_every_format_logs_in_and_becomes_Argon2id()
     {
-        using var app = new LatchkeyApp();
+        using var app = new LatchkeyApp(settings: WithoutCaptcha());
         await ImportScenarioAsync(app, 100_000, cancelAfter: 40_000);
     }
 

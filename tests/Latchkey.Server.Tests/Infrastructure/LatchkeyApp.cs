@@ -157,6 +157,27 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
         return client;
     }
 
+    private string? _serverAdminKey;
+
+    /// <summary>
+    /// A client with an API key of the bootstrap site that also holds server-admin, as the CLI grants it: rotating the
+    /// server's signing keys needs one (issue #21).
+    /// </summary>
+    public async Task<HttpClient> ServerAdminClientAsync()
+    {
+        if (_serverAdminKey is null)
+        {
+            using var scope = Services.CreateScope();
+            _serverAdminKey = (await scope.ServiceProvider.GetRequiredService<Latchkey.Server.Admin.ApiKeyAdmin>().CreateAsync(
+                Latchkey.Server.Admin.AdminActor.Cli, Guid.Parse(Bootstrap.SiteId), "server admin", ApiKeyPermissions.Admin | ApiKeyPermissions.ServerAdmin,
+                CancellationToken.None)).Value!.Key;
+        }
+
+        var client = CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", _serverAdminKey);
+        return client;
+    }
+
     /// <summary>A second site on the same server with its own Wix-SDK client; answers that client's id.</summary>
     public async Task<string> AddSiteWithClientAsync(string name = "Other site")
     {

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Latchkey.Server.Tests.Security;
 
-/// <summary>Issue #10.4, ASVS 3.4.1: the session cookie is Secure whenever the request is not plain loopback HTTP.</summary>
+/// <summary>
+/// Issue #10.4, ASVS 3.4.1: the session cookie is Secure whenever the request is not plain loopback HTTP; over HTTPS it
+/// is also <c>__Host-</c> prefixed (ASVS 3.4.4, issue #21).
+/// </summary>
 public sealed class AsvsSessionCookieTests
 {
     [Theory]
@@ -20,7 +23,8 @@ public sealed class AsvsSessionCookieTests
         var response = await browser.PostAsJsonAsync("/_api/iam/cookie/v1/createSessionCookie", new { sessionToken = member.SessionToken });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lk_session=", StringComparison.Ordinal));
+        var name = baseAddress.StartsWith("https:", StringComparison.Ordinal) ? "__Host-lk_session=" : "lk_session=";
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(name, StringComparison.Ordinal));
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToList();
         Assert.Contains("secure", attributes);
         Assert.Contains("httponly", attributes);

@@ -94,12 +94,12 @@ public class KeyRotationTests
     }
 
     [Fact]
-    public async Task A_rotation_publishes_the_new_key_at_once_signs_with_it_after_the_delay_and_shortens_the_old_keys_trust()
+    public async Task A_rotation_publishes_the_new_key_at_once_and_signs_with_it_after_the_delay()
     {
         using var app = new LatchkeyApp();
         using var http = app.CreateClient();
         var before = await app.VisitorTokenAsync();
-        using var admin = app.ApiKeyClient();
+        using var admin = await app.ServerAdminClientAsync();
         // The test clock stands still: without this the two keys would share one creation instant, which real
         // clocks never give, and which one signs first would be left to the order of their ids.
         app.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -117,12 +117,8 @@ public class KeyRotationTests
         await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
         Assert.Equal(newKid, Kid(await app.VisitorTokenAsync()));
         Assert.Equal(HttpStatusCode.OK, (await RegisterWith(app, before, "before@example.com")).StatusCode);
-
-        // A site's admin key shares the keys with every other site: its rotation does not end the old key's trust,
-        // which would sign every member of every site out. The old key verifies its tokens on (ADR 0015).
-        app.Clock.Advance(OpenIddictSetup.AccessTokenLifetime + (2 * PropagationDelay));
-        await app.Services.GetRequiredService<SigningKeyRotation>().RunOnceAsync(CancellationToken.None);
-        Assert.Contains(Kid(before), await JwksKidsAsync(http));
+        // Rotating needs server-admin (issue #21), and a server-wide rotation ends the old key's trust once its access
+        // tokens have expired: the next test.
     }
 
     [Fact]
@@ -156,7 +152,7 @@ public class KeyRotationTests
     {
         using var app = new LatchkeyApp();
         using var http = app.CreateClient();
-        using var admin = app.ApiKeyClient();
+        using var admin = await app.ServerAdminClientAsync();
         var validation = app.Services.GetRequiredService<IOptionsMonitor<OpenIddictValidationOptions>>();
         await app.VisitorTokenAsync();
 
@@ -232,15 +228,18 @@ public class KeyRotationTests
     }
 
     [Fact]
-    public async Task Rotating_needs_an_admin_api_key()
+    public async Task Rotating_needs_a_server_admin_api_key()
     {
         using var app = new LatchkeyApp();
         using var visitor = await app.VisitorClientAsync();
+        using var siteAdmin = app.ApiKeyClient();
 
-        var response = await visitor.PostAsync("/admin/v1/signing-keys/rotate", null);
+        foreach (var response in (HttpResponseMessage[])[await visitor.PostAsync("/admin/v1/signing-keys/rotate", null), await siteAdmin.PostAsync("/admin/v1/signing-keys/rotate", null)])
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("permission_denied", (await response.JsonAsync()).GetProperty("code").GetString());
+        }
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("permission_denied", (await response.JsonAsync()).GetProperty("code").GetString());
         Assert.Equal(1, app.Count("signing_keys"));
     }
 

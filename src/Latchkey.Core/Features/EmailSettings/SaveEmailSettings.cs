@@ -11,6 +11,8 @@ public sealed record EmailSettingsInput(string? Host, int? Port, string? Securit
 /// Sets a site's own SMTP server (Latchkey's admin API). Every problem is reported at once. The password is sealed
 /// before it is stored; leaving it out keeps the stored one, so that reading the settings and writing them back
 /// (the API never shows the password) does not erase it. A new user name without a password clears it.
+/// <see cref="HandleAsync"/> checks and builds the settings; <see cref="SaveAsync"/> keeps them, once the host has also
+/// been checked for where it leads (the server does that, issue #21).
 /// </summary>
 public sealed class SaveEmailSettings(ISiteEmailSettingsStore store, SmtpPasswordSealer sealer, TimeProvider clock)
 {
@@ -62,9 +64,10 @@ public sealed class SaveEmailSettings(ISiteEmailSettingsStore store, SmtpPasswor
             From = string.IsNullOrWhiteSpace(input.From) ? null : input.From.Trim(),
             UpdatedAt = clock.GetUtcNow(),
         };
-        await store.SaveAsync(settings, cancellationToken);
         return settings;
     }
+
+    public Task SaveAsync(SiteEmailSettings settings, CancellationToken cancellationToken) => store.SaveAsync(settings, cancellationToken);
 
     /// <summary><c>addr@host</c> or <c>Name &lt;addr@host&gt;</c>, with no line breaks (no header injection).</summary>
     private static bool IsSender(string from)

@@ -10,7 +10,7 @@ namespace Latchkey.Core.Features.EmailVerification;
 /// five times and 30 seconds apart; the earlier code stops working.
 /// </summary>
 public sealed class ResendVerificationCode(
-    IFlowStore flows, IMemberStore members, VerificationCodes codes, TokenHasher hasher, TimeProvider clock)
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, AbuseProtection.EmailCodeAllowance allowance, TokenHasher hasher, TimeProvider clock)
 {
     public async Task<Result<bool>> HandleAsync(Guid siteId, string? stateToken, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed class ResendVerificationCode(
             return LatchkeyErrors.ResendTooSoon with { RetryAfterSeconds = (int)Math.Ceiling(wait.Value.TotalSeconds) };
         }
 
-        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member)
+        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member || !flow.IsCurrentFor(member))
         {
             return LatchkeyErrors.StateTokenInvalid;
         }
@@ -41,12 +41,18 @@ public sealed class ResendVerificationCode(
         flow.Resends++;
         if (flow.Kind == FlowKind.DecoyRegistration)
         {
-            // Answer as a real resend would, and send nothing: the decoy has no code and the owner was told once.
+            // Answer as a real resend would, and send nothing: the decoy has no code and the owner was told once. The
+            // address's allowance is drawn on all the same, so running out of it tells nothing either.
+            if (await allowance.TakeAsync(member.SiteId, member.NormalizedEmail, cancellationToken) is { } spent)
+            {
+                return spent;
+            }
+
             flow.CodeSentAt = clock.GetUtcNow();
         }
-        else
+        else if (await codes.IssueAsync(flow, member, cancellationToken) is { } spent)
         {
-            await codes.IssueAsync(flow, member, cancellationToken);
+            return spent;
         }
 
         return await flows.TryUpdateAsync(flow, presented, cancellationToken) ? true : LatchkeyErrors.StateTokenInvalid;

@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -62,6 +63,7 @@ public sealed class StartVerification(IFlowStore flows, IMemberStore members, Ve
             Id = Guid.CreateVersion7(),
             SiteId = siteId,
             MemberId = memberId,
+            MemberStamp = member.SecurityStamp,
             Kind = FlowKind.Verification,
             State = FlowState.Started,
             StateTokenHash = hasher.Hash(verificationId),
@@ -70,7 +72,11 @@ public sealed class StartVerification(IFlowStore flows, IMemberStore members, Ve
             ExpiresAt = now + Flow.Lifetime,
         };
         flow.MoveTo(FlowState.RequireEmailVerification);
-        await codes.IssueAsync(flow, member, cancellationToken);
+        if (await codes.IssueAsync(flow, member, cancellationToken) is { } spent)
+        {
+            return spent;
+        }
+
         await flows.AddAsync(flow, cancellationToken);
         return verificationId;
     }
@@ -78,9 +84,11 @@ public sealed class StartVerification(IFlowStore flows, IMemberStore members, Ve
 
 /// <summary>
 /// Completes a Start verification (Latchkey's <c>/v1/verify {verificationId, code}</c>, the SDK's unexposed
-/// <c>VerifyRequest</c>): the email is verified. Wrong codes count as at <c>/v1/auth/verify</c>; five end it.
+/// <c>VerifyRequest</c>): the email is verified. Wrong codes count as at <c>/v1/auth/verify</c>: five end the flow, and
+/// they count against the member with every other email code (<see cref="CodeGuessLimit"/>).
 /// </summary>
-public sealed class CompleteVerification(IFlowStore flows, IMemberStore members, VerificationCodes codes, TokenHasher hasher, TimeProvider clock)
+public sealed class CompleteVerification(
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, CodeGuessLimit guesses, TokenHasher hasher, TimeProvider clock)
 {
     public async Task<Result<Member>> HandleAsync(Guid siteId, string? verificationId, string? code, CancellationToken cancellationToken)
     {
@@ -104,19 +112,36 @@ public sealed class CompleteVerification(IFlowStore flows, IMemberStore members,
         }
 
         var presented = flow.StateTokenHash;
+        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member || !flow.IsCurrentFor(member))
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        if (await guesses.PausedAsync(member, GuessedCode.EmailCode, cancellationToken) is { } paused)
+        {
+            return paused;
+        }
+
         if (await FlowSteps.TakeAttemptAsync(flows, flow, cancellationToken) is { } spent)
         {
             return spent;
         }
 
+        var guess = await guesses.TakeAsync(member, GuessedCode.EmailCode, cancellationToken);
+        if (!guess.IsSuccess)
+        {
+            return guess.Error!;
+        }
+
         if (!codes.Matches(flow, code))
         {
+            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value!, cancellationToken);
             return await FlowSteps.MissAsync(flows, flow, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 
+        await guesses.RightAsync(member, GuessedCode.EmailCode, cancellationToken);
         FlowSteps.Conclude(flow, FlowState.Succeeded, hasher);
-        if (!await flows.TryUpdateAsync(flow, presented, cancellationToken) ||
-            await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member)
+        if (!await flows.TryUpdateAsync(flow, presented, cancellationToken))
         {
             return LatchkeyErrors.StateTokenInvalid;
         }

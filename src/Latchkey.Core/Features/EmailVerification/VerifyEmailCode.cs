@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Storage;
@@ -9,10 +10,12 @@ public sealed record VerifyEmailInput(string? StateToken, string? Code);
 
 /// <summary>
 /// Verify During Authentication (contract §4.1): the emailed code continues a REQUIRE_EMAIL_VERIFICATION flow to
-/// SUCCESS, or to REQUIRE_OWNER_APPROVAL when the site also wants approval. Five wrong codes end the flow.
+/// SUCCESS, or to REQUIRE_OWNER_APPROVAL when the site also wants approval. Five wrong codes end the flow; wrong codes
+/// also count against the member across flows (<see cref="CodeGuessLimit"/>), a decoy's against the email's owner.
 /// </summary>
 public sealed class VerifyEmailCode(
-    IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, TokenHasher hasher, TimeProvider clock)
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, CodeGuessLimit guesses, TokenHasher hasher,
+    TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyEmailInput input, CancellationToken cancellationToken)
     {
@@ -35,20 +38,34 @@ public sealed class VerifyEmailCode(
         }
 
         var presented = current.StateTokenHash;
+        if (await members.FindAsync(siteId, current.MemberId, cancellationToken) is not { } member || !current.IsCurrentFor(member))
+        {
+            return LatchkeyErrors.StateTokenInvalid;
+        }
+
+        if (await guesses.PausedAsync(member, GuessedCode.EmailCode, cancellationToken) is { } paused)
+        {
+            return paused;
+        }
+
         if (await FlowSteps.TakeAttemptAsync(flows, current, cancellationToken) is { } spent)
         {
             return spent;
         }
 
+        var guess = await guesses.TakeAsync(member, GuessedCode.EmailCode, cancellationToken);
+        if (!guess.IsSuccess)
+        {
+            return guess.Error!;
+        }
+
         if (!codes.Matches(current, input.Code))
         {
+            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value!, cancellationToken);
             return await FlowSteps.MissAsync(flows, current, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 
-        if (await members.FindAsync(siteId, current.MemberId, cancellationToken) is not { } member)
-        {
-            return LatchkeyErrors.StateTokenInvalid;
-        }
+        await guesses.RightAsync(member, GuessedCode.EmailCode, cancellationToken);
 
         member.MarkEmailVerified();
         member.Touch(clock.GetUtcNow());

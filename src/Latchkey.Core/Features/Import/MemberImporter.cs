@@ -100,6 +100,7 @@ public sealed partial class MemberImporter(IMemberImportStore store, ISiteStore 
             if (await store.TryAddBatchAsync([.. batch.Select(b => b.Member)], CancellationToken.None))
             {
                 run.Imported += batch.Count;
+                await KeepDummyAsync(run, batch);
                 break;
             }
 
@@ -113,6 +114,27 @@ public sealed partial class MemberImporter(IMemberImportStore store, ISiteStore 
         batch.Clear();
         WriteCheckpoint(run.Options, lastLine);
         run.Options.OnProgress?.Invoke(run.Progress());
+    }
+
+    /// <summary>
+    /// The first imported hash of a run becomes the site's imported dummy (<see cref="Sites.Site.ImportedDummyHash"/>): logins
+    /// that check no imported hash check it too, so imported members do not stand out by time (issue #21). A run's rows
+    /// come from one system, so one of them stands for the cost of all.
+    /// </summary>
+    private async Task KeepDummyAsync(Run run, List<(long Line, Member Member)> batch)
+    {
+        if (run.DummyKept || batch.Select(b => b.Member.PasswordHash).FirstOrDefault(h => Passwords.Imported.ImportedHashes.Find(h) is not null) is not { } hash ||
+            await sites.FindAsync(run.Options.SiteId, CancellationToken.None) is not { } site)
+        {
+            return;
+        }
+
+        run.DummyKept = true;
+        if (site.ImportedDummyHash != hash)
+        {
+            site.ImportedDummyHash = hash;
+            await sites.UpdateAsync(site, CancellationToken.None);
+        }
     }
 
     private sealed record Checkpoint(Guid SiteId, long FileLength, long Line);
@@ -158,6 +180,7 @@ public sealed partial class MemberImporter(IMemberImportStore store, ISiteStore 
         public ImportOptions Options => options;
         public long ResumeAfter => resumeAfter;
         public long Total { get; set; }
+        public bool DummyKept { get; set; }
         public long RowsDone { get; set; }
         public long Imported { get; set; }
         public long Duplicates { get; private set; }

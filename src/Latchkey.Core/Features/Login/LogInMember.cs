@@ -13,9 +13,11 @@ public sealed record LoginInput(string? Email, string? Password);
 /// <summary>
 /// Login V2 (contract §3.2, decisions §5). Order matters: find the member, verify the password (an unknown email
 /// still costs one hash, so timing does not tell), and only then look at status, so that "blocked" or "pending" is
-/// never revealed to someone who does not know the password.
+/// never revealed to someone who does not know the password. With enumeration-safe registration a password that is
+/// not the owner's but was given to a decoy registration of the email answers as that pending registration would.
 /// </summary>
-public sealed class LogInMember(IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, TimeProvider clock)
+public sealed class LogInMember(
+    IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, Registration.DecoyRegistration decoys, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Site site, LoginInput input, CancellationToken cancellationToken)
     {
@@ -44,7 +46,7 @@ public sealed class LogInMember(IMemberStore members, PasswordHasher hasher, Out
             member = null;
         }
 
-        var check = await hasher.VerifyAsync(input.Password, member?.PasswordHash, site.HashParameters, cancellationToken);
+        var check = await hasher.VerifyAsync(input.Password, member?.PasswordHash, site.HashParameters, cancellationToken, site.ImportedDummyHash);
         if (!check.IsSuccess)
         {
             return check.Error!;
@@ -57,7 +59,7 @@ public sealed class LogInMember(IMemberStore members, PasswordHasher hasher, Out
 
         if (!check.Value.Matches)
         {
-            return LatchkeyErrors.InvalidCredentials;
+            return await decoys.LogInAsync(site, member, input.Password, cancellationToken) ?? LatchkeyErrors.InvalidCredentials;
         }
 
         if (check.Value.NeedsRehash)

@@ -34,6 +34,8 @@ public sealed class ChangeMemberStatus(IMemberStore members, SessionService sess
         }
 
         member.Status = MemberStatus.Blocked;
+        // Links, unused session tokens and open flows issued before the block stay dead after an approval (issue #21).
+        member.SecurityStamp = Tokens.SecretGenerator.NewToken(16);
         member.Touch(clock.GetUtcNow());
         await members.UpdateAsync(member, cancellationToken);
         await sessions.EndAllAsync(member.Id, keep: null, cancellationToken);

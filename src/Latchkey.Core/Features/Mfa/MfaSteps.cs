@@ -1,4 +1,6 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
+using Latchkey.Core.Members;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
@@ -24,10 +26,11 @@ public sealed record MfaProof(string? Code, string? RecoveryCode)
 
 /// <summary>
 /// The member's own MFA management (Latchkey's API, member access token): start and confirm a TOTP enrolment,
-/// regenerate recovery codes, turn MFA off. Changing an active enrolment needs a current code; wrong codes here
-/// pause these endpoints for the member after five in a row, so a stolen access token cannot guess its way in.
+/// regenerate recovery codes, turn MFA off. Changing an active enrolment needs a current code; every code entered here
+/// counts with the second-factor codes of the member's logins (<see cref="CodeGuessLimit"/>): ten wrong ones in all,
+/// then a pause, so neither a stolen access token nor a known password can guess its way in (issue #21).
 /// </summary>
-public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors factors, TimeProvider clock)
+public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors factors, CodeGuessLimit guesses, TimeProvider clock)
 {
     public async Task<MfaStatus> StatusAsync(Guid memberId, CancellationToken cancellationToken)
     {
@@ -38,6 +41,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             : new MfaStatus(false, pending, 0);
     }
 
+    /// <summary>Starts an enrolment with a new secret, replacing a pending one (a POST: the member asked for it).</summary>
     public async Task<Result<TotpEnrolmentStarted>> StartAsync(Site site, Guid memberId, CancellationToken cancellationToken)
     {
         if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
@@ -58,6 +62,19 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         enrolment.PendingExpiresAt = now + MfaEnrolment.PendingLifetime;
         await store.SaveAsync(enrolment, cancellationToken);
         return new TotpEnrolmentStarted(Base32.Encode(secret), Totp.OtpAuthUri(site.Name, member.Email, secret), enrolment.PendingExpiresAt.Value);
+    }
+
+    /// <summary>The enrolment waiting for its first code, as it was started; null when none is (a read: nothing is written).</summary>
+    public async Task<TotpEnrolmentStarted?> PendingAsync(Site site, Guid memberId, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(memberId, cancellationToken) is not { IsActive: false, PendingSecret: { } pending, PendingExpiresAt: { } expires } ||
+            expires <= clock.GetUtcNow() || await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
+        {
+            return null;
+        }
+
+        var secret = factors.Open(pending);
+        return new TotpEnrolmentStarted(Base32.Encode(secret), Totp.OtpAuthUri(site.Name, member.Email, secret), expires);
     }
 
     /// <summary>The first right code activates the enrolment and returns the recovery codes, once.</summary>
@@ -81,26 +98,28 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             return LatchkeyErrors.MfaEnrolmentNotStarted;
         }
 
-        if (Paused(enrolment, now) is { } paused)
-        {
-            return paused;
-        }
-
-        if (Totp.Match(factors.Open(pending), parsed.Value.Code, now) is not { } step)
-        {
-            return await FailAsync(enrolment, now, MfaCheck.Wrong, cancellationToken);
-        }
-
         if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
         {
             return LatchkeyErrors.MemberTokenRequired;
         }
 
+        var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
+        if (!guess.IsSuccess)
+        {
+            return guess.Error!;
+        }
+
+        if (Totp.Match(factors.Open(pending), parsed.Value.Code, now) is not { } step)
+        {
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
+            return LatchkeyErrors.MfaCodeInvalid;
+        }
+
+        await guesses.RightAsync(member, GuessedCode.SecondFactor, cancellationToken);
         enrolment.Secret = pending;
         enrolment.PendingSecret = null;
         enrolment.PendingExpiresAt = null;
         enrolment.LastUsedStep = step;
-        enrolment.FailedAttempts = 0;
         enrolment.ActivatedAt = now;
         await store.SaveAsync(enrolment, cancellationToken);
         var codes = await factors.IssueRecoveryCodesAsync(memberId, cancellationToken);
@@ -110,9 +129,9 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         return codes;
     }
 
-    public async Task<Result<string[]>> RegenerateRecoveryCodesAsync(Guid memberId, MfaProof proof, CancellationToken cancellationToken)
+    public async Task<Result<string[]>> RegenerateRecoveryCodesAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
-        var proven = await ProveAsync(memberId, proof, cancellationToken);
+        var proven = await ProveAsync(site, memberId, proof, cancellationToken);
         return proven.IsSuccess
             ? await factors.IssueRecoveryCodesAsync(memberId, cancellationToken)
             : proven.Error!;
@@ -120,7 +139,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
 
     public async Task<Result<bool>> DisableAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
-        var proven = await ProveAsync(memberId, proof, cancellationToken);
+        var proven = await ProveAsync(site, memberId, proof, cancellationToken);
         if (!proven.IsSuccess)
         {
             return proven.Error!;
@@ -128,19 +147,16 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
 
         // The member's flag goes first: should the delete then fail, the member can still log in and disable again,
         // whereas a flag left on without a secret would lock them out.
-        if (await members.FindAsync(site.Id, memberId, cancellationToken) is { } member)
-        {
-            member.MfaEnabled = false;
-            member.Touch(clock.GetUtcNow());
-            await members.UpdateAsync(member, cancellationToken);
-        }
-
+        var member = proven.Value!;
+        member.MfaEnabled = false;
+        member.Touch(clock.GetUtcNow());
+        await members.UpdateAsync(member, cancellationToken);
         await store.DeleteAsync(memberId, cancellationToken);
         return true;
     }
 
-    /// <summary>An active enrolment and a right, unused code for it.</summary>
-    private async Task<Result<MfaEnrolment>> ProveAsync(Guid memberId, MfaProof proof, CancellationToken cancellationToken)
+    /// <summary>An active enrolment and a right, unused code for it; answers the member.</summary>
+    private async Task<Result<Member>> ProveAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
         var parsed = proof.Parse();
         if (!parsed.IsSuccess)
@@ -148,43 +164,31 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             return parsed.Error!;
         }
 
-        var now = clock.GetUtcNow();
         if (await store.FindAsync(memberId, cancellationToken) is not { IsActive: true } enrolment)
         {
             return LatchkeyErrors.MfaNotEnabled;
         }
 
-        if (Paused(enrolment, now) is { } paused)
+        if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
         {
-            return paused;
+            return LatchkeyErrors.MemberTokenRequired;
+        }
+
+        // Taken before the code is looked at, in one conditional write: parallel guesses cannot share a count.
+        var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
+        if (!guess.IsSuccess)
+        {
+            return guess.Error!;
         }
 
         var check = await factors.CheckAsync(enrolment, parsed.Value.Factor, parsed.Value.Code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
-            return await FailAsync(enrolment, now, check, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
+            return check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid;
         }
 
-        enrolment.FailedAttempts = 0;
-        await store.SaveAsync(enrolment, cancellationToken);
-        return enrolment;
-    }
-
-    private static LatchkeyError? Paused(MfaEnrolment enrolment, DateTimeOffset now) =>
-        enrolment.LockedUntil is { } until && until > now
-            ? LatchkeyErrors.MfaAttemptsThrottled with { RetryAfterSeconds = (int)Math.Ceiling((until - now).TotalSeconds) }
-            : null;
-
-    private async Task<LatchkeyError> FailAsync(MfaEnrolment enrolment, DateTimeOffset now, MfaCheck check, CancellationToken cancellationToken)
-    {
-        enrolment.FailedAttempts++;
-        if (enrolment.FailedAttempts >= MfaEnrolment.MaxFailedAttempts)
-        {
-            enrolment.FailedAttempts = 0;
-            enrolment.LockedUntil = now + MfaEnrolment.LockDuration;
-        }
-
-        await store.SaveAsync(enrolment, cancellationToken);
-        return check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid;
+        await guesses.RightAsync(member, GuessedCode.SecondFactor, cancellationToken);
+        return member;
     }
 }

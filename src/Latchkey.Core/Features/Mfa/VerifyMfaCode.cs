@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
@@ -15,10 +16,11 @@ public sealed record VerifyMfaInput(string? StateToken, string? FactorType, stri
 /// <summary>
 /// The second step of a login for a member with MFA (beyond Wix; the request names come from the SDK's hidden
 /// <c>/v2/verify</c> typings): a TOTP code or a recovery code continues a REQUIRE_MFA flow to SUCCESS. Wrong codes
-/// count toward the flow's attempts as email codes do: the fifth ends the flow.
+/// count toward the flow's attempts as email codes do (the fifth ends the flow), and against the member across flows and
+/// the member's own <c>/mfa/v1/*</c> endpoints (<see cref="CodeGuessLimit"/>): ten, then a pause.
 /// </summary>
 public sealed class VerifyMfaCode(
-    IFlowStore flows, IMemberStore members, IMfaStore mfa, MfaFactors factors, OutcomeIssuer outcomes, TokenHasher hasher,
+    IFlowStore flows, IMemberStore members, IMfaStore mfa, MfaFactors factors, OutcomeIssuer outcomes, CodeGuessLimit guesses, TokenHasher hasher,
     TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyMfaInput input, CancellationToken cancellationToken)
@@ -45,7 +47,7 @@ public sealed class VerifyMfaCode(
 
         var flow = found.Value!;
         var presented = flow.StateTokenHash;
-        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member ||
+        if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member || !flow.IsCurrentFor(member) ||
             await mfa.FindAsync(member.Id, cancellationToken) is not { IsActive: true } enrolment)
         {
             // MFA was turned off (or the member deleted) since the password step: start again.
@@ -53,19 +55,32 @@ public sealed class VerifyMfaCode(
         }
 
         // The attempt is counted before the code is looked at: parallel guesses cannot share one attempt.
+        if (await guesses.PausedAsync(member, GuessedCode.SecondFactor, cancellationToken) is { } paused)
+        {
+            return paused;
+        }
+
         if (await FlowSteps.TakeAttemptAsync(flows, flow, cancellationToken) is { } spent)
         {
             return spent;
+        }
+
+        var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
+        if (!guess.IsSuccess)
+        {
+            return guess.Error!;
         }
 
         var (factor, code) = parsed.Value;
         var check = await factors.CheckAsync(enrolment, factor, code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
             return await FlowSteps.MissAsync(
                 flows, flow, check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid, cancellationToken);
         }
 
+        await guesses.RightAsync(member, GuessedCode.SecondFactor, cancellationToken);
         if (member.Status == MemberStatus.Blocked)
         {
             return LatchkeyErrors.MemberBlocked;

@@ -22,7 +22,7 @@ public sealed record RecoveryOutcome(AuthOutcome Outcome, string? ReturnTo);
 /// </summary>
 public sealed class RecoverPassword(
     IFlowStore flows, IMemberStore members, PasswordHasher passwords, PasswordRules rules, SessionService sessions, OutcomeIssuer outcomes,
-    TokenHasher hasher, TimeProvider clock)
+    AbuseProtection.AbuseGuard guard, TokenHasher hasher, TimeProvider clock)
 {
     public async Task<Result<RecoveryOutcome>> HandleAsync(Site site, RecoverInput input, CancellationToken cancellationToken)
     {
@@ -39,7 +39,9 @@ public sealed class RecoverPassword(
         }
 
         var flow = found.Value;
-        if (await members.FindAsync(site.Id, flow.MemberId, cancellationToken) is not { Status: not MemberStatus.Deleted } member)
+        // A link issued before the last password change, recovery or block no longer works (issue #21).
+        if (await members.FindAsync(site.Id, flow.MemberId, cancellationToken) is not { Status: not MemberStatus.Deleted } member ||
+            !flow.IsCurrentFor(member))
         {
             return LatchkeyErrors.RecoveryTokenInvalid;
         }
@@ -77,6 +79,10 @@ public sealed class RecoverPassword(
             return LatchkeyErrors.MemberBlocked;
         }
 
-        return new RecoveryOutcome(await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken), flow.ReturnTo);
+        // Whoever just proved the mailbox and set the password is the owner: the account's failed logins are forgotten,
+        // so an attacker's guesses do not keep asking the owner for a challenge (issue #21).
+        await guard.ClearAccountAsync(site, member.NormalizedEmail, cancellationToken);
+        var outcome = await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken);
+        return outcome.IsSuccess ? new RecoveryOutcome(outcome.Value!, flow.ReturnTo) : outcome.Error!;
     }
 }

@@ -47,6 +47,7 @@ public sealed class SendRecoveryEmail(
             Id = Guid.CreateVersion7(),
             SiteId = member.SiteId,
             MemberId = member.Id,
+            MemberStamp = member.SecurityStamp,
             Kind = FlowKind.Recovery,
             State = FlowState.Started,
             StateTokenHash = hasher.Hash(token),

@@ -76,7 +76,7 @@ public sealed class AspNetIdentityVerifier : IImportedHashVerifier
         // Identity itself refuses salts under 128 bits and subkeys under 128 bits; the subkey's length is PBKDF2's cost
         // multiplier, so it is capped too. The salt length is compared as a long: a uint sum could wrap past the check.
         var subkeyLength = bytes.Length - 13L - saltLength;
-        if (algorithm is null || iterations is < 1 or > Pbkdf2Verifier.MaxIterations ||
+        if (algorithm is null || iterations is < Pbkdf2Verifier.MinIterations or > Pbkdf2Verifier.MaxIterations ||
             saltLength < 16 || subkeyLength is < 16 or > ImportedHashLimits.MaxOutputBytes)
         {
             return false;

@@ -5,8 +5,8 @@ namespace Latchkey.Core.Passwords.Imported;
 /// <summary>bcrypt (<c>$2a$</c>, <c>$2b$</c>, <c>$2y$</c>) through BCrypt.Net-Next, which compares in constant time.</summary>
 public sealed partial class BcryptVerifier : IImportedHashVerifier
 {
-    /// <summary>Cost 16 is about 5 s per login on one core; anything above is refused at import.</summary>
-    public const int MaxCost = 16;
+    /// <summary>Cost 13 is about half a second per login on one core (Rails and Laravel default to 12); anything above is refused at import.</summary>
+    public const int MaxCost = 13;
 
     public string Format => "bcrypt";
 

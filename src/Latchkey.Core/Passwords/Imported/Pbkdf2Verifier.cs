@@ -11,8 +11,10 @@ namespace Latchkey.Core.Passwords.Imported;
 /// </summary>
 public sealed class Pbkdf2Verifier : IImportedHashVerifier
 {
-    /// <summary>Ten million iterations of SHA-256 is a few seconds; more is refused at import.</summary>
-    public const int MaxIterations = 10_000_000;
+    /// <summary>The bounds an imported PBKDF2 count must lie in (<see cref="ImportedHashLimits"/>); outside them it is refused at import.</summary>
+    public const int MaxIterations = ImportedHashLimits.MaxPbkdf2Iterations;
+
+    public const int MinIterations = ImportedHashLimits.MinPbkdf2Iterations;
 
     public string Format => "pbkdf2";
 
@@ -54,7 +56,7 @@ public sealed class Pbkdf2Verifier : IImportedHashVerifier
         var count = parts[2].StartsWith("i=", StringComparison.Ordinal) ? parts[2][2..] : parts[2];
         if (prf is null ||
             !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) ||
-            iterations is < 1 or > MaxIterations ||
+            iterations is < MinIterations or > MaxIterations ||
             !PhcBase64.TryDecode(parts[3], out var salt) ||
             !PhcBase64.TryDecode(parts[4], out var hash) || hash.Length is < 16 or > ImportedHashLimits.MaxOutputBytes)
         {

@@ -1,0 +1,139 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Latchkey.Storage.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class AttackHardening : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FailedAttempts",
+                table: "mfa_enrolments");
+
+            migrationBuilder.DropColumn(
+                name: "LockedUntil",
+                table: "mfa_enrolments");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Captcha_Hostnames",
+                table: "sites",
+                type: "character varying(1024)",
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ImportedDummyHash",
+                table: "sites",
+                type: "character varying(512)",
+                maxLength: 512,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MemberStamp",
+                table: "session_tokens",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MemberStamp",
+                table: "flows",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "guess_counters",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    Pauses = table.Column<int>(type: "integer", nullable: false),
+                    PausedUntil = table.Column<long>(type: "bigint", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_guess_counters", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "registration_decoys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SiteId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    PasswordDigest = table.Column<byte[]>(type: "bytea", nullable: false),
+                    KeyVersion = table.Column<int>(type: "integer", nullable: false),
+                    profile_json = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_registration_decoys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_registration_decoys_members_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_guess_counters_UpdatedAt",
+                table: "guess_counters",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_registration_decoys_OwnerId",
+                table: "registration_decoys",
+                column: "OwnerId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "guess_counters");
+
+            migrationBuilder.DropTable(
+                name: "registration_decoys");
+
+            migrationBuilder.DropColumn(
+                name: "Captcha_Hostnames",
+                table: "sites");
+
+            migrationBuilder.DropColumn(
+                name: "ImportedDummyHash",
+                table: "sites");
+
+            migrationBuilder.DropColumn(
+                name: "MemberStamp",
+                table: "session_tokens");
+
+            migrationBuilder.DropColumn(
+                name: "MemberStamp",
+                table: "flows");
+
+            migrationBuilder.AddColumn<int>(
+                name: "FailedAttempts",
+                table: "mfa_enrolments",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LockedUntil",
+                table: "mfa_enrolments",
+                type: "bigint",
+                nullable: true);
+        }
+    }
+}
