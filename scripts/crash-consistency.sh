@@ -24,7 +24,7 @@ while (($#)); do
   shift
 done
 
-dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll"}
+dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/latchkey.dll"}
 [[ -f $dll ]] || { echo "crash-consistency: $dll not found; run: dotnet build src/Latchkey.Server -c Release" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/latchkey-crash-XXXXXX)

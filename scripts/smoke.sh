@@ -66,9 +66,10 @@ if echo "$headers" | grep -qi '^location:'; then echo "FAIL logout redirected" >
 if [[ $base =~ ^http://(127\.[0-9.]+|localhost|\[::1\])(:|/|$) ]]; then
   metrics=$(curl -sS -w '\n%{http_code}' "$base/metrics")
   expect "metrics from loopback" 200 "${metrics##*$'\n'}"
-  echo "$metrics" | grep -Eq '^latchkey_logins_total\{[^}]*outcome="success"[^}]*\} [1-9]' ||
+  # A here-string, not a pipe: grep -q stops at the first match, and under pipefail echo's broken pipe would fail the check.
+  grep -Eq '^latchkey_logins_total\{[^}]*outcome="success"[^}]*\} [1-9]' <<<"$metrics" ||
     { echo "FAIL /metrics counts no successful login" >&2; exit 1; }
-  echo "$metrics" | grep -Eq '^latchkey_logins_total\{[^}]*outcome="invalid_credentials"[^}]*\} [1-9]' ||
+  grep -Eq '^latchkey_logins_total\{[^}]*outcome="invalid_credentials"[^}]*\} [1-9]' <<<"$metrics" ||
     { echo "FAIL /metrics counts no failed login" >&2; exit 1; }
 fi
 

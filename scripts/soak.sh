@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll"}
+dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/latchkey.dll"}
 [[ -f $dll ]] || { echo "soak: $dll not found; run: dotnet build src/Latchkey.Server -c Release" >&2; exit 2; }
 
 args=() postgres=0

@@ -18,15 +18,27 @@ fail() {
 
 # Tools the tests call: curl (the smoke scenario against a real server process), python3 (counting results) and
 # Node with npm (the conformance suites drive the unmodified Wix SDK and openid-client), and Debian's Chromium (the
-# browser tests drive /usr/bin/chromium through Playwright; Playwright's own browser download is never used).
+# browser tests drive /usr/bin/chromium through Playwright; Playwright's own browser download is never used). The
+# shipping checks (scripts/ship-check.sh) add Podman with runc (runs the container image), docker-registry (serves its
+# base image on loopback), docker-compose (checks deploy/compose.yaml), systemd-analyze (checks the unit), kubectl
+# (renders the kustomize files; the machine image's, else Debian's kubernetes-client) and PyYAML. Only what is
+# missing is installed, and without recommends (README: "Test it").
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v podman >/dev/null || missing+=(podman)
+command -v runc >/dev/null || missing+=(runc)
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
+python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 if ((${#missing[@]})); then
-  (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null || fail "could not install ${missing[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null ||
+    fail "could not install ${missing[*]}"
 fi
 
 dotnet tool restore >/dev/null || fail "dotnet tool restore failed"
@@ -99,6 +111,20 @@ for crash_mode in sqlite postgres; do
 done
 echo "<TestRun><ResultSummary><Counters passed=\"$crash_passed\" failed=\"$crash_failed\"/></ResultSummary></TestRun>" >"$results/crash-consistency.trx"
 # --- end crash consistency ---
+
+# --- shipping (issue #22, docs/deployment.md): the README's steps on a fresh copy of the checkout, the release
+# artifacts and the tool, the systemd unit, the Kubernetes and compose files and the container image; one test each. ---
+ship_log="$results/ship-check.log"
+bash scripts/ship-check.sh --trx "$results/ship-check.trx" >"$ship_log" 2>&1
+ship_status=$?
+grep -E '^(ok|not ok) ' "$ship_log" || true
+if [[ $ship_status -ne 0 ]]; then
+  echo "test.sh: shipping checks failed; the log is $ship_log" >&2
+  grep -A40 '^not ok ' "$ship_log" | head -120 >&2
+  [[ -f $results/ship-check.trx ]] ||
+    echo '<TestRun><ResultSummary><Counters passed="0" failed="1"/></ResultSummary></TestRun>' >"$results/ship-check.trx"
+fi
+# --- end shipping ---
 
 python3 - "$results" "$status" "$conformance_log" "$conformance_status" "$scan_status" "$package_log" "$package_status" <<'PY'
 import glob, re, sys, xml.etree.ElementTree as ET

@@ -14,7 +14,7 @@ data=$(mktemp -d /tmp/latchkey-enum.XXXXXX)
 LATCHKEY_DATA_DIR="$data" Logging__LogLevel__Default=Warning \
   Latchkey__Throttling__PerIpPerMinute__Login=0 Latchkey__Throttling__PerIpPerMinute__Register=0 \
   Latchkey__Throttling__AccountFailuresBeforeThrottle=0 Latchkey__Captcha__DefaultMode=off \
-  dotnet src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll --urls "$base" >"$data/server.log" 2>&1 &
+  dotnet src/Latchkey.Server/bin/Release/net10.0/latchkey.dll --urls "$base" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 until curl -fs -o /dev/null "$base/health/live"; do kill -0 $pid || { cat "$data/server.log"; exit 1; }; sleep 0.1; done

@@ -11,7 +11,7 @@
 # SQLite (the default): the database file in the data dir; the first start migrates it. --postgres: a private,
 # throwaway PostgreSQL cluster (scripts/postgres.sh; LATCHKEY_BENCH_PG_DIR, default /tmp/latchkey-bench-pg, port
 # LATCHKEY_BENCH_PG_PORT, default 55433; never the shared test cluster on 55432), recreated at every run with
-# pg_stat_statements loaded, one new database per data dir, migrated by `Latchkey.Server migrate` as an operator
+# pg_stat_statements loaded, one new database per data dir, migrated by `latchkey migrate` as an operator
 # would (nodes never migrate PostgreSQL), Npgsql "Maximum Pool Size" LATCHKEY_BENCH_PG_POOL (default 32). A second
 # table then gives the database's share of each scenario: statements, writes and commits per operation, execution
 # time and WAL bytes (pg_stat_statements), and the CPU time of the PostgreSQL processes. LATCHKEY_BENCH_PG_KEEP=1
@@ -51,7 +51,7 @@ base="http://127.0.0.1:$port"
 publish=$(mktemp -d /tmp/latchkey-publish.XXXXXX)
 dotnet publish src/Latchkey.Server -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$publish" -v quiet --nologo >/dev/null
 dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
-server_dll=$publish/Latchkey.Server.dll
+server_dll=$publish/latchkey.dll
 load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 # wrk <script> <threads> <connections> <seconds>: prints the script's result line (see bench/load/lua/common.lua).

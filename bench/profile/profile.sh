@@ -26,7 +26,7 @@ dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
 source bench/load/unthrottled.sh
 env LATCHKEY_DATA_DIR="$data" Logging__LogLevel__Default=Warning \
   DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 "${unthrottled[@]}" \
-  dotnet "$publish/Latchkey.Server.dll" --urls "$base" >"$data/server.log" 2>&1 &
+  dotnet "$publish/latchkey.dll" --urls "$base" >"$data/server.log" 2>&1 &
 pid=$!
 until curl -fs -o /dev/null "$base/health/live"; do kill -0 $pid 2>/dev/null || { cat "$data/server.log" >&2; exit 1; }; sleep 0.05; done
 export LK_PASSWORD="correct horse battery" LK_RUN="$$-$(date +%s)"

@@ -7,10 +7,13 @@ namespace Latchkey.Storage.Sqlite;
 
 public static class SqliteStorage
 {
+    /// <summary>The database file's name in the data directory.</summary>
+    public const string FileName = "latchkey.db";
+
     /// <summary>The database file under the data directory.</summary>
     public static string ConnectionStringFor(string dataDirectory) => new SqliteConnectionStringBuilder
     {
-        DataSource = Path.Combine(dataDirectory, "latchkey.db"),
+        DataSource = Path.Combine(dataDirectory, FileName),
         Pooling = true,
         // Writers wait for each other instead of failing at once with SQLITE_BUSY.
         DefaultTimeout = 30,

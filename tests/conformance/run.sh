@@ -25,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll"}
+dll=${LATCHKEY_SERVER_DLL:-"$root/src/Latchkey.Server/bin/Release/net10.0/latchkey.dll"}
 [[ -f $dll ]] || { echo "run.sh: $dll not found; run: dotnet build src/Latchkey.Server -c Release" >&2; exit 2; }
 
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 2; }

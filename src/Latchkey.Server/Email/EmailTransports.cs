@@ -49,8 +49,7 @@ public sealed partial class EmlFileTransport(IOptions<LatchkeyOptions> options, 
 {
     public async Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(options.Value.DataDirectory, "outbox");
-        Directory.CreateDirectory(directory);
+        var directory = DataDirectory.PrepareSubdirectory(options.Value.DataDirectory, "outbox");
         var name = (message.MessageId ?? Guid.CreateVersion7().ToString("N")).Split('@')[0];
         var path = Path.Combine(directory, $"{name}.eml");
         // Written under a temporary name and then renamed, so whoever watches the folder never reads half a message.

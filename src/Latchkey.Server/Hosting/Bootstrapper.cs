@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
+using Latchkey.Server.Admin;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,9 +25,15 @@ public sealed partial class Bootstrapper(
     IServiceProvider services, IOptions<LatchkeyOptions> options, TokenHasher tokenHasher, SigningKeyRing keyRing,
     TimeProvider clock, ILogger<Bootstrapper> logger)
 {
+    /// <summary>The actor of the audit events of what the first start creates.</summary>
+    public static AdminActor Actor { get; } = new("bootstrap", null, ServerWide: true);
+
     // announce: print the created values on the console (the server); the CLI prints them itself.
     public async Task<BootstrapValues?> RunAsync(bool migrate, CancellationToken cancellationToken, bool announce = true)
     {
+        var dataDirectory = options.Value.DataDirectory;
+        DataDirectory.Prepare(dataDirectory);
+        LogDataDirectory(logger, dataDirectory, options.Value.Storage.Provider);
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
         if (migrate)
@@ -47,7 +55,7 @@ public sealed partial class Bootstrapper(
         // another wrote its own can refuse that node's forms until its key ring is next refreshed (up to a day).
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("Latchkey.Bootstrap").Protect([0]);
 
-        var path = Path.Combine(options.Value.DataDirectory, "bootstrap.json");
+        var path = Path.Combine(dataDirectory, "bootstrap.json");
         var sites = scope.ServiceProvider.GetRequiredService<ISiteStore>();
         if (await sites.AnyAsync(cancellationToken))
         {
@@ -62,12 +70,14 @@ public sealed partial class Bootstrapper(
             return values;
         }
 
-        // Printed once, on the console on purpose (not the log pipeline): the API key is a secret.
+        // Printed once, on the console on purpose (not the log pipeline). The API key is a secret, so it is shown on a
+        // terminal only: a service manager or a container runtime keeps the console as a log (docs/observability.md).
+        var apiKey = Console.IsOutputRedirected ? $"(in {path}; shown on a terminal only)" : values.ApiKey;
         Console.WriteLine($"""
             Latchkey bootstrap (shown once; also in {path}, readable by its owner only):
               siteId:   {values.SiteId}
               clientId: {values.ClientId}
-              apiKey:   {values.ApiKey}
+              apiKey:   {apiKey}
             """);
         return values;
     }
@@ -76,18 +86,26 @@ public sealed partial class Bootstrapper(
     {
         var bootstrap = options.Value.Bootstrap;
         var now = clock.GetUtcNow();
+        var audit = scoped.GetRequiredService<AdminAudit>();
         var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
         site.Captcha.Mode = options.Value.Captcha.DefaultMode;
         await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
+        await audit.RecordAsync(Actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
 
         var client = await scoped.GetRequiredService<ClientRegistry>().CreateAsync(
             new ClientRegistration(site.Id, ClientKind.WixSdk, Confidential: false, "Wix SDK client",
                 bootstrap.EffectiveRedirectUris, bootstrap.EffectiveAllowedOrigins),
             cancellationToken);
-        var clients = scoped.GetRequiredService<IClientStore>();
+        await audit.RecordAsync(Actor, site.Id, AuditActions.ClientCreated, "client", client.ClientId, new
+        {
+            kind = ClientAdmin.KindName(ClientKind.WixSdk),
+            confidential = false,
+            redirectUris = bootstrap.EffectiveRedirectUris,
+            allowedOrigins = bootstrap.EffectiveAllowedOrigins,
+        }, cancellationToken);
 
         var apiKey = ApiKey.Prefix + SecretGenerator.NewToken();
-        await clients.AddApiKeyAsync(new ApiKey
+        var key = new ApiKey
         {
             Id = Guid.CreateVersion7(),
             SiteId = site.Id,
@@ -96,11 +114,17 @@ public sealed partial class Bootstrapper(
             KeyVersion = tokenHasher.CurrentVersion,
             Permissions = ApiKeyPermissions.All,
             CreatedAt = now,
-        }, cancellationToken);
+        };
+        await scoped.GetRequiredService<IClientStore>().AddApiKeyAsync(key, cancellationToken);
+        await audit.RecordAsync(Actor, site.Id, AuditActions.ApiKeyCreated, "api_key", key.Id.ToString(),
+            new { key.Name, permissions = ApiKeyAdmin.Format(key.Permissions) }, cancellationToken);
 
         return new BootstrapValues(site.Id.ToString(), client.ClientId, apiKey);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Using the existing site and clients (bootstrap values in {Path}).")]
     private static partial void LogReused(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Data directory: {Path} (storage: {Provider}).")]
+    private static partial void LogDataDirectory(ILogger logger, string path, StorageProvider provider);
 }

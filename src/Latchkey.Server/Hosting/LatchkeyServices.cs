@@ -59,7 +59,7 @@ public static class LatchkeyServices
     public static IServiceCollection AddLatchkey(this IServiceCollection services)
     {
         services.AddOptions<LatchkeyOptions>().BindConfiguration(LatchkeyOptions.Section)
-            .PostConfigure(o => o.DataDirectory = DataDirectory.Resolve(o.DataDirectory));
+            .PostConfigure(o => o.DataDirectory = DataDirectory.Locate(o.DataDirectory));
         services.AddOptions<HashingOptions>().BindConfiguration($"{LatchkeyOptions.Section}:Hashing");
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LatchkeyOptions>>(
             (kestrel, latchkey) => kestrel.Limits.MaxRequestBodySize = latchkey.Value.MaxRequestBodyBytes);
@@ -122,6 +122,7 @@ public static class LatchkeyServices
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         services.AddLatchkeyApiReference();
+        services.AddLogRedaction();
         return services;
     }
 

@@ -23,12 +23,14 @@ public sealed class MasterKey
     {
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            var bytes = Convert.FromBase64String(configured);
-            return bytes.Length >= 32
-                ? new MasterKey(bytes)
-                : throw new InvalidOperationException("Latchkey:MasterKey must be the base64 of at least 32 random bytes.");
+            // A placeholder left in a Secret or an env file stops the start with this message, not a stack trace.
+            var bytes = new byte[configured.Length];
+            return Convert.TryFromBase64String(configured.Trim(), bytes, out var length) && length >= 32
+                ? new MasterKey(bytes[..length])
+                : throw new StartupException("Latchkey:MasterKey must be the base64 of at least 32 random bytes (head -c 32 /dev/urandom | base64).");
         }
 
+        DataDirectory.Prepare(dataDirectory);
         var path = Path.Combine(dataDirectory, "master.key");
         if (!File.Exists(path))
         {

@@ -26,9 +26,25 @@ public static class StorageSetup
             default:
                 SqliteStorage.Configure(db, options.Storage.ConnectionString is { Length: > 0 } configured
                     ? configured
-                    : SqliteStorage.ConnectionStringFor(options.DataDirectory));
+                    : DefaultSqliteConnectionString(options.DataDirectory));
                 break;
         }
+    }
+
+    /// <summary>Whether the database is the SQLite file of the data directory (no connection string of its own).</summary>
+    public static bool UsesDataDirectoryFile(LatchkeyOptions options) =>
+        options.Storage.Provider != StorageProvider.PostgreSql && string.IsNullOrEmpty(options.Storage.ConnectionString);
+
+    /// <summary><c>&lt;data dir&gt;/latchkey.db</c>.</summary>
+    public static string SqliteFile(string dataDirectory) => Path.Combine(dataDirectory, SqliteStorage.FileName);
+
+    // The file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode, so
+    // all three stay private whatever the umask.
+    private static string DefaultSqliteConnectionString(string dataDirectory)
+    {
+        DataDirectory.Prepare(dataDirectory);
+        DataDirectory.CreatePrivateFile(SqliteFile(dataDirectory));
+        return SqliteStorage.ConnectionStringFor(dataDirectory);
     }
 
     /// <summary>The <c>migrate</c> command: brings the schema up to this build on either provider.</summary>
@@ -60,7 +76,7 @@ public static class StorageSetup
         {
             throw new StartupException(
                 $"The PostgreSQL database is not migrated to this version of Latchkey ({pending.Count} migration(s) pending, " +
-                $"first {pending[0]}). Run 'Latchkey.Server migrate' once with the same settings, then start the nodes.");
+                $"first {pending[0]}). Run 'latchkey migrate' once with the same settings, then start the nodes.");
         }
     }
 }

@@ -264,9 +264,9 @@ public class AdminApiTests
             (await admin.PostAsJsonAsync("/admin/v1/api-keys", new { name = $"k{i}", permissions = SignOn })).EnsureSuccessStatusCode();
         }
 
-        var page1 = await (await admin.GetAsync("/admin/v1/audit-events?action=api_key.created&pageSize=2")).JsonAsync();
-        var page2 = await (await admin.GetAsync($"/admin/v1/audit-events?action=api_key.created&pageSize=2&cursor={page1.GetProperty("nextCursor").GetString()}")).JsonAsync();
-        var page3 = await (await admin.GetAsync($"/admin/v1/audit-events?action=api_key.created&pageSize=2&cursor={page2.GetProperty("nextCursor").GetString()}")).JsonAsync();
+        var page1 = await (await admin.GetAsync($"/admin/v1/audit-events?action=api_key.created&actor=api-key:{bootstrapKeyId}&pageSize=2")).JsonAsync();
+        var page2 = await (await admin.GetAsync($"/admin/v1/audit-events?action=api_key.created&actor=api-key:{bootstrapKeyId}&pageSize=2&cursor={page1.GetProperty("nextCursor").GetString()}")).JsonAsync();
+        var page3 = await (await admin.GetAsync($"/admin/v1/audit-events?action=api_key.created&actor=api-key:{bootstrapKeyId}&pageSize=2&cursor={page2.GetProperty("nextCursor").GetString()}")).JsonAsync();
         var names = new[] { page1, page2, page3 }.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(e => e.GetProperty("details").GetProperty("name").GetString());
         Assert.Equal(["k4", "k3", "k2", "k1", "k0"], names);
         Assert.Equal(JsonValueKind.Null, page3.GetProperty("nextCursor").ValueKind);

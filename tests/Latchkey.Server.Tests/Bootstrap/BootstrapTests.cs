@@ -25,6 +25,38 @@ public class BootstrapTests
         Assert.Equal(1, app.Count("site_clients"));
         Assert.Equal(1, app.Count("OpenIddictApplications"));
         Assert.Equal(1, app.Count("api_keys"));
+
+        // What the first start made is audited (issue #22), by actor bootstrap, with no secret in the details.
+        using var admin = app.ApiKeyClient();
+        var audit = (await (await admin.GetAsync("/admin/v1/audit-events")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["api_key.created", "client.created", "site.created"], audit.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(audit, e => Assert.Equal("bootstrap", e.GetProperty("actor").GetString()));
+        Assert.Equal(app.Bootstrap.ClientId, audit[1].GetProperty("targetId").GetString());
+        Assert.DoesNotContain(app.Bootstrap.ApiKey, audit.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_data_directory_and_every_file_in_it_are_private_even_what_was_there_before()
+    {
+        // An existing, open folder: as an older version under umask 022 (or a careless copy) left it.
+        var data = Directory.CreateTempSubdirectory("latchkey-private-").FullName;
+        File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111);
+        Directory.CreateDirectory(Path.Combine(data, "outbox"));
+        File.WriteAllText(Path.Combine(data, "outbox", "old.eml"), "Subject: old");
+        File.SetUnixFileMode(Path.Combine(data, "outbox", "old.eml"), (UnixFileMode)0b110_100_100);
+        using var app = new LatchkeyApp(data);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", await app.VisitorTokenAsync());
+        (await client.RegisterAsync("private@example.com")).EnsureSuccessStatusCode();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+        var entries = Directory.EnumerateFileSystemEntries(data, "*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(Path.Combine(data, "latchkey.db-wal"), entries);
+        Assert.Contains(Path.Combine(data, "latchkey.db-shm"), entries);
+        Assert.All(entries, path => Assert.True(
+            File.GetUnixFileMode(path) == (Directory.Exists(path) ? (UnixFileMode)0b111_000_000 : (UnixFileMode)0b110_000_000),
+            $"{path} is {File.GetUnixFileMode(path)}"));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Latchkey.Server.Tests.Observability;
 /// </summary>
 public partial class LogHygieneTests
 {
+    // The server's assembly is the program, latchkey.dll.
     private static readonly string[] AssemblyNames =
-        ["Latchkey.Core", "Latchkey.Server", "Latchkey.Storage", "Latchkey.Storage.Sqlite", "Latchkey.Storage.PostgreSql"];
+        ["Latchkey.Core", "latchkey", "Latchkey.Storage", "Latchkey.Storage.Sqlite", "Latchkey.Storage.PostgreSql"];
 
     private static IReadOnlyList<(MethodInfo Method, LoggerMessageAttribute Attribute)> LogMethods()
     {

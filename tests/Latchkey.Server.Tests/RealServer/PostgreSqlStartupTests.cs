@@ -33,12 +33,12 @@ public sealed class PostgreSqlStartupTests : IAsyncLifetime
 
         var migrated = await RunToExitAsync(["migrate"]);
         Assert.True(migrated.ExitCode == 0, migrated.Output);
-        Assert.Contains("apiKey:", migrated.Output, StringComparison.Ordinal);
+        Assert.Contains("It was empty", migrated.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_dataDirectory, "bootstrap.json")));
 
         var again = await RunToExitAsync(["migrate"]);
         Assert.True(again.ExitCode == 0, again.Output);
-        Assert.DoesNotContain("apiKey:", again.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("It was empty", again.Output, StringComparison.Ordinal);
 
         var port = FreePort();
         using var node = Start(["--urls", $"http://127.0.0.1:{port}"]);
@@ -65,7 +65,7 @@ public sealed class PostgreSqlStartupTests : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Latchkey.Server.dll"));
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "latchkey.dll"));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -34,7 +34,13 @@ public sealed class RunCommandTests : IDisposable
             firstOutput = server.Output;
         }
 
+        // The first start names the site and client; the API key stays in bootstrap.json, since the console is not a
+        // terminal here (a service manager or container runtime keeps it as a log).
+        var apiKey = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dataDirectory, "bootstrap.json")))
+            .RootElement.GetProperty("apiKey").GetString()!;
         Assert.Contains("apiKey:", firstOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(apiKey, firstOutput, StringComparison.Ordinal);
+        Assert.Contains($"Data directory: {_dataDirectory}", firstOutput, StringComparison.Ordinal);
         Assert.Contains($"Now listening on: {url}", firstOutput, StringComparison.Ordinal);
 
         using (var again = await ServerProcess.StartAsync(url, _dataDirectory))
@@ -127,7 +133,7 @@ public sealed class RunCommandTests : IDisposable
                 RedirectStandardError = true,
                 WorkingDirectory = AppContext.BaseDirectory,
             };
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Latchkey.Server.dll"));
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "latchkey.dll"));
             info.ArgumentList.Add("--urls");
             info.ArgumentList.Add(url);
             info.Environment["LATCHKEY_DATA_DIR"] = dataDirectory;

@@ -180,7 +180,7 @@ public sealed class ServerNode : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Latchkey.Server.dll"));
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "latchkey.dll"));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

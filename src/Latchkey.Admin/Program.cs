@@ -1,3 +1,0 @@
-using Latchkey.Admin;
-
-return await LatchkeyCli.RunAsync(args, Console.Out, Console.Error);
