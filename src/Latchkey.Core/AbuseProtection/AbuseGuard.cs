@@ -122,7 +122,7 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
         var verdict = await VerifyCaptchaAsync(request, policy, cancellationToken);
         return verdict.IsSuccess
             ? (new GuardPass(true), "allowed_after_captcha")
-            : (verdict.Error!, OutcomeTags.Of(verdict.Error!));
+            : (verdict.Error, OutcomeTags.Of(verdict.Error));
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
     /// </summary>
     public Task RecordLoginAsync(GuardedRequest request, Result<Features.AuthOutcome> outcome, CancellationToken cancellationToken)
     {
-        var failed = outcome.Error?.Code is "invalid_credentials" or "member_not_found";
+        var failed = outcome.Error?.IsAny(LatchkeyErrors.InvalidCredentials, LatchkeyErrors.MemberNotFound) == true;
         return failed || outcome.Value?.State == Flows.StateType.Success
             ? RecordAsync(request, failed, cancellationToken)
             : Task.CompletedTask;

@@ -19,6 +19,26 @@ public sealed record LatchkeyError(string Code, int Status, string WireCode, str
     public string Message => Detail ?? Title;
 
     public LatchkeyError WithDetail(string detail) => this with { Detail = detail };
+
+    /// <summary>
+    /// Whether this is the catalog entry <paramref name="entry"/>, whatever its detail or violations: what code compares
+    /// instead of matching code strings.
+    /// </summary>
+    public bool Is(LatchkeyError entry) => Code == entry.Code;
+
+    /// <summary>Whether this is any of <paramref name="entries"/>.</summary>
+    public bool IsAny(params ReadOnlySpan<LatchkeyError> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (Is(entry))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>

@@ -40,7 +40,7 @@ public sealed class OutcomeIssuer(
         if (member.MfaEnabled)
         {
             var outcome = await StartFlowAsync(member, kind, FlowState.RequireMfa, StateType.RequireMfa, cancellationToken);
-            return outcome.IsSuccess ? outcome.Value! with { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) } : outcome;
+            return outcome.IsSuccess ? outcome.Value with { AvailableFactors = await AvailableFactorsAsync(member, cancellationToken) } : outcome;
         }
 
         return new AuthOutcome(StateType.Success, member, SessionToken: await IssueSessionTokenAsync(member, cancellationToken));

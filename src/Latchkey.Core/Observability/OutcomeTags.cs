@@ -14,9 +14,9 @@ public static class OutcomeTags
     public const string Success = "success";
 
     public static string Of(Result<AuthOutcome> result) =>
-        result.IsSuccess ? Of(result.Value!.State) : Of(result.Error!);
+        result.IsSuccess ? Of(result.Value.State) : Of(result.Error);
 
-    public static string Of<T>(Result<T> result) => result.IsSuccess ? Success : Of(result.Error!);
+    public static string Of<T>(Result<T> result) => result.IsSuccess ? Success : Of(result.Error);
 
     public static string Of(StateType state) => state switch
     {

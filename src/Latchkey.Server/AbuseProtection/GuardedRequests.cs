@@ -73,6 +73,6 @@ public static class GuardedRequests
     private static string? NormalizedOrNull(string? email)
     {
         var parsed = EmailAddress.Parse(email);
-        return parsed.IsSuccess ? parsed.Value!.Normalized : null;
+        return parsed.IsSuccess ? parsed.Value.Normalized : null;
     }
 }

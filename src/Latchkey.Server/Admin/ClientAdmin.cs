@@ -80,7 +80,7 @@ public sealed class ClientAdmin(
             siteId, kind!.Value, confidential, input.DisplayName ?? "client", redirects, normalisedOrigins), cancellationToken);
         await audit.RecordAsync(actor, siteId, AuditActions.ClientCreated, "client", created.ClientId,
             new { kind = KindName(kind.Value), confidential, redirectUris = redirects, allowedOrigins = normalisedOrigins }, cancellationToken);
-        var view = (await FindAsync(siteId, created.ClientId, cancellationToken)).Value!;
+        var view = (await FindAsync(siteId, created.ClientId, cancellationToken)).ValueOrThrow();
         return new ClientWithSecret(view, created.ClientSecret);
     }
 
@@ -140,7 +140,7 @@ public sealed class ClientAdmin(
             allowedOrigins = patch.AllowedOrigins is null ? null : client.AllowedOrigins,
             secretRotated = patch.RotateSecret,
         }, cancellationToken);
-        return new ClientWithSecret((await FindAsync(siteId, clientId, cancellationToken)).Value!, secret);
+        return new ClientWithSecret((await FindAsync(siteId, clientId, cancellationToken)).ValueOrThrow(), secret);
     }
 
     private static void CheckLists(IReadOnlyList<string> redirects, IReadOnlyList<string> origins, List<FieldViolation> violations)

@@ -155,7 +155,7 @@ public sealed class MemberAdmin(
         if (result.IsSuccess)
         {
             await audit.RecordAsync(actor, site.Id, action, "member", memberId.ToString(),
-                new { status = StatusName(result.Value!.Status) }, cancellationToken);
+                new { status = StatusName(result.Value.Status) }, cancellationToken);
         }
 
         return result;

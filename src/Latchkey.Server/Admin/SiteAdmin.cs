@@ -57,7 +57,7 @@ public sealed class SiteAdmin(
         await sites.AddAsync(site, cancellationToken);
         await audit.RecordAsync(actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
         var key = await apiKeys.CreateAsync(actor, site.Id, "site admin key", ApiKeyPermissions.All, cancellationToken);
-        return new CreatedSite(SiteView.From(site), key.Value!);
+        return new CreatedSite(SiteView.From(site), key.ValueOrThrow());
     }
 
     public async Task<Result<SiteView>> UpdateAsync(AdminActor actor, Guid siteId, SitePatch patch, CancellationToken cancellationToken)
@@ -65,10 +65,10 @@ public sealed class SiteAdmin(
         var found = await FindAsync(actor, siteId, cancellationToken);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
 
-        var site = found.Value!;
+        var site = found.Value;
         var violations = Check(site, patch);
         if (violations.Count > 0)
         {

@@ -106,7 +106,7 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
                 return found.Value;
             }
 
-            ExitCode = Fail(found.Error!);
+            ExitCode = Fail(found.Error);
             return null;
         }
 
@@ -139,10 +139,10 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
         return ExitCodes.Ok;
     }
 
-    public int Emit<T>(Result<T> result, Action<TextWriter, T> human) => result.IsSuccess ? Emit(result.Value!, human) : Fail(result.Error!);
+    public int Emit<T>(Result<T> result, Action<TextWriter, T> human) => result.IsSuccess ? Emit(result.Value, human) : Fail(result.Error);
 
     public int Emit<T, TView>(Result<T> result, Func<T, TView> view, Action<TextWriter, TView> human) =>
-        result.IsSuccess ? Emit(view(result.Value!), human) : Fail(result.Error!);
+        result.IsSuccess ? Emit(view(result.Value), human) : Fail(result.Error);
 
     /// <summary>Writes a catalog error to stderr; 404 is "not found" (2), 503 "storage unavailable" (4), the rest "invalid" (3).</summary>
     public int Fail(LatchkeyError e)

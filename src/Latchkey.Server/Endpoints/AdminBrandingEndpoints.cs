@@ -21,7 +21,7 @@ public static partial class AdminBrandingEndpoints
         app.MapGet("/admin/v1/branding", async (HttpRequest request, CallerResolver callers, CancellationToken ct) =>
         {
             var caller = await AdminCaller.ResolveAsync(callers, request, ct);
-            return caller.IsSuccess ? Results.Json(View(caller.Value!.Site.Branding)) : Problems.ToResult(caller.Error!);
+            return caller.IsSuccess ? Results.Json(View(caller.Value.Site.Branding)) : Problems.ToResult(caller.Error);
         }).Own<BrandingBody>(ApiDocs.Admin, "The site's branding of the hosted pages");
         app.MapPatch("/admin/v1/branding", PatchAsync)
             .Own<BrandingBody, BrandingBody>(ApiDocs.Admin, "Change the site's branding (members omitted stay as they are)");
@@ -32,17 +32,17 @@ public static partial class AdminBrandingEndpoints
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return Problems.ToResult(caller.Error!);
+            return Problems.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<BrandingBody>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return Problems.ToResult(body.Error!);
+            return Problems.ToResult(body.Error);
         }
 
-        var site = caller.Value!.Site;
-        var patch = body.Value!;
+        var site = caller.Value.Site;
+        var patch = body.Value;
         var next = new SiteBranding
         {
             DisplayName = patch.DisplayName is null ? site.Branding.DisplayName : Blank(patch.DisplayName),

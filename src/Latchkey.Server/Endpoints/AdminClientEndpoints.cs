@@ -35,10 +35,10 @@ public static class AdminClientEndpoints
                 var body = await RequestBody.ReadAsync<CreateClientRequest>(request, ct);
                 if (!body.IsSuccess)
                 {
-                    return Problems.ToResult(body.Error!);
+                    return Problems.ToResult(body.Error);
                 }
 
-                var input = body.Value!;
+                var input = body.Value;
                 var created = await admin.CreateAsync(c.Actor, c.Site.Id,
                     new ClientInput(input.DisplayName, input.Kind, input.Confidential, input.RedirectUris, input.AllowedOrigins), ct);
                 return AdminResults.From(created, x => TypedResults.Created($"/admin/v1/clients/{x.Client.ClientId}", ClientResponse.From(x)));
@@ -48,8 +48,8 @@ public static class AdminClientEndpoints
             AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
             {
                 var body = await RequestBody.ReadAsync<ClientPatch>(request, ct);
-                return !body.IsSuccess ? Problems.ToResult(body.Error!)
-                    : AdminResults.From(await admin.UpdateAsync(c.Actor, c.Site.Id, clientId, body.Value!, ct), x => TypedResults.Ok(ClientResponse.From(x)));
+                return !body.IsSuccess ? Problems.ToResult(body.Error)
+                    : AdminResults.From(await admin.UpdateAsync(c.Actor, c.Site.Id, clientId, body.Value, ct), x => TypedResults.Ok(ClientResponse.From(x)));
             }, ct))
             .Own<ClientPatch, ClientResponse>(ApiDocs.Admin, "Change a client's name, redirect URIs or origins, or rotate its secret");
     }

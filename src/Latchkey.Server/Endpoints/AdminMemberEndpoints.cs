@@ -40,6 +40,6 @@ public static class AdminMemberEndpoints
     internal static async Task<IResult> WithAdminAsync(HttpRequest request, CallerResolver callers, Func<AdminContext, Task<IResult>> run, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? await run(caller.Value!) : Problems.ToResult(caller.Error!);
+        return caller.IsSuccess ? await run(caller.Value) : Problems.ToResult(caller.Error);
     }
 }

@@ -32,7 +32,7 @@ public static class AdminPolicyEndpoints
     private static async Task<IResult> WithSiteAsync(HttpRequest request, CallerResolver callers, Func<Site, IResult> view, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? view(caller.Value!.Site) : Problems.ToResult(caller.Error!);
+        return caller.IsSuccess ? view(caller.Value.Site) : Problems.ToResult(caller.Error);
     }
 
     private static async Task<IResult> PatchPasswordAsync(HttpRequest request, CallerResolver callers, SiteAdmin sites, CancellationToken cancellationToken) =>
@@ -53,16 +53,16 @@ public static class AdminPolicyEndpoints
         var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return Problems.ToResult(caller.Error!);
+            return Problems.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<T>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return Problems.ToResult(body.Error!);
+            return Problems.ToResult(body.Error);
         }
 
-        var updated = await sites.UpdateAsync(caller.Value!.Actor, caller.Value.Site.Id, patch(body.Value!), cancellationToken);
+        var updated = await sites.UpdateAsync(caller.Value.Actor, caller.Value.Site.Id, patch(body.Value), cancellationToken);
         return AdminResults.From(updated, v => Results.Json(view(v)));
     }
 

@@ -40,7 +40,7 @@ public static class AuthorizeEndpoints
         {
             var redeemed = await sessions.RedeemAsync(client.SiteId, sessionToken, withCookie: false, cancellationToken);
             return redeemed.IsSuccess
-                ? SignIn(request, redeemed.Value!)
+                ? SignIn(request, redeemed.Value)
                 : Forbid(Errors.InvalidRequest, "The session token is unknown, expired, already used, or for another site.");
         }
 

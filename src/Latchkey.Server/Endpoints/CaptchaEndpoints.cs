@@ -54,7 +54,7 @@ public static class CaptchaEndpoints
     private static async Task<IResult> GetAsync(HttpRequest request, CallerResolver callers, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? Results.Json(View(caller.Value!.Site.Captcha)) : Problems.ToResult(caller.Error!);
+        return caller.IsSuccess ? Results.Json(View(caller.Value.Site.Captcha)) : Problems.ToResult(caller.Error);
     }
 
     private static async Task<IResult> PatchAsync(
@@ -64,21 +64,21 @@ public static class CaptchaEndpoints
         var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return Problems.ToResult(caller.Error!);
+            return Problems.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<PolicyPatch>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return Problems.ToResult(body.Error!);
+            return Problems.ToResult(body.Error);
         }
 
-        var site = caller.Value!.Site;
-        var patch = body.Value!;
+        var site = caller.Value.Site;
+        var patch = body.Value;
         var applied = Apply(site.Captcha, patch, secrets);
         if (!applied.IsSuccess)
         {
-            return Problems.ToResult(applied.Error!);
+            return Problems.ToResult(applied.Error);
         }
 
         if (patch.VerifyUrl is { Length: > 0 } url && !await outbound.IsAllowedHostAsync(new Uri(url).Host, cancellationToken))
@@ -88,7 +88,7 @@ public static class CaptchaEndpoints
                 "PUBLIC_ADDRESS", "URL")));
         }
 
-        site.Captcha = applied.Value!;
+        site.Captcha = applied.Value;
         await sites.UpdateAsync(site, cancellationToken);
         await audit.RecordAsync(caller.Value.Actor, site.Id, AuditActions.CaptchaPolicyUpdated, "site", site.Id.ToString(),
             patch with { Secret = patch.Secret is null ? null : patch.Secret.Length == 0 ? "(cleared)" : "(set)" }, cancellationToken);

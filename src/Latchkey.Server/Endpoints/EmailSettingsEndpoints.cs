@@ -38,17 +38,17 @@ public static class EmailSettingsEndpoints
                 var body = await RequestBody.ReadAsync<EmailSettingsRequest>(request, ct);
                 if (!body.IsSuccess)
                 {
-                    return Problems.ToResult(body.Error!);
+                    return Problems.ToResult(body.Error);
                 }
 
-                var b = body.Value!;
+                var b = body.Value;
                 var saved = await step.HandleAsync(site.Id, new EmailSettingsInput(b.Host, b.Port, b.Security, b.UserName, b.Password, b.From), ct);
                 if (!saved.IsSuccess)
                 {
-                    return Problems.ToResult(saved.Error!);
+                    return Problems.ToResult(saved.Error);
                 }
 
-                if (!await outbound.IsAllowedHostAsync(saved.Value!.Host, ct))
+                if (!await outbound.IsAllowedHostAsync(saved.Value.Host, ct))
                 {
                     // Checked after the shape, before anything is kept: the previous settings stay.
                     return Problems.ToResult(Core.Errors.LatchkeyErrors.Validation(new Core.Errors.FieldViolation("host",
@@ -99,10 +99,10 @@ public static class EmailSettingsEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return Problems.ToResult(caller.Error!);
+            return Problems.ToResult(caller.Error);
         }
 
-        return caller.Value!.ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.Admin)
+        return caller.Value.ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.Admin)
             ? await handle(caller.Value.Site, AdminActor.For(key))
             : Problems.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Email settings need an API key with the admin permission."));
     }

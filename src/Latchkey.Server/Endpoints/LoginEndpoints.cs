@@ -19,20 +19,20 @@ public static class LoginEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(caller.Error, alwaysApplicationError: true);
         }
 
         var body = await RequestBody.ReadAsync<LoginRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(body.Error, alwaysApplicationError: true);
         }
 
-        var guarded = GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Login, body.Value!.LoginId?.Email, body.Value.CaptchaTokens);
+        var guarded = GuardedRequests.For(request, caller.Value.Site, GuardedAction.Login, body.Value.LoginId?.Email, body.Value.CaptchaTokens);
         var pass = await guard.CheckAsync(guarded, cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(pass.Error, alwaysApplicationError: true);
         }
 
         var input = new LoginInput(body.Value.LoginId?.Email, body.Value.Password);

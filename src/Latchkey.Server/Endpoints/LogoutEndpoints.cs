@@ -39,7 +39,7 @@ public static class LogoutEndpoints
         var redirect = LogoutRedirect.Check(postLogoutRedirectUri, client);
         if (!redirect.IsSuccess)
         {
-            return WixErrors.ToResult(redirect.Error!);
+            return WixErrors.ToResult(redirect.Error);
         }
 
         // Ending the browser session ends its tokens too: refresh and member calls check the session (RequireLiveSession).

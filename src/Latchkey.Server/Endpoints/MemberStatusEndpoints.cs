@@ -32,7 +32,7 @@ public static class MemberStatusEndpoints
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         if (!Guid.TryParse(id, out var memberId))
@@ -40,10 +40,10 @@ public static class MemberStatusEndpoints
             return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound.WithDetail($"'{id}' is not a member id."));
         }
 
-        var result = await change(AdminActor.For(caller.Value!.ApiKey!), caller.Value.Site, memberId);
+        var result = await change(AdminActor.For(caller.Value.ApiKey!), caller.Value.Site, memberId);
         return result.IsSuccess
-            ? WixResults.Ok(new MemberEnvelope(new MemberView(result.Value!.Id.ToString(), MembersApiStatus(result.Value), IdentityDto.From(result.Value))))
-            : WixErrors.ToResult(result.Error!);
+            ? WixResults.Ok(new MemberEnvelope(new MemberView(result.Value.Id.ToString(), MembersApiStatus(result.Value), IdentityDto.From(result.Value))))
+            : WixErrors.ToResult(result.Error);
     }
 
     /// <summary>The Members API's status names (contract §7.2), distinct from the identity status.</summary>

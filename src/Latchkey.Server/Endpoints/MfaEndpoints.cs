@@ -56,26 +56,26 @@ public static class MfaEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(caller.Error, alwaysApplicationError: true);
         }
 
         // Second-factor codes are throttled per address and site like email codes (each flow also allows 5 tries).
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(pass.Error, alwaysApplicationError: true);
         }
 
         var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!, alwaysApplicationError: true);
+            return WixErrors.ToResult(body.Error, alwaysApplicationError: true);
         }
 
-        var input = body.Value!;
+        var input = body.Value;
         var code = input.FactorType == "RECOVERY_CODE" ? input.RecoveryCodeData?.Code : input.TotpData?.Code;
         return WixResults.From(
-            await step.HandleAsync(caller.Value!.Site.Id, new VerifyMfaInput(input.StateToken, input.FactorType, code), cancellationToken),
+            await step.HandleAsync(caller.Value.Site.Id, new VerifyMfaInput(input.StateToken, input.FactorType, code), cancellationToken),
             alwaysApplicationError: true);
     }
 
@@ -86,10 +86,10 @@ public static class MfaEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return Problems.ToResult(caller.Error!);
+            return Problems.ToResult(caller.Error);
         }
 
-        return caller.Value!.MemberId is { } memberId
+        return caller.Value.MemberId is { } memberId
             ? await handle(caller.Value, memberId)
             : Problems.ToResult(LatchkeyErrors.MemberTokenRequired.WithDetail("MFA settings need a member access token; visitor tokens and API keys cannot change them."));
     }
@@ -106,13 +106,13 @@ public static class MfaEndpoints
             var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Site, GuardedAction.Verification, null, null), cancellationToken);
             if (!pass.IsSuccess)
             {
-                return Problems.ToResult(pass.Error!);
+                return Problems.ToResult(pass.Error);
             }
 
             var body = await RequestBody.ReadAsync<T>(request, cancellationToken);
-            return body.IsSuccess ? await handle(caller, memberId, body.Value!) : Problems.ToResult(body.Error!);
+            return body.IsSuccess ? await handle(caller, memberId, body.Value) : Problems.ToResult(body.Error);
         }, cancellationToken);
 
     private static IResult Map<T>(Result<T> result, Func<T, object> body) =>
-        result.IsSuccess ? Results.Ok(body(result.Value!)) : Problems.ToResult(result.Error!);
+        result.IsSuccess ? Results.Ok(body(result.Value)) : Problems.ToResult(result.Error);
 }

@@ -19,10 +19,10 @@ public static class PasswordChangeEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        if (caller.Value!.MemberId is not { } memberId)
+        if (caller.Value.MemberId is not { } memberId)
         {
             return WixErrors.ToResult(LatchkeyErrors.MemberTokenRequired.WithDetail("Change Password needs a member access token; visitor tokens and API keys cannot call it."));
         }
@@ -30,10 +30,10 @@ public static class PasswordChangeEndpoints
         var body = await RequestBody.ReadAsync<ChangePasswordRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var result = await step.HandleAsync(caller.Value.Site, new ChangePasswordInput(memberId, caller.Value.SessionId!.Value, body.Value!.NewPassword), cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new { }) : WixErrors.ToResult(result.Error!);
+        var result = await step.HandleAsync(caller.Value.Site, new ChangePasswordInput(memberId, caller.Value.SessionId!.Value, body.Value.NewPassword), cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(new { }) : WixErrors.ToResult(result.Error);
     }
 }

@@ -44,31 +44,31 @@ public static class RecoveryEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<SendEmailRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
         // Throttled per IP and site, never per account: a 429 for one email and not another would tell them apart.
         var pass = await guard.CheckAsync(
-            GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Recovery, null, body.Value!.CaptchaTokens), cancellationToken);
+            GuardedRequests.For(request, caller.Value.Site, GuardedAction.Recovery, null, body.Value.CaptchaTokens), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
-        var returnTo = await CheckRedirectAsync(body.Value!.Redirect, caller.Value!, clients, cancellationToken);
+        var returnTo = await CheckRedirectAsync(body.Value.Redirect, caller.Value, clients, cancellationToken);
         if (!returnTo.IsSuccess)
         {
-            return WixErrors.ToResult(returnTo.Error!);
+            return WixErrors.ToResult(returnTo.Error);
         }
 
         // Always the same answer, whether or not the email belongs to a member (no enumeration).
-        await step.HandleAsync(caller.Value!.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl), returnTo.Value, cancellationToken);
+        await step.HandleAsync(caller.Value.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl), returnTo.Value, cancellationToken);
         return WixResults.Ok(new ApiDocs.EmptyObject());
     }
 
@@ -78,17 +78,17 @@ public static class RecoveryEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<RecoverRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var result = await step.HandleAsync(caller.Value!.Site, new RecoverInput(body.Value!.RecoveryToken, body.Value.Password), cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(StateMachineResponse.From(result.Value!.Outcome)) : WixErrors.ToResult(result.Error!);
+        var result = await step.HandleAsync(caller.Value.Site, new RecoverInput(body.Value.RecoveryToken, body.Value.Password), cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(StateMachineResponse.From(result.Value.Outcome)) : WixErrors.ToResult(result.Error);
     }
 
     private static async Task<IResult> ActivationEmailAsync(
@@ -98,10 +98,10 @@ public static class RecoveryEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        if (caller.Value!.ApiKey is null)
+        if (caller.Value.ApiKey is null)
         {
             return WixErrors.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Send Activation Email needs an API key."));
         }
@@ -109,10 +109,10 @@ public static class RecoveryEndpoints
         var body = await RequestBody.ReadAsync<ActivationEmailRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        if (!Guid.TryParse(body.Value!.IdentityId, out var memberId) ||
+        if (!Guid.TryParse(body.Value.IdentityId, out var memberId) ||
             await members.FindAsync(caller.Value.Site.Id, memberId, cancellationToken) is not { } member)
         {
             return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound);
@@ -121,7 +121,7 @@ public static class RecoveryEndpoints
         var returnTo = await CheckRedirectAsync(body.Value.EmailOptions?.Redirect, caller.Value, clients, cancellationToken);
         if (!returnTo.IsSuccess)
         {
-            return WixErrors.ToResult(returnTo.Error!);
+            return WixErrors.ToResult(returnTo.Error);
         }
 
         await step.StartAsync(member, ResetPasswordPage.Url(baseUrl), returnTo.Value, RecoveryPurpose.Activate, cancellationToken);

@@ -30,30 +30,30 @@ public static class RedirectSessionEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<RedirectSessionRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var intent = body.Value!;
+        var intent = body.Value;
         var result = intent switch
         {
-            { Auth: { } auth } => await AuthAsync(auth, caller.Value!, clients, cancellationToken),
-            { Logout: { } logout } => await LogoutAsync(logout, intent.Callbacks, caller.Value!, clients, cancellationToken),
+            { Auth: { } auth } => await AuthAsync(auth, caller.Value, clients, cancellationToken),
+            { Logout: { } logout } => await LogoutAsync(logout, intent.Callbacks, caller.Value, clients, cancellationToken),
             _ => LatchkeyErrors.RedirectIntentUnsupported,
         };
         if (!result.IsSuccess)
         {
-            return WixErrors.ToResult(result.Error!);
+            return WixErrors.ToResult(result.Error);
         }
 
         // A member logging out with its own token ends that session now: the SDK forgets its tokens after this call,
         // and a session without a browser cookie (direct login, authorized_client) has no other logout to end it.
-        if (intent.Logout is not null && caller.Value!.SessionId is { } sessionId && caller.Value.IsMember)
+        if (intent.Logout is not null && caller.Value.SessionId is { } sessionId && caller.Value.IsMember)
         {
             await sessions.EndAsync(sessionId, cancellationToken);
         }
@@ -120,7 +120,7 @@ public static class RedirectSessionEndpoints
         var redirect = LogoutRedirect.Check(callbacks?.PostFlowUrl, client);
         if (!redirect.IsSuccess)
         {
-            return redirect.Error!;
+            return redirect.Error;
         }
 
         var parameters = new Dictionary<string, string> { ["clientId"] = clientId };

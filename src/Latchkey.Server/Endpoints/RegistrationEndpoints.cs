@@ -19,23 +19,23 @@ public static class RegistrationEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<RegisterRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
         var pass = await guard.CheckAsync(
-            GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Register, null, body.Value!.CaptchaTokens), cancellationToken);
+            GuardedRequests.For(request, caller.Value.Site, GuardedAction.Register, null, body.Value.CaptchaTokens), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
-        var input = new RegisterInput(body.Value!.LoginId?.Email, body.Value.Password, body.Value.Profile);
-        return WixResults.From(await step.HandleAsync(caller.Value!.Site, input, cancellationToken));
+        var input = new RegisterInput(body.Value.LoginId?.Email, body.Value.Password, body.Value.Profile);
+        return WixResults.From(await step.HandleAsync(caller.Value.Site, input, cancellationToken));
     }
 }

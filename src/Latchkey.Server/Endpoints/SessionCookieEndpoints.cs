@@ -37,10 +37,10 @@ public static class SessionCookieEndpoints
         var body = await RequestBody.ReadAsync<CreateSessionCookieRequest>(http.Request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var sessionToken = body.Value!.SessionToken;
+        var sessionToken = body.Value.SessionToken;
         if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin && !string.IsNullOrEmpty(sessionToken) && sessionToken.Length <= 200 &&
             await tokens.FindSiteAsync(hasher.Hash(sessionToken), clock.GetUtcNow(), cancellationToken) is { } siteId &&
             !await AllowsAsync(http.Request, origin, siteId, clients, baseUrl, cancellationToken))
@@ -53,10 +53,10 @@ public static class SessionCookieEndpoints
         var redeemed = await sessions.RedeemAsync(null, sessionToken, withCookie: true, cancellationToken);
         if (!redeemed.IsSuccess)
         {
-            return WixErrors.ToResult(redeemed.Error!);
+            return WixErrors.ToResult(redeemed.Error);
         }
 
-        SessionCookie.Set(http.Response, http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
+        SessionCookie.Set(http.Response, http.Request, redeemed.Value.Cookie!, redeemed.Value.Session.ExpiresAt);
         return WixResults.Ok(new ApiDocs.EmptyObject());
     }
 

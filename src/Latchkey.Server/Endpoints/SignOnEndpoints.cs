@@ -20,10 +20,10 @@ public static class SignOnEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        if (!caller.Value!.CanSignOn)
+        if (!caller.Value.CanSignOn)
         {
             return WixErrors.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Sign On needs an API key with the sign-on permission; visitor and member tokens cannot call it."));
         }
@@ -31,19 +31,19 @@ public static class SignOnEndpoints
         var body = await RequestBody.ReadAsync<SignOnRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
         var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.SignOn, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
-        var input = new SignOnInput(body.Value!.LoginId?.Email, body.Value.Profile, body.Value.VerifyEmail ?? false);
+        var input = new SignOnInput(body.Value.LoginId?.Email, body.Value.Profile, body.Value.VerifyEmail ?? false);
         var result = await step.HandleAsync(caller.Value.Site, input, cancellationToken);
         return result.IsSuccess
-            ? WixResults.Ok(new SignOnResponse(result.Value!.SessionToken, IdentityDto.From(result.Value.Member)))
-            : WixErrors.ToResult(result.Error!);
+            ? WixResults.Ok(new SignOnResponse(result.Value.SessionToken, IdentityDto.From(result.Value.Member)))
+            : WixErrors.ToResult(result.Error);
     }
 }

@@ -27,7 +27,7 @@ public static class SignOnPolicyEndpoints
     private static async Task<IResult> GetAsync(HttpRequest request, CallerResolver callers, CancellationToken cancellationToken)
     {
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? WixResults.Ok(View(SiteView.From(caller.Value!.Site))) : WixErrors.ToResult(caller.Error!);
+        return caller.IsSuccess ? WixResults.Ok(View(SiteView.From(caller.Value.Site))) : WixErrors.ToResult(caller.Error);
     }
 
     private static async Task<IResult> PatchAsync(
@@ -36,19 +36,19 @@ public static class SignOnPolicyEndpoints
         var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         var body = await RequestBody.ReadAsync<PolicyEnvelope>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var patch = body.Value!.SignOnPolicy ?? new PolicyBody(null, null);
-        var updated = await sites.UpdateAsync(AdminActor.For(caller.Value!.ApiKey!), caller.Value.Site.Id,
+        var patch = body.Value.SignOnPolicy ?? new PolicyBody(null, null);
+        var updated = await sites.UpdateAsync(AdminActor.For(caller.Value.ApiKey!), caller.Value.Site.Id,
             new SitePatch(RequireOwnerApproval: patch.RequireOwnerApproval, RequireEmailVerification: patch.RequireEmailVerification), cancellationToken);
-        return updated.IsSuccess ? WixResults.Ok(View(updated.Value!)) : WixErrors.ToResult(updated.Error!);
+        return updated.IsSuccess ? WixResults.Ok(View(updated.Value)) : WixErrors.ToResult(updated.Error);
     }
 
     private static PolicyEnvelope View(SiteView site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));

@@ -39,11 +39,11 @@ public static class TokenInfoEndpoints
         var body = await RequestBody.ReadAsync<TokenInfoRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
         var inactive = WixResults.Ok(new { active = false });
-        if (string.IsNullOrEmpty(body.Value!.Token))
+        if (string.IsNullOrEmpty(body.Value.Token))
         {
             return inactive;
         }

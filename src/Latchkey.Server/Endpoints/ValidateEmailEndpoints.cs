@@ -19,13 +19,13 @@ public static class ValidateEmailEndpoints
         var body = await RequestBody.ReadAsync<ValidateEmailRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var email = EmailAddress.Parse(body.Value!.Email, "email");
+        var email = EmailAddress.Parse(body.Value.Email, "email");
         if (!email.IsSuccess && body.Value.Email is null)
         {
-            return WixErrors.ToResult(email.Error!);
+            return WixErrors.ToResult(email.Error);
         }
 
         return WixResults.Ok(email.IsSuccess

@@ -46,26 +46,26 @@ public static class VerificationEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
         // Start emails a code: the guard's rates apply as at resend (issue #21), and the address's hourly allowance too.
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
         var body = await RequestBody.ReadAsync<StartRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var who = caller.Value!;
-        var input = new StartVerificationInput(body.Value!.IdentityId, body.Value.Target, who.MemberId, Trusted: who.ApiKey is not null);
+        var who = caller.Value;
+        var input = new StartVerificationInput(body.Value.IdentityId, body.Value.Target, who.MemberId, Trusted: who.ApiKey is not null);
         var result = await step.HandleAsync(who.Site.Id, input, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new StartResponse(result.Value!)) : WixErrors.ToResult(result.Error!);
+        return result.IsSuccess ? WixResults.Ok(new StartResponse(result.Value)) : WixErrors.ToResult(result.Error);
     }
 
     private static async Task<IResult> CompleteAsync(
@@ -74,23 +74,23 @@ public static class VerificationEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
         var body = await RequestBody.ReadAsync<CompleteRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var result = await step.HandleAsync(caller.Value!.Site.Id, body.Value!.VerificationId, body.Value.Code, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new CompleteResponse(IdentityDto.From(result.Value!))) : WixErrors.ToResult(result.Error!);
+        var result = await step.HandleAsync(caller.Value.Site.Id, body.Value.VerificationId, body.Value.Code, cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(new CompleteResponse(IdentityDto.From(result.Value))) : WixErrors.ToResult(result.Error);
     }
 
     private static async Task<IResult> VerifyAsync(
@@ -99,22 +99,22 @@ public static class VerificationEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
         var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        return WixResults.From(await step.HandleAsync(caller.Value!.Site.Id, new VerifyEmailInput(body.Value!.StateToken, body.Value.Code), cancellationToken));
+        return WixResults.From(await step.HandleAsync(caller.Value.Site.Id, new VerifyEmailInput(body.Value.StateToken, body.Value.Code), cancellationToken));
     }
 
     private static async Task<IResult> ResendAsync(
@@ -123,22 +123,22 @@ public static class VerificationEndpoints
         var caller = await callers.ResolveAsync(request, cancellationToken);
         if (!caller.IsSuccess)
         {
-            return WixErrors.ToResult(caller.Error!);
+            return WixErrors.ToResult(caller.Error);
         }
 
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value!.Site, GuardedAction.Verification, null, null), cancellationToken);
+        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return WixErrors.ToResult(pass.Error!);
+            return WixErrors.ToResult(pass.Error);
         }
 
         var body = await RequestBody.ReadAsync<ResendRequest>(request, cancellationToken);
         if (!body.IsSuccess)
         {
-            return WixErrors.ToResult(body.Error!);
+            return WixErrors.ToResult(body.Error);
         }
 
-        var result = await step.HandleAsync(caller.Value!.Site.Id, body.Value!.StateToken, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new ApiDocs.EmptyObject()) : WixErrors.ToResult(result.Error!);
+        var result = await step.HandleAsync(caller.Value.Site.Id, body.Value.StateToken, cancellationToken);
+        return result.IsSuccess ? WixResults.Ok(new ApiDocs.EmptyObject()) : WixErrors.ToResult(result.Error);
     }
 }

@@ -42,7 +42,7 @@ public static class ForgotPasswordPage
         if (!pass.IsSuccess)
         {
             await context.AskForCaptchaAfterAsync(guard, GuardedAction.Recovery, null, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error!), email, pass.Error!.Status);
+            return Render(context, context.Text.Error(pass.Error), email, pass.Error.Status);
         }
 
         if (!Latchkey.Core.Members.EmailAddress.Parse(email).IsSuccess)

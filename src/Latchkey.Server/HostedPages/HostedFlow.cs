@@ -65,7 +65,7 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
     /// <summary>After a failed step: asks for the widget when the failure was about the CAPTCHA, or when the guard would now ask for one.</summary>
     public async Task AskForCaptchaAfterAsync(AbuseGuard guard, GuardedAction action, string? account, LatchkeyError? failure, CancellationToken cancellationToken)
     {
-        if (failure?.Code is "captcha_missing" or "captcha_invalid" or "captcha_unavailable" ||
+        if (failure?.IsAny(LatchkeyErrors.CaptchaMissing, LatchkeyErrors.CaptchaInvalid, LatchkeyErrors.CaptchaUnavailable) == true ||
             (Site.Captcha.Mode == CaptchaMode.Risk &&
              await guard.WouldAskForCaptchaAsync(new GuardedRequest(Site, action, account, GuardedRequests.Peer(Http.Connection.RemoteIpAddress), []), cancellationToken)))
         {
@@ -137,7 +137,7 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
         var redeemed = await sessions.RedeemAsync(Site.Id, outcome.SessionToken!, withCookie: true, cancellationToken);
         if (redeemed.IsSuccess)
         {
-            SessionCookie.Set(Http.Response, Http.Request, redeemed.Value!.Cookie!, redeemed.Value.Session.ExpiresAt);
+            SessionCookie.Set(Http.Response, Http.Request, redeemed.Value.Cookie!, redeemed.Value.Session.ExpiresAt);
         }
 
         return redeemed;

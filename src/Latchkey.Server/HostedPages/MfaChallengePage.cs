@@ -1,4 +1,5 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
@@ -35,7 +36,7 @@ public static class MfaChallengePage
             new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return Render(context, stateToken, context.Text.Error(pass.Error!), pass.Error!.Status);
+            return Render(context, stateToken, context.Text.Error(pass.Error), pass.Error.Status);
         }
 
         // Six digits are a TOTP code; anything else is tried as a recovery code.
@@ -44,11 +45,11 @@ public static class MfaChallengePage
         var outcome = await verify.HandleAsync(context.Site.Id, new VerifyMfaInput(stateToken, factor, code), cancellationToken);
         if (outcome.IsSuccess)
         {
-            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
         // While the flow is alive, ask again on the same form; once it has ended, start over at sign in.
-        return outcome.Error!.Code is "mfa_code_invalid" or "totp_code_reused" or "validation_failed"
+        return outcome.Error.IsAny(LatchkeyErrors.MfaCodeInvalid, LatchkeyErrors.TotpCodeReused, LatchkeyErrors.ValidationFailed)
             ? Render(context, stateToken, context.Text.Error(outcome.Error))
             : SignInPage.Render(context, context.Text.Error(outcome.Error));
     }

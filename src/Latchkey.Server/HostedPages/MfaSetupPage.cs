@@ -1,3 +1,4 @@
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
@@ -68,7 +69,7 @@ public static class MfaSetupPage
             }
 
             var started = await mfa.StartAsync(context.Site, session.Member.Id, cancellationToken);
-            return started.IsSuccess ? Render(context, started.Value!.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
+            return started.IsSuccess ? Render(context, started.Value.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
         }
 
         // The secret travels in the form only to draw the same QR code again after a wrong code; the check below uses
@@ -83,13 +84,13 @@ public static class MfaSetupPage
         var confirmed = await mfa.ConfirmAsync(context.Site, session.Member.Id, form["code"].ToString().Trim(), cancellationToken);
         if (!confirmed.IsSuccess)
         {
-            return confirmed.Error!.Code is "mfa_enrolment_not_started" or "mfa_already_enabled"
+            return confirmed.Error.IsAny(LatchkeyErrors.MfaEnrolmentNotStarted, LatchkeyErrors.MfaAlreadyEnabled)
                 ? Results.Redirect(context.PageUrl(Path))
-                : Render(context, secret, uri, confirmed.Error.Code == "validation_failed" ? context.Text["violation.code"] : context.Text.Error(confirmed.Error));
+                : Render(context, secret, uri, confirmed.Error.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(confirmed.Error));
         }
 
         var t = context.Text;
-        var codes = string.Concat(confirmed.Value!.Select(c => $"<li><code>{PageHtml.Encode(c)}</code></li>"));
+        var codes = string.Concat(confirmed.Value.Select(c => $"<li><code>{PageHtml.Encode(c)}</code></li>"));
         var body = $"""
             {PageHtml.Heading(t["mfaDone.title"])}
             {PageHtml.Paragraph(t["mfaDone.intro"])}

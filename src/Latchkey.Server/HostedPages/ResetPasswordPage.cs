@@ -1,3 +1,4 @@
+using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
@@ -70,18 +71,18 @@ public static class ResetPasswordPage
         var result = await step.HandleAsync(site, new Latchkey.Core.Features.PasswordReset.RecoverInput(token, form["password"]), cancellationToken);
         if (!result.IsSuccess)
         {
-            return result.Error!.Code switch
-            {
-                "validation_failed" => Render(http, antiforgery, flow, site, token, flowId, null,
-                    passwordError: result.Error.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First()),
-                // Used in another tab a moment ago: the same end state as opening a used link.
-                "recovery_token_invalid" => Ended(http, link with { Usable = null }),
-                _ => Render(http, antiforgery, flow, site, token, flowId, text.Error(result.Error)),
-            };
+            var failure = result.Error;
+            // Used in another tab a moment ago: the same end state as opening a used link.
+            return failure.Is(LatchkeyErrors.ValidationFailed)
+                ? Render(http, antiforgery, flow, site, token, flowId, null,
+                    passwordError: failure.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First())
+                : failure.Is(LatchkeyErrors.RecoveryTokenInvalid)
+                    ? Ended(http, link with { Usable = null })
+                    : Render(http, antiforgery, flow, site, token, flowId, text.Error(failure));
         }
 
         // The hosted forgot-password page stores its own sign-in path; the API stores an allow-listed absolute URL.
-        var returnTo = result.Value!.ReturnTo;
+        var returnTo = result.Value.ReturnTo;
         if (returnTo is not null && !returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal))
         {
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);

@@ -39,14 +39,14 @@ public static class SignInPage
         if (!pass.IsSuccess)
         {
             await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error!), email, status: pass.Error!.Status);
+            return Render(context, context.Text.Error(pass.Error), email, status: pass.Error.Status);
         }
 
         var outcome = await login.HandleAsync(context.Site, new LoginInput(email, form["password"]), cancellationToken);
         await guard.RecordLoginAsync(guarded, outcome, cancellationToken);
         if (outcome.IsSuccess)
         {
-            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
         await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, outcome.Error, cancellationToken);
@@ -61,12 +61,12 @@ public static class SignInPage
     {
         var t = context.Text;
         string? emailError = null, passwordError = null;
-        if (failure is { Code: "validation_failed" })
+        if (failure?.Is(LatchkeyErrors.ValidationFailed) == true)
         {
             emailError = FieldError(context, failure, "email");
             passwordError = FieldError(context, failure, "password");
         }
-        else if (failure is { Code: "invalid_credentials" or "member_not_found" })
+        else if (failure?.IsAny(LatchkeyErrors.InvalidCredentials, LatchkeyErrors.MemberNotFound) == true)
         {
             passwordError = t.Error(failure);
         }

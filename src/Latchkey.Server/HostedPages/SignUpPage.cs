@@ -1,4 +1,5 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
@@ -42,22 +43,21 @@ public static class SignUpPage
         if (!pass.IsSuccess)
         {
             await context.AskForCaptchaAfterAsync(guard, GuardedAction.Register, null, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error!), email, status: pass.Error!.Status);
+            return Render(context, context.Text.Error(pass.Error), email, status: pass.Error.Status);
         }
 
         var outcome = await register.HandleAsync(context.Site, new RegisterInput(email, form["password"], null), cancellationToken);
         if (outcome.IsSuccess)
         {
-            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
-        var failure = outcome.Error!;
-        return failure.Code switch
-        {
-            "validation_failed" => Render(context, null, email, SignInPage.FieldError(context, failure, "email"), SignInPage.FieldError(context, failure, "password")),
-            "email_already_exists" => Render(context, null, email, context.Text.Error(failure)),
-            _ => Render(context, context.Text.Error(failure), email, status: failure.Status),
-        };
+        var failure = outcome.Error;
+        return failure.Is(LatchkeyErrors.ValidationFailed)
+            ? Render(context, null, email, SignInPage.FieldError(context, failure, "email"), SignInPage.FieldError(context, failure, "password"))
+            : failure.Is(LatchkeyErrors.EmailAlreadyExists)
+                ? Render(context, null, email, context.Text.Error(failure))
+                : Render(context, context.Text.Error(failure), email, status: failure.Status);
     }
 
     public static IResult Render(

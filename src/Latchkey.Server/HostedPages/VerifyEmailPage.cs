@@ -1,4 +1,5 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
 using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
@@ -35,7 +36,7 @@ public static class VerifyEmailPage
             new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []), cancellationToken);
         if (!pass.IsSuccess)
         {
-            return Render(context, stateToken, context.Text.Error(pass.Error!), status: pass.Error!.Status);
+            return Render(context, stateToken, context.Text.Error(pass.Error), status: pass.Error.Status);
         }
 
         if (form["resend"] == "1")
@@ -43,17 +44,17 @@ public static class VerifyEmailPage
             var sent = await resend.HandleAsync(context.Site.Id, stateToken, cancellationToken);
             return sent.IsSuccess
                 ? Render(context, stateToken, error: null, notice: context.Text["verify.resent"])
-                : Render(context, stateToken, context.Text.Error(sent.Error!), status: sent.Error!.Status);
+                : Render(context, stateToken, context.Text.Error(sent.Error), status: sent.Error.Status);
         }
 
         var outcome = await verify.HandleAsync(context.Site.Id, new VerifyEmailInput(stateToken, form["code"].ToString().Trim()), cancellationToken);
         if (outcome.IsSuccess)
         {
-            return await context.ContinueAsync(outcome.Value!, sessions, cancellationToken);
+            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
-        return outcome.Error!.Code is "verification_code_invalid" or "validation_failed"
-            ? Render(context, stateToken, outcome.Error.Code == "validation_failed" ? context.Text["violation.code"] : context.Text.Error(outcome.Error))
+        return outcome.Error.IsAny(LatchkeyErrors.VerificationCodeInvalid, LatchkeyErrors.ValidationFailed)
+            ? Render(context, stateToken, outcome.Error.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(outcome.Error))
             : SignInPage.Render(context, context.Text.Error(outcome.Error));
     }
 

@@ -19,7 +19,7 @@ public static class AdminCaller
             return caller;
         }
 
-        return caller.Value!.ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.Admin)
+        return caller.Value.ApiKey is { } key && key.Permissions.HasFlag(ApiKeyPermissions.Admin)
             ? caller
             : LatchkeyErrors.PermissionDenied.WithDetail("This call needs an API key with the admin permission.");
     }
@@ -28,7 +28,7 @@ public static class AdminCaller
     public static async Task<Result<AdminContext>> ResolveAdminAsync(CallerResolver callers, HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = await ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? new AdminContext(caller.Value!.Site, AdminActor.For(caller.Value.ApiKey!)) : caller.Error!;
+        return caller.IsSuccess ? new AdminContext(caller.Value.Site, AdminActor.For(caller.Value.ApiKey!)) : caller.Error;
     }
 }
 
@@ -77,5 +77,5 @@ public static class AdminResults
     }
 
     public static IResult From<T>(Result<T> result, Func<T, IResult>? ok = null) =>
-        result.IsSuccess ? (ok ?? (v => TypedResults.Ok(v)))(result.Value!) : Problems.ToResult(result.Error!);
+        result.IsSuccess ? (ok ?? (v => TypedResults.Ok(v)))(result.Value) : Problems.ToResult(result.Error);
 }

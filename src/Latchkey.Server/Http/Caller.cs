@@ -41,7 +41,7 @@ public sealed class CallerResolver(
     {
         var caller = await ResolveCredentialAsync(request, cancellationToken);
         // A browser origin allowed by another site of this server may not act on this one (docs/cors.md).
-        return caller.IsSuccess && !BrowserOrigin.AllowsSite(request.HttpContext, caller.Value!.Site.Id)
+        return caller.IsSuccess && !BrowserOrigin.AllowsSite(request.HttpContext, caller.Value.Site.Id)
             ? LatchkeyErrors.OriginNotAllowed.WithDetail("This browser origin is not an allowed origin of this site's clients.")
             : caller;
     }

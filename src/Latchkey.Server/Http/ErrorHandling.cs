@@ -24,12 +24,12 @@ public static partial class ErrorHandling
                 _ when IsStorageOutage(exception) => LatchkeyErrors.StorageUnavailable,
                 _ => LatchkeyErrors.InternalError,
             };
-            if (error == LatchkeyErrors.StorageUnavailable)
+            if (error.Is(LatchkeyErrors.StorageUnavailable))
             {
                 LogStorageOutage(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Latchkey.Errors"), exception!.GetBaseException().Message, context.TraceIdentifier);
             }
 
-            if (error == LatchkeyErrors.InternalError)
+            if (error.Is(LatchkeyErrors.InternalError))
             {
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Latchkey.Errors");
                 LogUnhandled(logger, exception, context.TraceIdentifier);

@@ -10,6 +10,6 @@ public static class WixResults
     public static IResult Ok(object body) => Results.Json(body, WixJson.Options);
 
     public static IResult From(Result<AuthOutcome> result, bool alwaysApplicationError = false) => result.IsSuccess
-        ? Ok(StateMachineResponse.From(result.Value!))
-        : WixErrors.ToResult(result.Error!, alwaysApplicationError);
+        ? Ok(StateMachineResponse.From(result.Value))
+        : WixErrors.ToResult(result.Error, alwaysApplicationError);
 }

@@ -38,7 +38,7 @@ public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore m
 
         var http = context.Transaction.GetHttpRequest() ?? throw new InvalidOperationException("No HTTP request.");
         var caller = await callers.ResolveAsync(http, context.CancellationToken);
-        if (!caller.IsSuccess || !caller.Value!.CanSignOn)
+        if (!caller.IsSuccess || !caller.Value.CanSignOn)
         {
             context.Reject(Errors.InvalidClient, "The authorized_client grant needs an API key with the sign-on permission in the Authorization header.");
             return;
@@ -83,7 +83,7 @@ public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore m
         if ((string?)context.Request["session_token"] is { Length: > 0 } sessionToken)
         {
             var redeemed = await sessions.RedeemAsync(siteId, sessionToken, withCookie: false, context.CancellationToken);
-            if (!redeemed.IsSuccess || redeemed.Value!.Member.Id != member.Id)
+            if (!redeemed.IsSuccess || redeemed.Value.Member.Id != member.Id)
             {
                 context.Reject(Errors.InvalidGrant, "session_token is unknown, expired, already used, or for another member.");
                 return null;

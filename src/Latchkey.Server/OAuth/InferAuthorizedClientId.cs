@@ -31,7 +31,7 @@ public sealed class InferAuthorizedClientId(CallerResolver callers, IClientStore
         }
 
         var caller = await callers.ResolveAsync(http, context.CancellationToken);
-        if (caller.IsSuccess && caller.Value!.ApiKey is not null)
+        if (caller.IsSuccess && caller.Value.ApiKey is not null)
         {
             var client = (await clients.FindBySiteAsync(caller.Value.Site.Id, context.CancellationToken)).FirstOrDefault(c => c.Kind == ClientKind.WixSdk);
             request.ClientId = client?.ClientId;

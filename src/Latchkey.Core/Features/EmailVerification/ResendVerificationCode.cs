@@ -17,10 +17,10 @@ public sealed class ResendVerificationCode(
         var found = await FlowSteps.FindAsync(flows, hasher, siteId, stateToken, FlowState.RequireEmailVerification, clock, cancellationToken);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
 
-        var flow = found.Value!;
+        var flow = found.Value;
         if (flow.Resends >= Flow.MaxResends)
         {
             return LatchkeyErrors.ResendLimitReached;

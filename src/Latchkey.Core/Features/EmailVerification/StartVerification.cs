@@ -100,12 +100,12 @@ public sealed class CompleteVerification(
         var found = await FlowSteps.FindAsync(flows, hasher, siteId, verificationId, FlowState.RequireEmailVerification, clock, cancellationToken);
         if (!found.IsSuccess)
         {
-            return found.Error!.Code == "validation_failed"
+            return found.Error.Is(LatchkeyErrors.ValidationFailed)
                 ? LatchkeyErrors.Validation(new FieldViolation("verificationId", "verificationId is the id Start answered.", "REQUIRED_FIELD", "STRING"))
                 : found.Error;
         }
 
-        var flow = found.Value!;
+        var flow = found.Value;
         if (flow.Kind != FlowKind.Verification)
         {
             return LatchkeyErrors.StateTokenInvalid;
@@ -130,12 +130,12 @@ public sealed class CompleteVerification(
         var guess = await guesses.TakeAsync(member, GuessedCode.EmailCode, cancellationToken);
         if (!guess.IsSuccess)
         {
-            return guess.Error!;
+            return guess.Error;
         }
 
         if (!codes.Matches(flow, code))
         {
-            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value!, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value, cancellationToken);
             return await FlowSteps.MissAsync(flows, flow, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 

@@ -27,10 +27,10 @@ public sealed class VerifyEmailCode(
         var flow = await FlowSteps.FindAsync(flows, hasher, siteId, input.StateToken, FlowState.RequireEmailVerification, clock, cancellationToken);
         if (!flow.IsSuccess)
         {
-            return flow.Error!;
+            return flow.Error;
         }
 
-        var current = flow.Value!;
+        var current = flow.Value;
         if (current.Kind == FlowKind.Verification)
         {
             // A Start verification never signs anyone in; it completes at /v1/verify.
@@ -56,12 +56,12 @@ public sealed class VerifyEmailCode(
         var guess = await guesses.TakeAsync(member, GuessedCode.EmailCode, cancellationToken);
         if (!guess.IsSuccess)
         {
-            return guess.Error!;
+            return guess.Error;
         }
 
         if (!codes.Matches(current, input.Code))
         {
-            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value!, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.EmailCode, guess.Value, cancellationToken);
             return await FlowSteps.MissAsync(flows, current, LatchkeyErrors.VerificationCodeInvalid, cancellationToken);
         }
 

@@ -12,7 +12,7 @@ internal static class ImportedMember
         var email = EmailAddress.Parse(record.Email, "email");
         if (!email.IsSuccess)
         {
-            return (null, $"email: {email.Error!.Violations[0].Description}");
+            return (null, $"email: {email.Error.Violations[0].Description}");
         }
 
         var (hash, hashProblem) = ImportedPasswordHash.ToStored(record, options.Firebase);
@@ -44,7 +44,7 @@ internal static class ImportedMember
         {
             Id = Guid.CreateVersion7(),
             SiteId = options.SiteId,
-            Email = email.Value!.Value,
+            Email = email.Value.Value,
             NormalizedEmail = email.Value.Normalized,
             EmailVerified = verified,
             Status = status.Value,

@@ -32,7 +32,7 @@ public sealed class LogInMember(
         var email = EmailAddress.Parse(input.Email);
         if (!email.IsSuccess)
         {
-            return email.Error!;
+            return email.Error;
         }
 
         if (string.IsNullOrEmpty(input.Password))
@@ -40,7 +40,7 @@ public sealed class LogInMember(
             return LatchkeyErrors.Validation(new FieldViolation("password", "Password is required.", "REQUIRED_FIELD", "PASSWORD"));
         }
 
-        var member = await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken);
+        var member = await members.FindByEmailAsync(site.Id, email.Value.Normalized, cancellationToken);
         if (member is { Status: MemberStatus.Deleted })
         {
             member = null;
@@ -49,7 +49,7 @@ public sealed class LogInMember(
         var check = await hasher.VerifyAsync(input.Password, member?.PasswordHash, site.HashParameters, cancellationToken, site.ImportedDummyHash);
         if (!check.IsSuccess)
         {
-            return check.Error!;
+            return check.Error;
         }
 
         if (member is null)

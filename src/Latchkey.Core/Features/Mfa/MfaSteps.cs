@@ -83,7 +83,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var parsed = MfaInput.Parse("TOTP", code);
         if (!parsed.IsSuccess)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
         var now = clock.GetUtcNow();
@@ -106,12 +106,12 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
         if (!guess.IsSuccess)
         {
-            return guess.Error!;
+            return guess.Error;
         }
 
         if (Totp.Match(factors.Open(pending), parsed.Value.Code, now) is not { } step)
         {
-            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value, cancellationToken);
             return LatchkeyErrors.MfaCodeInvalid;
         }
 
@@ -134,7 +134,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var proven = await ProveAsync(site, memberId, proof, cancellationToken);
         return proven.IsSuccess
             ? await factors.IssueRecoveryCodesAsync(memberId, cancellationToken)
-            : proven.Error!;
+            : proven.Error;
     }
 
     public async Task<Result<bool>> DisableAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
@@ -142,12 +142,12 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var proven = await ProveAsync(site, memberId, proof, cancellationToken);
         if (!proven.IsSuccess)
         {
-            return proven.Error!;
+            return proven.Error;
         }
 
         // The member's flag goes first: should the delete then fail, the member can still log in and disable again,
         // whereas a flag left on without a secret would lock them out.
-        var member = proven.Value!;
+        var member = proven.Value;
         member.MfaEnabled = false;
         member.Touch(clock.GetUtcNow());
         await members.UpdateAsync(member, cancellationToken);
@@ -161,7 +161,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var parsed = proof.Parse();
         if (!parsed.IsSuccess)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
         if (await store.FindAsync(memberId, cancellationToken) is not { IsActive: true } enrolment)
@@ -178,13 +178,13 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
         if (!guess.IsSuccess)
         {
-            return guess.Error!;
+            return guess.Error;
         }
 
         var check = await factors.CheckAsync(enrolment, parsed.Value.Factor, parsed.Value.Code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
-            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value, cancellationToken);
             return check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid;
         }
 

@@ -36,16 +36,16 @@ public sealed class VerifyMfaCode(
         var parsed = MfaInput.Parse(input.FactorType, input.Code);
         if (!parsed.IsSuccess)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
         var found = await FlowSteps.FindAsync(flows, hasher, siteId, input.StateToken, FlowState.RequireMfa, clock, cancellationToken);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
 
-        var flow = found.Value!;
+        var flow = found.Value;
         var presented = flow.StateTokenHash;
         if (await members.FindAsync(siteId, flow.MemberId, cancellationToken) is not { } member || !flow.IsCurrentFor(member) ||
             await mfa.FindAsync(member.Id, cancellationToken) is not { IsActive: true } enrolment)
@@ -68,14 +68,14 @@ public sealed class VerifyMfaCode(
         var guess = await guesses.TakeAsync(member, GuessedCode.SecondFactor, cancellationToken);
         if (!guess.IsSuccess)
         {
-            return guess.Error!;
+            return guess.Error;
         }
 
         var (factor, code) = parsed.Value;
         var check = await factors.CheckAsync(enrolment, factor, code, cancellationToken);
         if (check != MfaCheck.Accepted)
         {
-            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value!, cancellationToken);
+            await guesses.WrongAsync(member, GuessedCode.SecondFactor, guess.Value, cancellationToken);
             return await FlowSteps.MissAsync(
                 flows, flow, check == MfaCheck.Reused ? LatchkeyErrors.TotpCodeReused : LatchkeyErrors.MfaCodeInvalid, cancellationToken);
         }

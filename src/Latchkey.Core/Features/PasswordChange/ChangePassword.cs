@@ -30,7 +30,7 @@ public sealed class ChangePassword(IMemberStore members, PasswordHasher hasher, 
         var hash = await hasher.HashAsync(input.NewPassword!, site.HashParameters, cancellationToken);
         if (!hash.IsSuccess)
         {
-            return hash.Error!;
+            return hash.Error;
         }
 
         member.PasswordHash = hash.Value;

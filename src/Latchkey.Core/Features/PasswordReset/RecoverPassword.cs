@@ -33,9 +33,9 @@ public sealed class RecoverPassword(
         }
 
         var found = await FlowSteps.FindAsync(flows, hasher, site.Id, input.RecoveryToken, FlowState.RequireNewPassword, clock, cancellationToken);
-        if (!found.IsSuccess || found.Value!.Kind != FlowKind.Recovery)
+        if (!found.IsSuccess || found.Value.Kind != FlowKind.Recovery)
         {
-            return found.Error?.Code is "validation_failed" ? found.Error : LatchkeyErrors.RecoveryTokenInvalid;
+            return found.Error?.Is(LatchkeyErrors.ValidationFailed) == true ? found.Error : LatchkeyErrors.RecoveryTokenInvalid;
         }
 
         var flow = found.Value;
@@ -49,7 +49,7 @@ public sealed class RecoverPassword(
         var hash = await passwords.HashAsync(input.Password!, site.HashParameters, cancellationToken);
         if (!hash.IsSuccess)
         {
-            return hash.Error!;
+            return hash.Error;
         }
 
         // Single use: the flow moves on conditionally before anything else changes.
@@ -83,6 +83,6 @@ public sealed class RecoverPassword(
         // so an attacker's guesses do not keep asking the owner for a challenge (issue #21).
         await guard.ClearAccountAsync(site, member.NormalizedEmail, cancellationToken);
         var outcome = await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken);
-        return outcome.IsSuccess ? new RecoveryOutcome(outcome.Value!, flow.ReturnTo) : outcome.Error!;
+        return outcome.IsSuccess ? new RecoveryOutcome(outcome.Value, flow.ReturnTo) : outcome.Error;
     }
 }

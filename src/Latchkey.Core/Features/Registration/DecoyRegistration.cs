@@ -31,7 +31,7 @@ public sealed class DecoyRegistration(
         var hash = await hasher.HashAsync(input.Password!, site.HashParameters, cancellationToken);
         if (!hash.IsSuccess)
         {
-            return hash.Error!;
+            return hash.Error;
         }
 
         var id = Guid.CreateVersion7();

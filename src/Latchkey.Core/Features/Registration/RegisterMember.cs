@@ -31,13 +31,13 @@ public sealed class RegisterMember(
         var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
         violations.AddRange(passwords.Check(site, input.Password, "password", input.Email, input.Profile?.FirstName, input.Profile?.LastName, input.Profile?.Nickname));
         violations.AddRange(ProfileRules.Check(input.Profile));
-        if (violations.Count > 0)
+        if (email.IsFailure || violations.Count > 0)
         {
             return LatchkeyErrors.Validation([.. violations]);
         }
 
         // A cheap look-up first so that a duplicate does not cost a hash; the unique index decides under a race.
-        if (await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken) is { } owner)
+        if (await members.FindByEmailAsync(site.Id, email.Value.Normalized, cancellationToken) is { } owner)
         {
             return DecoyRegistration.Applies(site)
                 ? await decoy.HandleAsync(site, owner, email.Value, input, cancellationToken)
@@ -47,7 +47,7 @@ public sealed class RegisterMember(
         var hash = await hasher.HashAsync(input.Password!, site.HashParameters, cancellationToken);
         if (!hash.IsSuccess)
         {
-            return hash.Error!;
+            return hash.Error;
         }
 
         var now = clock.GetUtcNow();

@@ -29,13 +29,13 @@ public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, T
         var email = EmailAddress.Parse(input.Email);
         var violations = new List<FieldViolation>(email.Error?.Violations ?? []);
         violations.AddRange(ProfileRules.Check(input.Profile));
-        if (violations.Count > 0)
+        if (email.IsFailure || violations.Count > 0)
         {
             return LatchkeyErrors.Validation([.. violations]);
         }
 
         var now = clock.GetUtcNow();
-        var member = await members.FindByEmailAsync(site.Id, email.Value!.Normalized, cancellationToken);
+        var member = await members.FindByEmailAsync(site.Id, email.Value.Normalized, cancellationToken);
         if (member is { Status: MemberStatus.Deleted })
         {
             // The email belonged to a deleted account: the trusted caller vouches for a new person, so the record

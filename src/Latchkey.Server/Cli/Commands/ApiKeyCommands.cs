@@ -54,7 +54,7 @@ internal static class ApiKeyCommands
             }
 
             var revoked = await c.Get<ApiKeyAdmin>().RevokeAsync(AdminActor.Cli, site.Id, c.Value(id), c.Cancellation);
-            return revoked.IsSuccess ? c.Emit(new { revoked = c.Value(id) }, (o, v) => o.WriteLine($"API key {v.revoked} is revoked.")) : c.Fail(revoked.Error!);
+            return revoked.IsSuccess ? c.Emit(new { revoked = c.Value(id) }, (o, v) => o.WriteLine($"API key {v.revoked} is revoked.")) : c.Fail(revoked.Error);
         });
         keys.Subcommands.Add(revoke);
         root.Subcommands.Add(keys);

@@ -86,10 +86,10 @@ internal static class ImportCommand
             bar.Clear();
             if (!result.IsSuccess)
             {
-                return c.Fail(result.Error!);
+                return c.Fail(result.Error);
             }
 
-            var report = result.Value!;
+            var report = result.Value;
             await c.Get<AdminAudit>().RecordAsync(AdminActor.Cli, site.Id, AuditActions.MembersImported, "site", site.Id.ToString(),
                 new { file = Path.GetFileName(path), imported = report.Imported, duplicates = report.Duplicates, invalid = report.Invalid }, c.Cancellation);
             return c.Emit(new

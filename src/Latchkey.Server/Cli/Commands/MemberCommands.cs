@@ -45,7 +45,7 @@ internal static class MemberCommands
         runner.Bind(delete, c => WithMemberAsync(c, member, async (site, id) =>
         {
             var deleted = await c.Get<MemberAdmin>().DeleteAsync(AdminActor.Cli, site.Id, id, c.Cancellation);
-            return deleted.IsSuccess ? c.Emit(new { deleted = id }, (o, v) => o.WriteLine($"Member {v.deleted} is deleted.")) : c.Fail(deleted.Error!);
+            return deleted.IsSuccess ? c.Emit(new { deleted = id }, (o, v) => o.WriteLine($"Member {v.deleted} is deleted.")) : c.Fail(deleted.Error);
         }));
         members.Subcommands.Add(delete);
 
@@ -60,7 +60,7 @@ internal static class MemberCommands
         runner.Bind(revoke, c => WithMemberAsync(c, member, async (site, id) =>
         {
             var ended = await c.Get<MemberAdmin>().RevokeSessionsAsync(AdminActor.Cli, site.Id, id, c.Cancellation);
-            return ended.IsSuccess ? c.Emit(new { revoked = ended.Value }, (o, v) => o.WriteLine($"{v.revoked} session(s) ended.")) : c.Fail(ended.Error!);
+            return ended.IsSuccess ? c.Emit(new { revoked = ended.Value }, (o, v) => o.WriteLine($"{v.revoked} session(s) ended.")) : c.Fail(ended.Error);
         }));
         members.Subcommands.Add(revoke);
         root.Subcommands.Add(members);
