@@ -37,7 +37,7 @@ public class Handlers
         services.AddSingleton<HashingGate>();
         services.AddSingleton<PasswordHasher>();
         services.AddScoped<OutcomeIssuer>();
-        services.AddScoped<Latchkey.Core.Features.EmailVerification.VerificationCodes>();
+        services.AddScoped<Latchkey.Core.Features.Verification.VerificationCodes>();
         services.AddSingleton(new Latchkey.Core.Crypto.Sealer(new byte[32]));
         services.AddSingleton<Latchkey.Core.Messaging.OutboxSignal>();
         services.AddScoped<Latchkey.Core.Messaging.IEmailOutbox, Latchkey.Core.Messaging.SealedOutbox>();

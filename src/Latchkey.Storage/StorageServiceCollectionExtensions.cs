@@ -1,6 +1,3 @@
-using Latchkey.Core.Messaging;
-using Latchkey.Core.Mfa;
-using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Storage.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +18,10 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IMemberSessionStore, EfMemberSessionStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<EfThrottleStore>();
-        services.AddScoped<Core.AbuseProtection.IThrottleStore>(s => s.GetRequiredService<EfThrottleStore>());
-        services.AddScoped<Core.AbuseProtection.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
-        services.AddScoped<Core.AbuseProtection.IGuessStore, EfGuessStore>();
-        services.AddScoped<Core.Features.Registration.IRegistrationDecoyStore, EfRegistrationDecoyStore>();
+        services.AddScoped<Core.Storage.IThrottleStore>(s => s.GetRequiredService<EfThrottleStore>());
+        services.AddScoped<Core.Storage.ICaptchaReplayStore>(s => s.GetRequiredService<EfThrottleStore>());
+        services.AddScoped<Core.Storage.IGuessStore, EfGuessStore>();
+        services.AddScoped<Core.Storage.IRegistrationDecoyStore, EfRegistrationDecoyStore>();
         services.AddScoped<IMfaStore, EfMfaStore>();
         services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();

@@ -1,5 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -9,7 +9,7 @@ namespace Latchkey.Core.Tests;
 
 /// <summary>Plain in-memory ports for unit tests of the steps; the real stores have their own contract suite.</summary>
 internal sealed class InMemoryStores
-    : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox, IMfaStore, AbuseProtection.IThrottleStore, Features.Registration.IRegistrationDecoyStore
+    : IMemberStore, ISessionTokenStore, IFlowStore, IEmailOutbox, IMfaStore, Storage.IThrottleStore, Storage.IRegistrationDecoyStore
 {
     private readonly Dictionary<string, long> _counts = [];
 
@@ -27,7 +27,7 @@ internal sealed class InMemoryStores
         return Task.CompletedTask;
     }
 
-    Task<int> AbuseProtection.IThrottleStore.PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
+    Task<int> Storage.IThrottleStore.PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
 
     public Task AddAsync(Features.Registration.RegistrationDecoy decoy, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using Latchkey.Core.Features;
-using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Features.Registration;
+using Latchkey.Core.Features.Verification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Passwords;
@@ -171,7 +171,7 @@ public class StateMachineTests
         Assert.Contains("t=2", member.PasswordHash, StringComparison.Ordinal);
     }
 
-    private sealed class CountingThrottle : AbuseProtection.IThrottleStore
+    private sealed class CountingThrottle : Storage.IThrottleStore
     {
         private readonly Dictionary<string, long> _counts = [];
 

@@ -265,10 +265,10 @@ public abstract partial class StoreContract : IAsyncLifetime
     public async Task Throttle_counters_count_per_window_reset_and_purge()
     {
         var minute = TimeSpan.FromMinutes(1);
-        var store = Fresh<Core.AbuseProtection.IThrottleStore>();
+        var store = Fresh<Core.Storage.IThrottleStore>();
 
         Assert.Equal(1, await store.HitAsync("k", Now, Now + minute, CancellationToken.None));
-        Assert.Equal(2, await Fresh<Core.AbuseProtection.IThrottleStore>().HitAsync("k", Now, Now + minute, CancellationToken.None));
+        Assert.Equal(2, await Fresh<Core.Storage.IThrottleStore>().HitAsync("k", Now, Now + minute, CancellationToken.None));
         Assert.Equal(2, await store.CountAsync("k", Now, CancellationToken.None));
         Assert.Equal(0, await store.CountAsync("k", Now + minute, CancellationToken.None)); // a later window has not started
         Assert.Equal(1, await store.HitAsync("k", Now + minute, Now + minute + minute, CancellationToken.None)); // the next window starts over
@@ -286,18 +286,18 @@ public abstract partial class StoreContract : IAsyncLifetime
     public async Task Concurrent_hits_on_one_counter_are_all_counted()
     {
         var minute = TimeSpan.FromMinutes(1);
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Fresh<Core.AbuseProtection.IThrottleStore>().HitAsync("race", Now, Now + minute, CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Fresh<Core.Storage.IThrottleStore>().HitAsync("race", Now, Now + minute, CancellationToken.None)));
 
-        Assert.Equal(20, await Fresh<Core.AbuseProtection.IThrottleStore>().CountAsync("race", Now, CancellationToken.None));
+        Assert.Equal(20, await Fresh<Core.Storage.IThrottleStore>().CountAsync("race", Now, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_captcha_solution_is_used_once()
     {
-        var replays = Fresh<Core.AbuseProtection.ICaptchaReplayStore>();
+        var replays = Fresh<Core.Storage.ICaptchaReplayStore>();
 
         Assert.True(await replays.TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
-        Assert.False(await Fresh<Core.AbuseProtection.ICaptchaReplayStore>().TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
+        Assert.False(await Fresh<Core.Storage.ICaptchaReplayStore>().TryUseAsync("digest", Now + TimeSpan.FromMinutes(10), CancellationToken.None));
     }
 
     private async Task<Member> NewEnrolledMemberAsync()

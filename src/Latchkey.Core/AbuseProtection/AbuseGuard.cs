@@ -1,14 +1,10 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Observability;
-using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Core.AbuseProtection;
-
-/// <summary>What one guarded request is: the action, whose account (normalised email, when known) and from where.</summary>
-public sealed record GuardedRequest(Site Site, GuardedAction Action, string? Account, string? RemoteIp, IReadOnlyList<CaptchaToken> CaptchaTokens);
-
 /// <summary>
 /// Abuse protection in front of every guarded flow (decisions §6, issue #21), in this order: the per-IP rate (cheapest
 /// first, before any hashing), the per-site rate, then the site's CAPTCHA and the account rule. Failures lead to a
@@ -224,19 +220,5 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
 
     private string Digest(string key) => FixedWindow.Key(hasher, key);
 }
-
-/// <summary>Fixed counting windows and counter keys, shared by the guard and the quiet quota.</summary>
-public static class FixedWindow
-{
-    public static (DateTimeOffset Start, DateTimeOffset End) Of(DateTimeOffset now, TimeSpan length)
-    {
-        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % length.Ticks), TimeSpan.Zero);
-        return (start, start + length);
-    }
-
-    /// <summary>Counter keys are HMAC digests: the table never holds an email or an address in clear.</summary>
-    public static string Key(TokenHasher hasher, string key) => Convert.ToBase64String(hasher.Hash(key));
-}
-
 /// <summary>The guard let the request through; <see cref="SolvedCaptcha"/> says whether a CAPTCHA was checked.</summary>
 public sealed record GuardPass(bool SolvedCaptcha);

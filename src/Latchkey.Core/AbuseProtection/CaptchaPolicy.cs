@@ -1,23 +1,4 @@
 namespace Latchkey.Core.AbuseProtection;
-
-/// <summary><c>off</c>: never asked; <c>always</c>: on every listed action; <c>risk</c>: after failures from an IP or on an account.</summary>
-public enum CaptchaMode
-{
-    Off = 0,
-    Always = 1,
-    Risk = 2,
-}
-
-/// <summary>Who checks the token. ALTCHA is Latchkey's own proof of work: no third party, no secret to configure.</summary>
-public enum CaptchaProvider
-{
-    Altcha = 0,
-    Recaptcha = 1,
-    RecaptchaEnterprise = 2,
-    HCaptcha = 3,
-    Turnstile = 4,
-}
-
 /// <summary>
 /// A site's CAPTCHA policy (decisions §6). Defaults: risk mode with the built-in ALTCHA (issue #21: failures lead to a
 /// challenge, never to a lockout), on register, login and recovery.
@@ -65,17 +46,4 @@ public sealed class CaptchaPolicy
         Hostnames is { Length: > 0 } list ? [.. list.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant())] : [];
 
     public bool Covers(GuardedAction action) => Mode != CaptchaMode.Off && Actions.HasFlag(action);
-}
-
-/// <summary>The public verify endpoints, used when a site configures none.</summary>
-public static class CaptchaDefaults
-{
-    public static string VerifyUrl(CaptchaProvider provider) => provider switch
-    {
-        CaptchaProvider.Recaptcha => "https://www.google.com/recaptcha/api/siteverify",
-        CaptchaProvider.HCaptcha => "https://api.hcaptcha.com/siteverify",
-        CaptchaProvider.Turnstile => "https://challenges.cloudflare.com/turnstile/v0/siteverify",
-        // Enterprise needs the project in the URL: https://recaptchaenterprise.googleapis.com/v1/projects/{p}/assessments
-        _ => "",
-    };
 }

@@ -21,20 +21,3 @@ public sealed record CaptchaToken(string Key, string Value)
 
     private bool Is(string key) => string.Equals(Key, key, StringComparison.OrdinalIgnoreCase);
 }
-
-public enum CaptchaVerdict
-{
-    Valid,
-    Invalid,
-    /// <summary>The provider could not be asked (timeout, network, 5xx): the site's fail-open setting decides.</summary>
-    Unavailable,
-}
-
-/// <summary>
-/// Checks one token with the site's provider for one guarded action: the provider must say it was solved, for this
-/// action when it names one, on one of the site's hostnames when the site lists any, and recently (issue #21).
-/// </summary>
-public interface ICaptchaVerifier
-{
-    Task<CaptchaVerdict> VerifyAsync(Sites.Site site, string token, string? remoteIp, GuardedAction action, CancellationToken cancellationToken);
-}

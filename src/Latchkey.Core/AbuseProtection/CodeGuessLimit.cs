@@ -8,48 +8,8 @@ using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.AbuseProtection;
-
-/// <summary>Which of a member's codes a guess is counted under.</summary>
-public enum GuessedCode
-{
-    /// <summary>TOTP and MFA recovery codes, at login and on the member's own <c>/mfa/v1/*</c> endpoints.</summary>
-    SecondFactor = 1,
-
-    /// <summary>Emailed six-digit codes, in every flow that sends one (registration, login, Start verification).</summary>
-    EmailCode = 2,
-}
-
 /// <summary>A guess the store let through: the pauses the member's count has had so far (for the next pause's length).</summary>
 public sealed record GuessTicket(int Pauses);
-
-/// <summary>
-/// Per-member counters of wrong codes, shared by every node (issue #21). Each write is one conditional statement, so
-/// concurrent guesses on any node never share or lose a count.
-/// </summary>
-public interface IGuessStore
-{
-    /// <summary>
-    /// Counts one guess before the code is looked at, in one conditional write: a ticket when the key is not paused and
-    /// has fewer than <paramref name="max"/> outstanding wrong guesses, otherwise null.
-    /// </summary>
-    Task<GuessTicket?> TryTakeAsync(string key, int max, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>When the key is paused, until when (null when it is not paused at <paramref name="now"/>).</summary>
-    Task<DateTimeOffset?> PausedUntilAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Pauses the key until <paramref name="until"/> if its wrong guesses reached <paramref name="max"/>, and starts a
-    /// new count; true for the one caller that paused it, also under a race.
-    /// </summary>
-    Task<bool> TryPauseAsync(string key, int max, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Forgets the key: the member entered a right code.</summary>
-    Task ResetAsync(string key, CancellationToken cancellationToken);
-
-    /// <summary>Deletes the keys not touched since <paramref name="before"/> and not paused at <paramref name="now"/>; answers how many.</summary>
-    Task<int> PurgeAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Wrong codes count per member across flows (issue #21): TOTP and recovery codes under one count, email codes under
 /// another. A guess is taken before its code is checked; after <see cref="MaxWrongCodes"/> wrong ones the member's
@@ -138,24 +98,4 @@ public sealed class CodeGuessLimit(IGuessStore store, TokenHasher hasher, IEmail
     }
 
     private string Key(Member member, GuessedCode code) => FixedWindow.Key(hasher, $"guess|{code}|{member.SiteId}|{member.Id}");
-}
-
-/// <summary>
-/// Emailed codes per address (issue #21): the first code and four more in each clock hour (a fixed window, as every
-/// throttle counter), whichever flow sends them, then a clear 429 with <c>Retry-After</c>. Decoy registrations draw on the same allowance, so it tells nothing about accounts.
-/// </summary>
-public sealed class EmailCodeAllowance(IThrottleStore counters, TokenHasher hasher, TimeProvider clock)
-{
-    public const int CodesPerHour = 5;
-
-    /// <summary>Takes one code for the address; the error when the hour's allowance is spent.</summary>
-    public async Task<LatchkeyError?> TakeAsync(Guid siteId, string normalizedEmail, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var (start, end) = FixedWindow.Of(now, TimeSpan.FromHours(1));
-        var count = await counters.HitAsync(FixedWindow.Key(hasher, $"email-codes|{siteId}|{normalizedEmail}"), start, end, cancellationToken);
-        return count <= CodesPerHour
-            ? null
-            : LatchkeyErrors.EmailCodeLimitReached with { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling((end - now).TotalSeconds)) };
-    }
 }

@@ -1,3 +1,4 @@
+using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.AbuseProtection;

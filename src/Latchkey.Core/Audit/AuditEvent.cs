@@ -25,38 +25,3 @@ public sealed class AuditEvent
 
     public const int MaxDetailsLength = 2000;
 }
-
-/// <summary>The action names, <c>&lt;target&gt;.&lt;past tense&gt;</c>; docs/cli.md lists them.</summary>
-public static class AuditActions
-{
-    public const string SiteCreated = "site.created";
-    public const string SiteUpdated = "site.updated";
-    public const string ClientCreated = "client.created";
-    public const string ClientUpdated = "client.updated";
-    public const string ApiKeyCreated = "api_key.created";
-    public const string ApiKeyRevoked = "api_key.revoked";
-    public const string MemberApproved = "member.approved";
-    public const string MemberBlocked = "member.blocked";
-    public const string MemberDeleted = "member.deleted";
-    public const string MemberSessionsRevoked = "member.sessions_revoked";
-    public const string MembersExported = "members.exported";
-    public const string MembersImported = "members.imported";
-    public const string SigningKeyRotated = "signing_key.rotated";
-    public const string CaptchaPolicyUpdated = "site.captcha_policy_updated";
-    public const string EmailSettingsUpdated = "site.email_settings_updated";
-    public const string EmailSettingsDeleted = "site.email_settings_deleted";
-    public const string MemberMfaPaused = "member.mfa_paused";
-    public const string MemberEmailCodesPaused = "member.email_codes_paused";
-}
-
-/// <summary>Actors that are not an API key or the command line.</summary>
-public static class AuditActors
-{
-    /// <summary>Latchkey itself, e.g. pausing a member's codes after too many wrong ones.</summary>
-    public const string Latchkey = "latchkey";
-}
-
-/// <summary>A filter over one site's audit events; every field is optional. <c>To</c> is exclusive.</summary>
-public sealed record AuditQuery(
-    string? Action = null, string? Actor = null, string? TargetType = null, string? TargetId = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null, int PageSize = 50, long? Before = null);

@@ -1,15 +1,4 @@
 namespace Latchkey.Core.Clients;
-
-/// <summary>How a client is treated at the token endpoint (decisions §3).</summary>
-public enum ClientKind
-{
-    /// <summary>The Wix SDK's kind: public, stable refresh tokens (the SDK keeps its first one).</summary>
-    WixSdk = 1,
-
-    /// <summary>Any other OAuth client: rotating refresh tokens with reuse detection.</summary>
-    Standard = 2,
-}
-
 /// <summary>
 /// Latchkey's view of an OAuth client: which site it belongs to and its allow-lists. The OAuth protocol data
 /// (permissions, redirect URIs for the protocol) lives in OpenIddict's application record with the same client id.

@@ -1,21 +1,6 @@
 using System.Text;
 
 namespace Latchkey.Core.Flows;
-
-/// <summary>Where a flow stands.</summary>
-public enum FlowState
-{
-    Started = 0,
-    RequireEmailVerification = 1,
-    RequireOwnerApproval = 2,
-    Succeeded = 3,
-    Failed = 4,
-    RequireNewPassword = 5,
-
-    /// <summary>The password was right; a second factor (TOTP or a recovery code) is needed (beyond Wix).</summary>
-    RequireMfa = 6,
-}
-
 /// <summary>
 /// The state machine, as one table: (kind, from) → allowed next states. <c>docs/flows/*.mmd</c> draws the same table;
 /// a test renders <see cref="ToMermaid"/> and compares, so the diagram cannot drift.

@@ -24,22 +24,3 @@ public sealed class OutboxEmail
     /// <summary>Exponential backoff: 2, 4, 8 … seconds, at most 10 minutes.</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, Math.Max(1, attempts))));
 }
-
-/// <summary>The outbox table as the dispatcher sees it.</summary>
-public interface IOutboxStore
-{
-    Task AddAsync(OutboxEmail email, CancellationToken cancellationToken);
-
-    /// <summary>Claims up to <paramref name="max"/> due messages for <paramref name="lease"/> (conditional update per row).</summary>
-    Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
-
-    Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
-
-    Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Deletes messages sent before <paramref name="before"/>, and messages that used up their attempts and were
-    /// queued before it (their sealed body with them); answers how many.
-    /// </summary>
-    Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
-}

@@ -1,34 +1,8 @@
 using System.Security.Cryptography;
-using Latchkey.Core.Crypto;
+using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.Mfa;
-
-/// <summary>The second factors a member can present (Wix <c>FactorType</c> names on the wire).</summary>
-public enum MfaFactor
-{
-    Totp = 1,
-    RecoveryCode = 2,
-}
-
-/// <summary>What checking a presented code found.</summary>
-public enum MfaCheck
-{
-    Accepted = 1,
-    Wrong = 2,
-
-    /// <summary>A right TOTP code for a step that was already used (RFC 6238 §5.2: one use per code).</summary>
-    Reused = 3,
-}
-
-/// <summary>Seals TOTP secrets under a key derived for MFA only (not the outbox's).</summary>
-public sealed class MfaSecretSealer(Sealer sealer)
-{
-    public byte[] Seal(byte[] secret) => sealer.Seal(Base32.Encode(secret));
-
-    public byte[] Open(byte[] sealedSecret) => Base32.Decode(sealer.Open(sealedSecret));
-}
-
 /// <summary>
 /// Checks TOTP and recovery codes and makes new ones. Every successful check is also a use: a TOTP step is recorded
 /// with a conditional update and a recovery code is consumed the same way, so neither works twice.

@@ -27,6 +27,3 @@ public sealed class HashingOptions
         MaxWait = TimeSpan.FromSeconds(5),
     };
 }
-
-/// <summary>The two hashing gates: Argon2id, and the slots of imported hashes.</summary>
-public sealed record HashingGates(HashingGate Argon2id, HashingGate Imported);

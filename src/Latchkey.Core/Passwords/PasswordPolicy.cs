@@ -1,4 +1,3 @@
-using System.Text;
 using Latchkey.Core.Errors;
 
 namespace Latchkey.Core.Passwords;
@@ -49,12 +48,4 @@ public sealed record PasswordPolicy(int MinLength = 8, int MaxLength = 256)
 
         return count;
     }
-}
-
-/// <summary>The one place a password turns into bytes: NFKC, then UTF-8, so that equivalent input hashes alike.</summary>
-public static class PasswordText
-{
-    public static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
-
-    public static byte[] ToBytes(string password) => Encoding.UTF8.GetBytes(Normalize(password));
 }

@@ -2,13 +2,6 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Sites;
 
 namespace Latchkey.Core.Passwords;
-
-/// <summary>An operator's offline list of breached passwords (decisions §6); empty when none is configured.</summary>
-public interface IBreachedPasswords
-{
-    bool Contains(string normalizedPassword);
-}
-
 /// <summary>
 /// Every password rule of a site, in order of cost: length and the shipped common-password list
 /// (<see cref="PasswordPolicy"/>), the offline breached-password list when the site checks it, and the zxcvbn

@@ -1,10 +1,4 @@
-using Latchkey.Core.Members;
-
 namespace Latchkey.Core.Sessions;
-
-/// <summary>A session with the member it belongs to, read together.</summary>
-public sealed record SessionWithMember(MemberSession Session, Member Member);
-
 /// <summary>
 /// One signed-in member on one device: created when a session token is redeemed (authorize, the
 /// <c>authorized_client</c> grant, <c>createSessionCookie</c>). Member tokens carry its id as <c>sid</c>; ending the

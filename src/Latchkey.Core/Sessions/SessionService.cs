@@ -4,10 +4,6 @@ using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 
 namespace Latchkey.Core.Sessions;
-
-/// <summary>A redeemed session token: who it proved, and the session it opened.</summary>
-public sealed record RedeemedSession(Member Member, MemberSession Session, string? Cookie);
-
 /// <summary>
 /// Redeems session tokens into member sessions and checks sessions on later use. Redemption is single use by a
 /// conditional update; a token from another site, or for a member who may no longer sign in, opens nothing.

@@ -1,17 +1,4 @@
-using Latchkey.Core.Crypto;
-
 namespace Latchkey.Core.Sites;
-
-/// <summary>How the SMTP connection is secured (the names MailKit's <c>SecureSocketOptions</c> uses).</summary>
-public enum SmtpSecurity
-{
-    Auto = 0,
-    None = 1,
-    StartTls = 2,
-    StartTlsWhenAvailable = 3,
-    SslOnConnect = 4,
-}
-
 /// <summary>
 /// A site's own mail server (decisions §1: a site owns its email settings). When a site has none, mail goes through
 /// the global <c>Latchkey:Email</c> settings, and without those into <c>.eml</c> files. The password is sealed at rest
@@ -30,22 +17,4 @@ public sealed class SiteEmailSettings
     public string? From { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
-}
-
-/// <summary>Per-site email settings.</summary>
-public interface ISiteEmailSettingsStore
-{
-    Task<SiteEmailSettings?> FindAsync(Guid siteId, CancellationToken cancellationToken);
-
-    Task SaveAsync(SiteEmailSettings settings, CancellationToken cancellationToken);
-
-    Task DeleteAsync(Guid siteId, CancellationToken cancellationToken);
-}
-
-/// <summary>Seals SMTP passwords under their own derived key (not the outbox's or MFA's).</summary>
-public sealed class SmtpPasswordSealer(Sealer sealer)
-{
-    public byte[] Seal(string password) => sealer.Seal(password);
-
-    public string Open(byte[] sealedPassword) => sealer.Open(sealedPassword);
 }

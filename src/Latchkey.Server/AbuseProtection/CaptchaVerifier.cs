@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 
 namespace Latchkey.Server.AbuseProtection;
 

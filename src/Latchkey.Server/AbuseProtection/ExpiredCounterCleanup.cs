@@ -1,4 +1,4 @@
-using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Storage;
 
 namespace Latchkey.Server.AbuseProtection;
 

@@ -1,7 +1,7 @@
 using Latchkey.Core.Crypto;
 using Latchkey.Core.Messaging;
 using Latchkey.Core.Observability;
-using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using Latchkey.Server.Hosting;
 using MimeKit;
 

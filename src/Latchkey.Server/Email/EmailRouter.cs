@@ -1,4 +1,5 @@
 using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 

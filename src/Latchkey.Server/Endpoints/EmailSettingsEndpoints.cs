@@ -3,6 +3,7 @@ using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.EmailSettings;
 using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Email;
 using Latchkey.Server.Http;

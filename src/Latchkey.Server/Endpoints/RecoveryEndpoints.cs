@@ -1,6 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Features.PasswordReset;
+using Latchkey.Core.Features.Recovery;
 using Latchkey.Core.Storage;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.HostedPages;

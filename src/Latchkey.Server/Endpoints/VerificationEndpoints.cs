@@ -1,5 +1,5 @@
 using Latchkey.Core.AbuseProtection;
-using Latchkey.Core.Features.EmailVerification;
+using Latchkey.Core.Features.Verification;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;

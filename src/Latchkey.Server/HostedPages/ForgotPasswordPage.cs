@@ -1,5 +1,5 @@
 using Latchkey.Core.AbuseProtection;
-using Latchkey.Core.Features.PasswordReset;
+using Latchkey.Core.Features.Recovery;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 

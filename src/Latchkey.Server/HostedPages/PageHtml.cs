@@ -3,18 +3,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Latchkey.Server.HostedPages;
-
-/// <summary>One input of a hosted form: its label, and the error tied to it when the last submission had one.</summary>
-public sealed record FormField(string Name, string Label, string Type = "text", string? Autocomplete = null)
-{
-    public string? Value { get; init; }
-    public string? Error { get; init; }
-    public string? Hint { get; init; }
-    public bool Required { get; init; } = true;
-    public string? InputMode { get; init; }
-    public int? MinLength { get; init; }
-}
-
 /// <summary>
 /// The markup every hosted form shares. Accessibility rules live here once: each input has a <c>label for</c>; an
 /// error sits under its input, is named by <c>aria-describedby</c>, marks the input <c>aria-invalid</c> and is a

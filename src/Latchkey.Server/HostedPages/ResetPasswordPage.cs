@@ -39,7 +39,7 @@ public static class ResetPasswordPage
 
     private static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
-        Latchkey.Core.Features.PasswordReset.RecoverPassword step, HostedFlow hosted, Latchkey.Core.Sessions.SessionService sessions,
+        Latchkey.Core.Features.Recovery.RecoverPassword step, HostedFlow hosted, Latchkey.Core.Sessions.SessionService sessions,
         CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
@@ -68,7 +68,7 @@ public static class ResetPasswordPage
             return Render(http, antiforgery, flow, site, token, flowId, null, confirmError: text["reset.mismatch"]);
         }
 
-        var result = await step.HandleAsync(site, new Latchkey.Core.Features.PasswordReset.RecoverInput(token, form["password"]), cancellationToken);
+        var result = await step.HandleAsync(site, new Latchkey.Core.Features.Recovery.RecoverInput(token, form["password"]), cancellationToken);
         if (!result.IsSuccess)
         {
             var failure = result.Error;

@@ -1,6 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Features.EmailVerification;
+using Latchkey.Core.Features.Verification;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
 

@@ -102,13 +102,6 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 }
-
-public enum StorageProvider
-{
-    Sqlite,
-    PostgreSql,
-}
-
 /// <summary><c>Latchkey:Bootstrap</c>: what the first start creates (decisions §1).</summary>
 public sealed class BootstrapOptions
 {

@@ -1,10 +1,10 @@
 using Latchkey.Core.Features;
-using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Features.PasswordChange;
 using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Features.SignOn;
+using Latchkey.Core.Features.Verification;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Sessions;
@@ -100,8 +100,8 @@ public static class LatchkeyServices
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
         services.AddScoped<VerificationCodes>();
-        services.AddScoped<Latchkey.Core.Features.PasswordReset.SendRecoveryEmail>();
-        services.AddScoped<Latchkey.Core.Features.PasswordReset.RecoverPassword>();
+        services.AddScoped<Latchkey.Core.Features.Recovery.SendRecoveryEmail>();
+        services.AddScoped<Latchkey.Core.Features.Recovery.RecoverPassword>();
         services.AddScoped<Latchkey.Core.Features.MemberApproval.ChangeMemberStatus>();
         services.AddScoped<VerifyEmailCode>();
         services.AddScoped<ResendVerificationCode>();
@@ -158,7 +158,7 @@ public static class LatchkeyServices
         app.MapVerificationEndpoints();
         app.MapMfaEndpoints();
         app.MapSignOnPolicyEndpoints();
-        app.MapMemberStatusEndpoints();
+        app.MapMemberApprovalEndpoints();
         app.MapRecoveryEndpoints();
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();

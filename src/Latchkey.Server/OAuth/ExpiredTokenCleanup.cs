@@ -31,8 +31,8 @@ public sealed partial class ExpiredTokenCleanup(
         var authorizations = await services.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(now - OpenIddictRetention, cancellationToken);
         // Sent mail keeps no body, and after the retention period no row either (issue #21); counts of wrong codes that
         // nobody touched for a month go too (a paused one stays until its pause ends).
-        await services.GetRequiredService<Core.Messaging.IOutboxStore>().PurgeAsync(now - TimeSpan.FromDays(Math.Max(0, email.Value.SentRetentionDays)), cancellationToken);
-        await services.GetRequiredService<Core.AbuseProtection.IGuessStore>().PurgeAsync(now - TimeSpan.FromDays(30), now, cancellationToken);
+        await services.GetRequiredService<Core.Storage.IOutboxStore>().PurgeAsync(now - TimeSpan.FromDays(Math.Max(0, email.Value.SentRetentionDays)), cancellationToken);
+        await services.GetRequiredService<Core.Storage.IGuessStore>().PurgeAsync(now - TimeSpan.FromDays(30), now, cancellationToken);
         LogPruned(logger, sessionTokens, tokens, authorizations);
         return (sessionTokens, tokens, authorizations);
     }

@@ -1,5 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Registration;
+using Latchkey.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Storage.Stores;

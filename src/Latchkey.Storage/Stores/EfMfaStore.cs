@@ -1,4 +1,5 @@
 using Latchkey.Core.Mfa;
+using Latchkey.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Storage.Stores;

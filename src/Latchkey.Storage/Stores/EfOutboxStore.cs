@@ -1,4 +1,5 @@
 using Latchkey.Core.Messaging;
+using Latchkey.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Storage.Stores;

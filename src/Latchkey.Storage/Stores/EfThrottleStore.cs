@@ -1,4 +1,4 @@
-using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Storage.Stores;

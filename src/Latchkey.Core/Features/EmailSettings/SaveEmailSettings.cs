@@ -1,6 +1,7 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
 using Latchkey.Core.Sites;
+using Latchkey.Core.Storage;
 
 namespace Latchkey.Core.Features.EmailSettings;
 

@@ -1,6 +1,5 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Features.EmailVerification;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
 using Latchkey.Core.Mfa;

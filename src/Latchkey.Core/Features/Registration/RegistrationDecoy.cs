@@ -26,13 +26,3 @@ public sealed class RegistrationDecoy
     public IdentityProfile Profile { get; init; } = IdentityProfile.Empty;
     public DateTimeOffset CreatedAt { get; init; }
 }
-
-/// <summary>The decoys of enumeration-safe registration.</summary>
-public interface IRegistrationDecoyStore
-{
-    /// <summary>Adds the decoy and drops the owner's decoys beyond the newest <see cref="RegistrationDecoy.KeptPerMember"/>.</summary>
-    Task AddAsync(RegistrationDecoy decoy, CancellationToken cancellationToken);
-
-    /// <summary>The owner's decoys, newest first.</summary>
-    Task<IReadOnlyList<RegistrationDecoy>> ListAsync(Guid ownerId, CancellationToken cancellationToken);
-}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Clients;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Sessions;
+using Latchkey.Core.Sites;
+using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Endpoints;
+using Latchkey.Server.Http;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Latchkey.Server.HostedPages;
+
+/// <summary>
+/// One request of the hosted flow. Every page carries the authorize query it started from (<see cref="ReturnQuery"/>,
+/// without <c>prompt=login</c>): it names the client, hence the site and its branding, and the flow ends by returning
+/// to it, where the browser's new session cookie makes <c>/oauth2/authorize</c> redirect to the client's
+/// allow-listed redirect URI with the code. OpenIddict validates that query again there, so nothing here trusts it.
+/// </summary>
+public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery, string language)
+{
+    public HttpContext Http { get; } = http;
+    public Site Site { get; } = site;
+    public SiteClient Client { get; } = client;
+    public string ReturnQuery { get; } = returnQuery;
+    public PageText Text { get; } = PageText.For(language);
+
+    public string AuthorizeUrl => "/oauth2/authorize" + ReturnQuery;
+
+    public string SignInUrl => AuthorizeUrl + (ReturnQuery.Length > 0 ? "&" : "?") + "prompt=login";
+
+    public string PageUrl(string path) => path + ReturnQuery;
+
+    /// <summary>A post form with the antiforgery token and the return query; CSRF is checked on every post.</summary>
+    public string Form(string action, string inner, params (string Name, string Value)[] hidden) => $"""
+        <form method="post" action="{action}">
+        {PageHtml.Antiforgery(antiforgery.GetAndStoreTokens(Http))}
+        {PageHtml.Hidden("return", ReturnQuery)}
+        {string.Concat(hidden.Select(h => PageHtml.Hidden(h.Name, h.Value)))}
+        {inner}
+        </form>
+        """;
+
+    public IResult Page(string title, string body, int status = 200, bool captcha = false) =>
+        PageLayout.Render(Http, Site, Text, title, body, status, Client.RedirectUris, captcha);
+
+    private GuardedAction _asked;
+
+    /// <summary>
+    /// The ALTCHA widget is shown when the site's policy asks for it on this action (hosted pages load no third-party
+    /// script): always in mode <c>always</c>; in risk mode (the default) only once the guard would ask this browser for
+    /// one, so that a person nobody attacks never sees it.
+    /// </summary>
+    public bool ShowsCaptcha(GuardedAction action) =>
+        Site.Captcha.Covers(action) && Site.Captcha.Provider == CaptchaProvider.Altcha &&
+        (Site.Captcha.Mode == CaptchaMode.Always || _asked.HasFlag(action));
+
+    /// <summary>Shows the widget on this action from now on (risk mode: the guard asked, or would ask, for a CAPTCHA).</summary>
+    public void AskForCaptcha(GuardedAction action) => _asked |= action;
+
+    /// <summary>After a failed step: asks for the widget when the failure was about the CAPTCHA, or when the guard would now ask for one.</summary>
+    public async Task AskForCaptchaAfterAsync(AbuseGuard guard, GuardedAction action, string? account, LatchkeyError? failure, CancellationToken cancellationToken)
+    {
+        if (failure?.IsAny(LatchkeyErrors.CaptchaMissing, LatchkeyErrors.CaptchaInvalid, LatchkeyErrors.CaptchaUnavailable) == true ||
+            (Site.Captcha.Mode == CaptchaMode.Risk &&
+             await guard.WouldAskForCaptchaAsync(new GuardedRequest(Site, action, account, GuardedRequests.Peer(Http.Connection.RemoteIpAddress), []), cancellationToken)))
+        {
+            AskForCaptcha(action);
+        }
+    }
+
+    public string Captcha(GuardedAction action)
+    {
+        if (!ShowsCaptcha(action))
+        {
+            return "";
+        }
+
+        var strings = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["label"] = Text["altcha.label"],
+            ["verifying"] = Text["altcha.verifying"],
+            ["verified"] = Text["altcha.verified"],
+            ["error"] = Text["altcha.error"],
+            ["expired"] = Text["altcha.expired"],
+            ["waitAlert"] = Text["altcha.waitAlert"],
+            ["verificationRequired"] = Text["altcha.verificationRequired"],
+        });
+        var url = $"{CaptchaEndpoints.ChallengePath}?clientId={Uri.EscapeDataString(Client.ClientId)}";
+        return $"""<div class="lk-field"><altcha-widget name="altcha" challengeurl="{PageHtml.Encode(url)}" strings="{PageHtml.Encode(strings)}" hidelogo hidefooter></altcha-widget></div>""";
+    }
+
+    /// <summary>The CAPTCHA token the widget posted, in the shape the guard reads.</summary>
+    public static IReadOnlyList<CaptchaToken> CaptchaTokens(IFormCollection form) =>
+        form["altcha"] is { Count: > 0 } altcha && altcha.ToString().Length is > 0 and <= 4096 ? [new CaptchaToken("Altcha", altcha.ToString())] : [];
+
+    /// <summary>Where an outcome leads: the code (through authorize), or the page of the step that stands in the way.</summary>
+    public async Task<IResult> ContinueAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var redeemed = await SignInAsync(outcome, sessions, cancellationToken);
+        if (redeemed is not { IsSuccess: true })
+        {
+            return redeemed?.Error is { } error ? SignInPage.Render(this, Text.Error(error)) : StepPage(outcome);
+        }
+
+        // Offered after a password sign-in: the enrolment starts here, in this post, so that the set-up page's GET only
+        // shows it (issue #21). An enrolment still pending from a moment ago is kept, not replaced.
+        if (Site.Branding.OfferMfaEnrolment && !outcome.Member.MfaEnabled)
+        {
+            var mfa = Http.RequestServices.GetRequiredService<Latchkey.Core.Features.Mfa.ManageMfa>();
+            if (await mfa.PendingAsync(Site, outcome.Member.Id, cancellationToken) is null)
+            {
+                await mfa.StartAsync(Site, outcome.Member.Id, cancellationToken);
+            }
+
+            return Results.Redirect(PageUrl(MfaSetupPage.Path), permanent: false, preserveMethod: false);
+        }
+
+        return Results.Redirect(AuthorizeUrl, permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>
+    /// For a SUCCESS outcome: redeems its session token into the browser session cookie. Null when the outcome is a step
+    /// that stands in the way (email code, approval, MFA).
+    /// </summary>
+    public async Task<Latchkey.Core.Errors.Result<RedeemedSession>?> SignInAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (outcome.State != StateType.Success)
+        {
+            return null;
+        }
+
+        var redeemed = await sessions.RedeemAsync(Site.Id, outcome.SessionToken!, withCookie: true, cancellationToken);
+        if (redeemed.IsSuccess)
+        {
+            SessionCookie.Set(Http.Response, Http.Request, redeemed.Value.Cookie!, redeemed.Value.Session.ExpiresAt);
+        }
+
+        return redeemed;
+    }
+
+    /// <summary>The page of the step that stands between the outcome and a session.</summary>
+    public IResult StepPage(AuthOutcome outcome) => outcome.State switch
+    {
+        StateType.RequireEmailVerification => VerifyEmailPage.Render(this, outcome.StateToken!, error: null),
+        StateType.RequireOwnerApproval => ApprovalPage.Render(this),
+        _ => MfaChallengePage.Render(this, outcome.StateToken!, error: null),
+    };
+}

@@ -1,0 +1,7 @@
+namespace Latchkey.Server.Hosting;
+
+public enum StorageProvider
+{
+    Sqlite,
+    PostgreSql,
+}
