@@ -68,9 +68,24 @@ public static class PostgreSqlStorage
         options.UseNpgsql(WithDefaults(connectionString), npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlStorage).Assembly.GetName().Name))
             .UseOpenIddict();
 
-    /// <summary>Applies pending migrations (the <c>migrate</c> command); concurrent runs are serialised by EF's lock.</summary>
-    public static Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken) =>
-        db.Database.MigrateAsync(cancellationToken);
+    /// <summary>The migrations of the pre-release builds, squashed into <c>Initial</c> (docs/decisions/0021-squashed-migrations.md).</summary>
+    public static IReadOnlyList<string> PreReleaseMigrations { get; } =
+    [
+        "20261128112328_Initial",
+        "20261128121049_HostedPagesBranding",
+        "20261129015817_AuditEvents",
+        "20261206042121_AttackHardening",
+    ];
+
+    /// <summary>
+    /// Applies pending migrations (the <c>migrate</c> command); concurrent runs are serialised by EF's lock. A database
+    /// of a pre-release build first has its history moved to the squashed baseline.
+    /// </summary>
+    public static async Task MigrateAsync(LatchkeyDbContext db, CancellationToken cancellationToken)
+    {
+        await SquashedMigrations.AdoptAsync(db, PreReleaseMigrations, cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without the server or a database.</summary>

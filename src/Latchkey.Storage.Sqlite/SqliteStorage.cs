@@ -69,6 +69,24 @@ public static class SqliteStorage
         }
     }
 
+    /// <summary>The migrations of the pre-release builds, squashed into <c>Initial</c> (docs/decisions/0021-squashed-migrations.md).</summary>
+    public static IReadOnlyList<string> PreReleaseMigrations { get; } =
+    [
+        "20261128041127_Initial",
+        "20261128043539_MemberSessions",
+        "20261128051536_EmailOutbox",
+        "20261128051919_FlowCodes",
+        "20261128053228_RecoveryFlows",
+        "20261128083407_Mfa",
+        "20261128085118_SiteEmailSettings",
+        "20261128085255_AbuseProtection",
+        "20261128092242_PasswordRulesAndEnumeration",
+        "20261128112316_DataProtectionKeys",
+        "20261128121001_HostedPagesBranding",
+        "20261129015807_AuditEvents",
+        "20261206042106_AttackHardening",
+    ];
+
     /// <summary>
     /// Applies migrations, then turns on WAL (persistent in the file): readers no longer block the writer, which is
     /// what lets one SQLite file serve concurrent requests.
@@ -79,6 +97,8 @@ public static class SqliteStorage
         // history table against the migrations assembly) keeps a restart from building any model.
         if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
+            // A database of a pre-release build lists migrations squashed since: its history moves to the baseline.
+            await SquashedMigrations.AdoptAsync(db, PreReleaseMigrations, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
         }
 

@@ -42,6 +42,29 @@ public class SetupCommandTests
     }
 
     [Fact]
+    public async Task A_database_part_way_through_the_pre_release_migrations_is_refused_with_what_to_do()
+    {
+        using var cli = new CliHarness();
+        await cli.InitAsync();
+        // The history a pre-release build left one migration short of its last (docs/decisions/0021-squashed-migrations.md).
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(cli.DataDirectory, "latchkey.db")};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM \"__EFMigrationsHistory\"; " + string.Concat(Latchkey.Storage.Sqlite.SqliteStorage.PreReleaseMigrations.SkipLast(1)
+                .Select(id => $"INSERT INTO \"__EFMigrationsHistory\" VALUES ('{id}', '10.0.0'); "));
+            command.ExecuteNonQuery();
+        }
+
+        var migrate = await cli.RunAsync("migrate");
+
+        Assert.NotEqual(0, migrate.ExitCode);
+        Assert.Contains("pre-release build", migrate.Error, StringComparison.Ordinal);
+        Assert.Contains("docs/decisions/0021-squashed-migrations.md", migrate.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", migrate.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_errors_exit_1_and_a_missing_site_exits_2()
     {
         using var cli = new CliHarness();

@@ -48,17 +48,27 @@ public static class StorageSetup
     }
 
     /// <summary>The <c>migrate</c> command: brings the schema up to this build on either provider.</summary>
-    public static Task MigrateAsync(LatchkeyDbContext db, LatchkeyOptions options, CancellationToken cancellationToken) =>
-        options.Storage.Provider == StorageProvider.PostgreSql
-            ? PostgreSqlStorage.MigrateAsync(db, cancellationToken)
-            : SqliteStorage.MigrateAsync(db, cancellationToken);
+    public static async Task MigrateAsync(LatchkeyDbContext db, LatchkeyOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (options.Storage.Provider == StorageProvider.PostgreSql
+                ? PostgreSqlStorage.MigrateAsync(db, cancellationToken)
+                : SqliteStorage.MigrateAsync(db, cancellationToken));
+        }
+        catch (MigrationHistoryException e)
+        {
+            // A pre-release history this build cannot continue from (decision 0021): the operator reads what to do.
+            throw new StartupException(e.Message, e);
+        }
+    }
 
     /// <summary>At start: SQLite migrates; PostgreSQL must already be migrated, or the node stops with what to do.</summary>
     public static async Task PrepareAsync(LatchkeyDbContext db, LatchkeyOptions options, CancellationToken cancellationToken)
     {
         if (options.Storage.Provider != StorageProvider.PostgreSql)
         {
-            await SqliteStorage.MigrateAsync(db, cancellationToken);
+            await MigrateAsync(db, options, cancellationToken);
             return;
         }
 

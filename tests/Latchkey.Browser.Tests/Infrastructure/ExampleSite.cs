@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Latchkey.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -49,7 +50,7 @@ public sealed class ExampleSite : IAsyncDisposable
 
     private static async Task<string> BuildAsync()
     {
-        var directory = Path.Combine(RepositoryRoot(), "examples", "wix-headless-site");
+        var directory = Path.Combine(RepoPaths.Root, "examples", "wix-headless-site");
         // npm ci when node_modules is missing or was installed from another package-lock.json (a dependency changed).
         var lockFile = Path.Combine(directory, "package-lock.json");
         var installed = Path.Combine(directory, "node_modules", ".latchkey-package-lock.json");
@@ -80,16 +81,4 @@ public sealed class ExampleSite : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Latchkey.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Latchkey.slnx) is not above " + AppContext.BaseDirectory);
-    }
 }

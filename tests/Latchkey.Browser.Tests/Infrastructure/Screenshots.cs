@@ -1,3 +1,4 @@
+using Latchkey.Testing;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Infrastructure;
@@ -11,7 +12,7 @@ public static class Screenshots
 {
     public static async Task TakeAsync(IPage page, string name)
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var into = Environment.GetEnvironmentVariable("LATCHKEY_UPDATE_SCREENSHOTS") == "1"
             ? Path.Combine(root, "docs", "screenshots")
             : Path.Combine(root, "artifacts", "screenshots");
@@ -19,16 +20,4 @@ public static class Screenshots
         await page.ScreenshotAsync(new() { Path = Path.Combine(into, name + ".png"), FullPage = true });
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Latchkey.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Latchkey.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

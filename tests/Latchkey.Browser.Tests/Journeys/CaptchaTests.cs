@@ -1,5 +1,5 @@
 using Latchkey.Browser.Tests.Infrastructure;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Journeys;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Latchkey.Browser.Tests.Infrastructure;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Playwright;
 using OtpNet;
 

@@ -1,5 +1,5 @@
 using Latchkey.Browser.Tests.Infrastructure;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Playwright;
 using OtpNet;
 
@@ -67,7 +67,7 @@ public sealed class MfaTests(BrowserFixture browser) : IAsyncLifetime
         await _server.TokensAsync(await _server.CodeAsync(), pkce);
     }
 
-    private async Task<Server.Tests.Infrastructure.Pkce> SignInAsync(string email)
+    private async Task<Pkce> SignInAsync(string email)
     {
         var pkce = await _server.OpenSignInAsync();
         await _server.Page.GetByLabel("Email").FillAsync(email);

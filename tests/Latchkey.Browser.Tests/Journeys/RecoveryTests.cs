@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Latchkey.Browser.Tests.Infrastructure;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Journeys;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Latchkey.Browser.Tests.Infrastructure;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Playwright;
 
 namespace Latchkey.Browser.Tests.Journeys;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.AbuseProtection;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Latchkey.Core.Clients;
 using Latchkey.Server.Admin;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Admin;

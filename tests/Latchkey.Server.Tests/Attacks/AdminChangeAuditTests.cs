@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Latchkey.Core.Clients;
 using Latchkey.Server.Admin;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Attacks;

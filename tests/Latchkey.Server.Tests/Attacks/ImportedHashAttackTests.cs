@@ -5,7 +5,7 @@ using Latchkey.Core.Features.Import;
 using Latchkey.Core.Passwords;
 using Latchkey.Core.Passwords.Imported;
 using Latchkey.Server.Tests.Import;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Attacks;

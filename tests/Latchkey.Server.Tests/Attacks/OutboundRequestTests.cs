@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Latchkey.Server.Email;
 using Latchkey.Server.Tests.AbuseProtection;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Attacks;

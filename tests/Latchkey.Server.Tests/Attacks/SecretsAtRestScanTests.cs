@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Latchkey.Server.Email;
 using Latchkey.Server.OAuth;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Attacks;

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Latchkey.Server.Tests.Attacks;

@@ -6,9 +6,9 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.OAuth;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
 using Latchkey.Server.Tests.Registration;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.EmailSettings;

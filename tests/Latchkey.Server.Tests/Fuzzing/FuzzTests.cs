@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Latchkey.Server.Tests.Infrastructure;
-using Latchkey.Server.Tests.RealServer;
+using Latchkey.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +24,7 @@ public sealed class FuzzTests
     // family: origin_not_allowed (docs/cors.md) answers a known route in its own shape, any other path as the Wix envelope.
     private static readonly HashSet<string> PipelineCodes = ["not_found", "method_not_allowed", "body_too_large", "unsupported_media_type", "malformed_body", "origin_not_allowed"];
 
-    private static readonly HashSet<string> CatalogCodes = [.. Directory.GetFiles(Path.Combine(RunCommandTests.RepoRoot(), "docs", "errors"), "*.md")
+    private static readonly HashSet<string> CatalogCodes = [.. Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs", "errors"), "*.md")
         .Select(Path.GetFileNameWithoutExtension).Where(n => n != "README").Select(n => n!)];
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.HostedPages;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.HostedPages;
 

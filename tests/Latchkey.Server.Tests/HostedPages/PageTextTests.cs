@@ -1,13 +1,14 @@
 using System.Xml.Linq;
 using Latchkey.Core.Errors;
 using Latchkey.Server.HostedPages;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.HostedPages;
 
 /// <summary>The hosted pages' resource files: every language has every text, and every page-facing error has a sentence.</summary>
 public sealed class PageTextTests
 {
-    private static readonly string Folder = Path.Combine(RepoRoot(), "src", "Latchkey.Server", "HostedPages");
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, "src", "Latchkey.Server", "HostedPages");
 
     [Fact]
     public void Every_language_has_the_same_keys_as_English()
@@ -37,16 +38,4 @@ public sealed class PageTextTests
     private static SortedSet<string> Keys(string file) =>
         [.. XDocument.Load(Path.Combine(Folder, file)).Root!.Elements("data").Select(d => (string)d.Attribute("name")!)];
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Latchkey.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Latchkey.slnx not found.");
-    }
 }

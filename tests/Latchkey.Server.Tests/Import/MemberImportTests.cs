@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Latchkey.Core.Features.Import;
 using Latchkey.Core.Storage;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Latchkey.Core.Passwords;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Login;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.MemberApproval;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.OAuth;
 

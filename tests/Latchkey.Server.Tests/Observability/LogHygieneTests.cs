@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Latchkey.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Latchkey.Server.Tests.Observability;
@@ -44,7 +45,7 @@ public partial class LogHygieneTests
     [Fact]
     public void Every_event_id_falls_in_a_range_the_docs_assign()
     {
-        var docs = File.ReadAllText(Path.Combine(Infrastructure.TestLogFiles.RepositoryRoot(), "docs", "observability.md"));
+        var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "observability.md"));
         var ranges = RangeRow().Matches(docs).Select(m => (From: int.Parse(m.Groups["from"].Value), To: int.Parse(m.Groups["to"].Value))).ToList();
         Assert.NotEmpty(ranges);
 

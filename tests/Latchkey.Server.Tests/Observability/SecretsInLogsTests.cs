@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Server.Tests.Mfa;
+using Latchkey.Testing;
 
 namespace Latchkey.Server.Tests.Observability;
 

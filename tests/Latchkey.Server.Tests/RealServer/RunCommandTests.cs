@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 // The server runs out of process here, so a plain HttpClient is the right tool (the ban targets server code).
 #pragma warning disable RS0030
@@ -28,7 +28,7 @@ public sealed class RunCommandTests : IDisposable
         string email;
         using (var server = await ServerProcess.StartAsync(url, _dataDirectory))
         {
-            var smoke = await RunAsync("bash", Path.Combine(RepoRoot(), "scripts", "smoke.sh"), url, _dataDirectory);
+            var smoke = await RunAsync("bash", Path.Combine(RepoPaths.Root, "scripts", "smoke.sh"), url, _dataDirectory);
             Assert.True(smoke.ExitCode == 0, smoke.Output);
             email = System.Text.RegularExpressions.Regex.Match(smoke.Output, @"smoke: all passed \((?<email>[^)]+)\)").Groups["email"].Value;
             firstOutput = server.Output;
@@ -67,16 +67,6 @@ public sealed class RunCommandTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Latchkey.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory!.FullName;
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
     {

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 
 // The server runs out of process here, so a plain HttpClient is the right tool (the ban targets server code).
 #pragma warning disable RS0030

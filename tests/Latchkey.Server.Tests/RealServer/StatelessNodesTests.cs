@@ -1,7 +1,7 @@
 using System.Net;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Storage.Contract;
+using Latchkey.Testing;
 
 // The server runs out of process here, so a plain HttpClient is the right tool (the ban targets server code).
 #pragma warning disable RS0030

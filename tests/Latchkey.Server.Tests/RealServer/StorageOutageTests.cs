@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Storage.Contract;
+using Latchkey.Testing;
 
 // The server runs out of process here, so a plain HttpClient is the right tool (the ban targets server code).
 #pragma warning disable RS0030
@@ -128,7 +128,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     private static async Task<(int ExitCode, string Output)> ClusterAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RunCommandTests.RepoRoot(), "scripts", "postgres.sh"));
+        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "scripts", "postgres.sh"));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.Tests.RedirectSessions;

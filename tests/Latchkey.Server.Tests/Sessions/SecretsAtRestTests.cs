@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using static Latchkey.Server.Tests.Registration.RegistrationTests;
 
 namespace Latchkey.Server.Tests.Sessions;

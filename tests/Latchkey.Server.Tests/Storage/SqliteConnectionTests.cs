@@ -1,5 +1,5 @@
-using Latchkey.Server.Tests.Infrastructure;
 using Latchkey.Storage;
+using Latchkey.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

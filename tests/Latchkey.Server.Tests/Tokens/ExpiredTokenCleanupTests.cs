@@ -1,6 +1,6 @@
 using Latchkey.Core.Tokens;
 using Latchkey.Server.OAuth;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Tokens;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Latchkey.Server.OAuth;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Latchkey.Server.Email;
-using Latchkey.Server.Tests.Infrastructure;
+using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 

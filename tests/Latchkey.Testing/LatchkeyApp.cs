@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>
 /// A fresh Latchkey per test: its own data directory with a real SQLite file (or, from

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using netDumbster.smtp;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>A real SMTP listener on loopback, and the settings that point Latchkey's MailKit transport at it.</summary>
 public sealed class SmtpMailbox : IDisposable

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>One message as the wire carried it, with the credentials the client authenticated with.</summary>
 public sealed record RecordedMail(string? UserName, string? Password, string MailFrom, IReadOnlyList<string> RcptTo, string Data);

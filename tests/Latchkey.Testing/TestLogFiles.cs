@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>
 /// Every test host writes its log to one file per test process under <c>artifacts/test-results/logs</c>, and
@@ -20,7 +20,7 @@ public sealed class TestLogFiles : ILoggerProvider
     public static string Directory =>
         Environment.GetEnvironmentVariable("LATCHKEY_TEST_LOG_DIR") is { Length: > 0 } configured
             ? configured
-            : Path.Combine(RepositoryRoot(), "artifacts", "test-results", "logs");
+            : Path.Combine(RepoPaths.TryFindRoot() ?? Path.GetTempPath(), "artifacts", "test-results", "logs");
 
     public static string FilePath { get; } =
         Path.Combine(Directory, $"{AppDomain.CurrentDomain.FriendlyName}-{Environment.ProcessId}.log");
@@ -58,19 +58,6 @@ public sealed class TestLogFiles : ILoggerProvider
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         return new StreamWriter(new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Latchkey.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Path.GetTempPath();
     }
 
     private sealed class FileLogger(string category) : ILogger

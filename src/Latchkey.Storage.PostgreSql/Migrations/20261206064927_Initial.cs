@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -11,6 +12,25 @@ namespace Latchkey.Storage.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OccurredAt = table.Column<long>(type: "bigint", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    TargetId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Details = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "captcha_replays",
                 columns: table => new
@@ -54,6 +74,21 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_email_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "guess_counters",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    Pauses = table.Column<int>(type: "integer", nullable: false),
+                    PausedUntil = table.Column<long>(type: "bigint", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_guess_counters", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -133,9 +168,16 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     HashIterations = table.Column<int>(type: "integer", nullable: false),
                     HashMemoryKiB = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ImportedDummyHash = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Branding_DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Branding_Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Branding_LogoUrl = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: true),
+                    Branding_OfferMfaEnrolment = table.Column<bool>(type: "boolean", nullable: false),
+                    Branding_PrimaryColor = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
                     Captcha_Actions = table.Column<int>(type: "integer", nullable: false),
                     Captcha_AltchaMaxNumber = table.Column<int>(type: "integer", nullable: false),
                     Captcha_FailOpen = table.Column<bool>(type: "boolean", nullable: false),
+                    Captcha_Hostnames = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
                     Captcha_MinScore = table.Column<double>(type: "double precision", nullable: false),
                     Captcha_Mode = table.Column<int>(type: "integer", nullable: false),
                     Captcha_Provider = table.Column<int>(type: "integer", nullable: false),
@@ -328,6 +370,7 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     SiteId = table.Column<Guid>(type: "uuid", nullable: false),
                     MemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MemberStamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Kind = table.Column<int>(type: "integer", nullable: false),
                     State = table.Column<int>(type: "integer", nullable: false),
                     StateTokenHash = table.Column<byte[]>(type: "bytea", nullable: false),
@@ -386,8 +429,6 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     PendingSecret = table.Column<byte[]>(type: "bytea", nullable: true),
                     PendingExpiresAt = table.Column<long>(type: "bigint", nullable: true),
                     LastUsedStep = table.Column<long>(type: "bigint", nullable: false),
-                    FailedAttempts = table.Column<int>(type: "integer", nullable: false),
-                    LockedUntil = table.Column<long>(type: "bigint", nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
                     ActivatedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -425,12 +466,37 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "registration_decoys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SiteId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    PasswordDigest = table.Column<byte[]>(type: "bytea", nullable: false),
+                    KeyVersion = table.Column<int>(type: "integer", nullable: false),
+                    profile_json = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_registration_decoys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_registration_decoys_members_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "session_tokens",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     SiteId = table.Column<Guid>(type: "uuid", nullable: false),
                     MemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MemberStamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     TokenHash = table.Column<byte[]>(type: "bytea", nullable: false),
                     KeyVersion = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
@@ -460,6 +526,16 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 column: "SiteId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_events_SiteId_Id",
+                table: "audit_events",
+                columns: new[] { "SiteId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_SiteId_TargetType_TargetId",
+                table: "audit_events",
+                columns: new[] { "SiteId", "TargetType", "TargetId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_captcha_replays_ExpiresAt",
                 table: "captcha_replays",
                 column: "ExpiresAt");
@@ -484,6 +560,11 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 table: "flows",
                 column: "StateTokenHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_guess_counters_UpdatedAt",
+                table: "guess_counters",
+                column: "UpdatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_member_sessions_CookieHash",
@@ -541,6 +622,11 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_registration_decoys_OwnerId",
+                table: "registration_decoys",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_session_tokens_ExpiresAt",
                 table: "session_tokens",
                 column: "ExpiresAt");
@@ -574,6 +660,9 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                 name: "api_keys");
 
             migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
                 name: "captcha_replays");
 
             migrationBuilder.DropTable(
@@ -584,6 +673,9 @@ namespace Latchkey.Storage.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "flows");
+
+            migrationBuilder.DropTable(
+                name: "guess_counters");
 
             migrationBuilder.DropTable(
                 name: "member_sessions");
@@ -599,6 +691,9 @@ namespace Latchkey.Storage.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "OpenIddictTokens");
+
+            migrationBuilder.DropTable(
+                name: "registration_decoys");
 
             migrationBuilder.DropTable(
                 name: "session_tokens");

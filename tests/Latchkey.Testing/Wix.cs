@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>Request helpers shaped like the Wix SDK's bodies (contract §3).</summary>
 public static class Wix

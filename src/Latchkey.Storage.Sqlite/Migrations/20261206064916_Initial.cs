@@ -12,6 +12,85 @@ namespace Latchkey.Storage.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "captcha_replays",
+                columns: table => new
+                {
+                    Digest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_captcha_replays", x => x.Digest);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    FriendlyName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Xml = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.FriendlyName);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "email_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    SealedText = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_email_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "guess_counters",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    Pauses = table.Column<int>(type: "INTEGER", nullable: false),
+                    PausedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_guess_counters", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictApplications",
                 columns: table => new
                 {
@@ -82,13 +161,47 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     RevealUnknownEmail = table.Column<bool>(type: "INTEGER", nullable: false),
                     PasswordMinLength = table.Column<int>(type: "INTEGER", nullable: false),
                     PasswordMaxLength = table.Column<int>(type: "INTEGER", nullable: false),
+                    PasswordCheckBreached = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordMinStrength = table.Column<int>(type: "INTEGER", nullable: false),
+                    EnumerationSafeRegistration = table.Column<bool>(type: "INTEGER", nullable: false),
                     HashIterations = table.Column<int>(type: "INTEGER", nullable: false),
                     HashMemoryKiB = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedDummyHash = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    Branding_DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Branding_Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Branding_LogoUrl = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: true),
+                    Branding_OfferMfaEnrolment = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Branding_PrimaryColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    Captcha_Actions = table.Column<int>(type: "INTEGER", nullable: false),
+                    Captcha_AltchaMaxNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Captcha_FailOpen = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Captcha_Hostnames = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    Captcha_MinScore = table.Column<double>(type: "REAL", nullable: false),
+                    Captcha_Mode = table.Column<int>(type: "INTEGER", nullable: false),
+                    Captcha_Provider = table.Column<int>(type: "INTEGER", nullable: false),
+                    Captcha_RiskAfterFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    Captcha_SealedSecret = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    Captcha_SiteKey = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Captcha_VerifyUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_sites", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "throttle_counters",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_throttle_counters", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -152,6 +265,7 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     PendingReasons = table.Column<int>(type: "INTEGER", nullable: false),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
                     PasswordResetRequired = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MfaEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     profile_json = table.Column<string>(type: "TEXT", nullable: false),
                     Revision = table.Column<long>(type: "INTEGER", nullable: false),
                     SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
@@ -185,6 +299,30 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     table.PrimaryKey("PK_site_clients", x => x.ClientId);
                     table.ForeignKey(
                         name: "FK_site_clients_sites_SiteId",
+                        column: x => x.SiteId,
+                        principalTable: "sites",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "site_email_settings",
+                columns: table => new
+                {
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Host = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: false),
+                    Security = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    SealedPassword = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    From = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_site_email_settings", x => x.SiteId);
+                    table.ForeignKey(
+                        name: "FK_site_email_settings_sites_SiteId",
                         column: x => x.SiteId,
                         principalTable: "sites",
                         principalColumn: "Id",
@@ -231,11 +369,17 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
                     MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberStamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Kind = table.Column<int>(type: "INTEGER", nullable: false),
                     State = table.Column<int>(type: "INTEGER", nullable: false),
                     StateTokenHash = table.Column<byte[]>(type: "BLOB", nullable: false),
                     KeyVersion = table.Column<int>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReturnTo = table.Column<string>(type: "TEXT", nullable: true),
+                    CodeHash = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CodeExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Resends = table.Column<int>(type: "INTEGER", nullable: false),
+                    CodeSentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -251,12 +395,107 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "member_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CookieHash = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    KeyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_member_sessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_member_sessions_members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "mfa_enrolments",
+                columns: table => new
+                {
+                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Secret = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    PendingSecret = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    PendingExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedStep = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActivatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mfa_enrolments", x => x.MemberId);
+                    table.ForeignKey(
+                        name: "FK_mfa_enrolments_members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "mfa_recovery_codes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CodeHash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    KeyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mfa_recovery_codes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_mfa_recovery_codes_members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "registration_decoys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    PasswordDigest = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    KeyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    profile_json = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_registration_decoys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_registration_decoys_members_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "session_tokens",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     SiteId = table.Column<Guid>(type: "TEXT", nullable: false),
                     MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberStamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     TokenHash = table.Column<byte[]>(type: "BLOB", nullable: false),
                     KeyVersion = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -286,6 +525,26 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 column: "SiteId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_events_SiteId_Id",
+                table: "audit_events",
+                columns: new[] { "SiteId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_SiteId_TargetType_TargetId",
+                table: "audit_events",
+                columns: new[] { "SiteId", "TargetType", "TargetId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_captcha_replays_ExpiresAt",
+                table: "captcha_replays",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_outbox_SentAt_NextAttemptAt",
+                table: "email_outbox",
+                columns: new[] { "SentAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_flows_ExpiresAt",
                 table: "flows",
                 column: "ExpiresAt");
@@ -302,10 +561,31 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_guess_counters_UpdatedAt",
+                table: "guess_counters",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_member_sessions_CookieHash",
+                table: "member_sessions",
+                column: "CookieHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_member_sessions_MemberId",
+                table: "member_sessions",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_members_SiteId_NormalizedEmail",
                 table: "members",
                 columns: new[] { "SiteId", "NormalizedEmail" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mfa_recovery_codes_MemberId_CodeHash",
+                table: "mfa_recovery_codes",
+                columns: new[] { "MemberId", "CodeHash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_OpenIddictApplications_ClientId",
@@ -341,6 +621,11 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_registration_decoys_OwnerId",
+                table: "registration_decoys",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_session_tokens_ExpiresAt",
                 table: "session_tokens",
                 column: "ExpiresAt");
@@ -360,6 +645,11 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 name: "IX_site_clients_SiteId",
                 table: "site_clients",
                 column: "SiteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_throttle_counters_ExpiresAt",
+                table: "throttle_counters",
+                column: "ExpiresAt");
         }
 
         /// <inheritdoc />
@@ -369,13 +659,40 @@ namespace Latchkey.Storage.Sqlite.Migrations
                 name: "api_keys");
 
             migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "captcha_replays");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "email_outbox");
+
+            migrationBuilder.DropTable(
                 name: "flows");
+
+            migrationBuilder.DropTable(
+                name: "guess_counters");
+
+            migrationBuilder.DropTable(
+                name: "member_sessions");
+
+            migrationBuilder.DropTable(
+                name: "mfa_enrolments");
+
+            migrationBuilder.DropTable(
+                name: "mfa_recovery_codes");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictScopes");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictTokens");
+
+            migrationBuilder.DropTable(
+                name: "registration_decoys");
 
             migrationBuilder.DropTable(
                 name: "session_tokens");
@@ -385,6 +702,12 @@ namespace Latchkey.Storage.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "site_clients");
+
+            migrationBuilder.DropTable(
+                name: "site_email_settings");
+
+            migrationBuilder.DropTable(
+                name: "throttle_counters");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");

@@ -4,14 +4,13 @@ using Latchkey.Storage.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-[assembly: AssemblyFixture(typeof(Latchkey.Server.Tests.Infrastructure.MigratedPostgres))]
-
-namespace Latchkey.Server.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>
 /// Migrated PostgreSQL databases for <see cref="LatchkeyApp.OnPostgreSqlAsync"/>: the first call of a test run migrates a
 /// template, and every test gets a copy of it (<c>CREATE DATABASE … TEMPLATE</c>), a fraction of the second a migration
 /// takes. The template is dropped when the run ends; nothing is created in a run that uses no PostgreSQL.
+/// A test assembly that uses it declares it as an assembly fixture: <c>[assembly: AssemblyFixture(typeof(MigratedPostgres))]</c>.
 /// </summary>
 public sealed class MigratedPostgres : IAsyncDisposable
 {
