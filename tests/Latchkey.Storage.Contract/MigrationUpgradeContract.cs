@@ -1,11 +1,8 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
-using Latchkey.Core.Features.Registration;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
-using Latchkey.Core.Messaging;
-using Latchkey.Core.Mfa;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Microsoft.EntityFrameworkCore;
