@@ -173,9 +173,11 @@ public abstract partial class StoreContract
         }, CancellationToken.None);
 
         var client = (await Fresh<IClientStore>().FindAsync("client-u", CancellationToken.None))!;
-        client.RedirectUris = ["https://b.example/cb", "https://c.example/cb"];
-        client.AllowedOrigins = ["https://b.example"];
-        await Fresh<IClientStore>().UpdateAsync(client, CancellationToken.None);
+        await Fresh<IClientStore>().UpdateAsync(client with
+        {
+            RedirectUris = ["https://b.example/cb", "https://c.example/cb"],
+            AllowedOrigins = ["https://b.example"],
+        }, CancellationToken.None);
 
         var stored = (await Fresh<IClientStore>().FindAsync("client-u", CancellationToken.None))!;
         Assert.Equal(["https://b.example/cb", "https://c.example/cb"], stored.RedirectUris);

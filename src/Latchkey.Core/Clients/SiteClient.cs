@@ -3,17 +3,17 @@ namespace Latchkey.Core.Clients;
 /// Latchkey's view of an OAuth client: which site it belongs to and its allow-lists. The OAuth protocol data
 /// (permissions, redirect URIs for the protocol) lives in OpenIddict's application record with the same client id.
 /// </summary>
-public sealed class SiteClient
+public sealed record SiteClient
 {
     public required string ClientId { get; init; }
     public Guid SiteId { get; init; }
     public ClientKind Kind { get; init; }
 
     /// <summary>Exact redirect URIs for authorization redirects.</summary>
-    public IReadOnlyList<string> RedirectUris { get; set; } = [];
+    public IReadOnlyList<string> RedirectUris { get; init; } = [];
 
     /// <summary>Origins for other redirects (logout) and the web_message target.</summary>
-    public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
     public DateTimeOffset CreatedAt { get; init; }
 

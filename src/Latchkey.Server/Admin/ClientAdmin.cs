@@ -123,12 +123,12 @@ public sealed class ClientAdmin(
                 descriptor.RedirectUris.Add(new Uri(uri));
             }
 
-            client.RedirectUris = [.. redirects];
+            client = client with { RedirectUris = [.. redirects] };
         }
 
         if (patch.AllowedOrigins is { } origins)
         {
-            client.AllowedOrigins = [.. origins.Select(o => o.TrimEnd('/'))];
+            client = client with { AllowedOrigins = [.. origins.Select(o => o.TrimEnd('/'))] };
         }
 
         await applications.UpdateAsync(application, descriptor, cancellationToken);

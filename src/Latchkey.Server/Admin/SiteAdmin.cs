@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
@@ -51,8 +52,13 @@ public sealed class SiteAdmin(
             return LatchkeyErrors.Validation(new FieldViolation("name", "name is 1 to 200 characters.", "REQUIRED", "STRING"));
         }
 
-        var site = new Site { Id = Guid.CreateVersion7(), Name = name.Trim(), CreatedAt = clock.GetUtcNow() };
-        site.Captcha.Mode = options.Value.Captcha.DefaultMode;
+        var site = new Site
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+            Captcha = new CaptchaPolicy { Mode = options.Value.Captcha.DefaultMode },
+        };
         await sites.AddAsync(site, cancellationToken);
         await audit.RecordAsync(actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
         var key = await apiKeys.CreateAsync(actor, site.Id, "site admin key", ApiKeyPermissions.All, cancellationToken);
@@ -74,15 +80,18 @@ public sealed class SiteAdmin(
             return LatchkeyErrors.Validation([.. violations]);
         }
 
-        site.Name = patch.Name?.Trim() ?? site.Name;
-        site.RequireOwnerApproval = patch.RequireOwnerApproval ?? site.RequireOwnerApproval;
-        site.RequireEmailVerification = patch.RequireEmailVerification ?? site.RequireEmailVerification;
-        site.RevealUnknownEmail = patch.RevealUnknownEmail ?? site.RevealUnknownEmail;
-        site.EnumerationSafeRegistration = patch.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration;
-        site.PasswordMinLength = patch.PasswordMinLength ?? site.PasswordMinLength;
-        site.PasswordMaxLength = patch.PasswordMaxLength ?? site.PasswordMaxLength;
-        site.PasswordCheckBreached = patch.PasswordCheckBreached ?? site.PasswordCheckBreached;
-        site.PasswordMinStrength = patch.PasswordMinStrength ?? site.PasswordMinStrength;
+        site = site with
+        {
+            Name = patch.Name?.Trim() ?? site.Name,
+            RequireOwnerApproval = patch.RequireOwnerApproval ?? site.RequireOwnerApproval,
+            RequireEmailVerification = patch.RequireEmailVerification ?? site.RequireEmailVerification,
+            RevealUnknownEmail = patch.RevealUnknownEmail ?? site.RevealUnknownEmail,
+            EnumerationSafeRegistration = patch.EnumerationSafeRegistration ?? site.EnumerationSafeRegistration,
+            PasswordMinLength = patch.PasswordMinLength ?? site.PasswordMinLength,
+            PasswordMaxLength = patch.PasswordMaxLength ?? site.PasswordMaxLength,
+            PasswordCheckBreached = patch.PasswordCheckBreached ?? site.PasswordCheckBreached,
+            PasswordMinStrength = patch.PasswordMinStrength ?? site.PasswordMinStrength,
+        };
         await sites.UpdateAsync(site, cancellationToken);
         // The patch holds only policy values (no secrets): it is the audit detail as sent.
         await audit.RecordAsync(actor, site.Id, AuditActions.SiteUpdated, "site", site.Id.ToString(), patch, cancellationToken);

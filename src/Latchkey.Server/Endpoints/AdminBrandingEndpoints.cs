@@ -57,7 +57,7 @@ public static partial class AdminBrandingEndpoints
             return Problems.ToResult(LatchkeyErrors.Validation([.. violations]));
         }
 
-        site.Branding = next;
+        site = site with { Branding = next };
         await sites.UpdateAsync(site, cancellationToken);
         // Which fields were sent, not their values: a logo can be a long data: URL.
         var changed = new[] { ("displayName", patch.DisplayName), ("logoUrl", patch.LogoUrl), ("primaryColor", patch.PrimaryColor), ("language", patch.Language) }

@@ -88,7 +88,7 @@ public static class CaptchaEndpoints
                 "PUBLIC_ADDRESS", "URL")));
         }
 
-        site.Captcha = applied.Value;
+        site = site with { Captcha = applied.Value };
         await sites.UpdateAsync(site, cancellationToken);
         await audit.RecordAsync(caller.Value.Actor, site.Id, AuditActions.CaptchaPolicyUpdated, "site", site.Id.ToString(),
             patch with { Secret = patch.Secret is null ? null : patch.Secret.Length == 0 ? "(cleared)" : "(set)" }, cancellationToken);
@@ -115,17 +115,18 @@ public static class CaptchaEndpoints
         if (next.Provider != current.Provider)
         {
             // Another provider's secret or verify URL would fail every token, or worse, answer 4xx for ever.
-            next.SealedSecret = patch.Secret is { Length: > 0 } secret ? secrets.Seal(secret) : null;
-            next.VerifyUrl = patch.VerifyUrl;
+            next = next with { SealedSecret = patch.Secret is { Length: > 0 } secret ? secrets.Seal(secret) : null, VerifyUrl = patch.VerifyUrl };
         }
 
         if (patch.Actions is { } actions)
         {
-            next.Actions = GuardedAction.None;
+            var chosen = GuardedAction.None;
             foreach (var action in actions)
             {
-                next.Actions |= Parse(action, GuardedAction.None, "actions", violations);
+                chosen |= Parse(action, GuardedAction.None, "actions", violations);
             }
+
+            next = next with { Actions = chosen };
         }
 
         if (next.VerifyUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))

@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using System.Text.Json;
 using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
@@ -87,8 +88,13 @@ public sealed partial class Bootstrapper(
         var bootstrap = options.Value.Bootstrap;
         var now = clock.GetUtcNow();
         var audit = scoped.GetRequiredService<AdminAudit>();
-        var site = new Site { Id = Guid.CreateVersion7(), Name = bootstrap.SiteName, CreatedAt = now };
-        site.Captcha.Mode = options.Value.Captcha.DefaultMode;
+        var site = new Site
+        {
+            Id = Guid.CreateVersion7(),
+            Name = bootstrap.SiteName,
+            CreatedAt = now,
+            Captcha = new CaptchaPolicy { Mode = options.Value.Captcha.DefaultMode },
+        };
         await scoped.GetRequiredService<ISiteStore>().AddAsync(site, cancellationToken);
         await audit.RecordAsync(Actor, site.Id, AuditActions.SiteCreated, "site", site.Id.ToString(), new { site.Name }, cancellationToken);
 

@@ -10,7 +10,8 @@ namespace Latchkey.Server.Hosting;
 /// (the load benchmark showed these look-ups as a large share of a visitor-token request). A change made on another
 /// node is seen within the cache lifetime; a change made here at once.
 /// API keys are not cached: revoking one must take effect immediately. Lifetimes come from <c>Latchkey:Cache</c>;
-/// zero turns a cache off.
+/// zero turns a cache off. The cached records are immutable (a change is a new record, saved whole), so a request never
+/// sees a change half made, before it is saved, or after its save failed.
 /// </summary>
 public static class CachedStores
 {
@@ -40,51 +41,39 @@ public static class CachedStores
 
     private sealed class CachedSiteStore(ISiteStore inner, IMemoryCache cache, TimeSpan lifetime) : ISiteStore
     {
-        public async Task<Site?> FindAsync(Guid siteId, CancellationToken cancellationToken) =>
-            await cache.GetOrCreateAsync(("site", siteId), entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = lifetime;
-                return inner.FindAsync(siteId, cancellationToken);
-            });
+        private readonly CacheGenerations _generations = new();
+
+        public Task<Site?> FindAsync(Guid siteId, CancellationToken cancellationToken) =>
+            _generations.GetOrReadAsync(cache, ("site", siteId), lifetime, () => inner.FindAsync(siteId, cancellationToken));
 
         public Task<bool> AnyAsync(CancellationToken cancellationToken) => inner.AnyAsync(cancellationToken);
 
         public async Task UpdateAsync(Site site, CancellationToken cancellationToken)
         {
             await inner.UpdateAsync(site, cancellationToken);
-            cache.Remove(("site", site.Id));
+            _generations.Forget(cache, ("site", site.Id));
         }
 
         public async Task AddAsync(Site site, CancellationToken cancellationToken)
         {
             await inner.AddAsync(site, cancellationToken);
-            cache.Remove(("site", site.Id));
+            _generations.Forget(cache, ("site", site.Id));
         }
     }
 
     private sealed class CachedClientStore(IClientStore inner, IMemoryCache cache, TimeSpan lifetime) : IClientStore
     {
-        public async Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
-            await cache.GetOrCreateAsync(("client", clientId), entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = lifetime;
-                return inner.FindAsync(clientId, cancellationToken);
-            });
+        private readonly CacheGenerations _generations = new();
 
-        public async Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
-            (await cache.GetOrCreateAsync(("site-clients", siteId), entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = lifetime;
-                return inner.FindBySiteAsync(siteId, cancellationToken);
-            }))!;
+        public Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+            _generations.GetOrReadAsync(cache, ("client", clientId), lifetime, () => inner.FindAsync(clientId, cancellationToken));
+
+        public Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
+            _generations.GetOrReadAsync(cache, ("site-clients", siteId), lifetime, () => inner.FindBySiteAsync(siteId, cancellationToken));
 
         // One entry for the whole list, so that a flood of preflights from unknown origins cannot fill the cache.
-        public async Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken) =>
-            (await cache.GetOrCreateAsync("all-clients", entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = lifetime;
-                return inner.ListAllAsync(cancellationToken);
-            }))!;
+        public Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken) =>
+            _generations.GetOrReadAsync(cache, "all-clients", lifetime, () => inner.ListAllAsync(cancellationToken));
 
         public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
         {
@@ -100,9 +89,9 @@ public static class CachedStores
 
         private void Forget(SiteClient client)
         {
-            cache.Remove(("client", client.ClientId));
-            cache.Remove(("site-clients", client.SiteId));
-            cache.Remove("all-clients");
+            _generations.Forget(cache, ("client", client.ClientId));
+            _generations.Forget(cache, ("site-clients", client.SiteId));
+            _generations.Forget(cache, "all-clients");
         }
 
         public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) => inner.FindApiKeyAsync(keyHash, cancellationToken);

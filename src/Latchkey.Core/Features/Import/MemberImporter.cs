@@ -132,8 +132,7 @@ public sealed partial class MemberImporter(IMemberImportStore store, ISiteStore 
         run.DummyKept = true;
         if (site.ImportedDummyHash != hash)
         {
-            site.ImportedDummyHash = hash;
-            await sites.UpdateAsync(site, CancellationToken.None);
+            await sites.UpdateAsync(site with { ImportedDummyHash = hash }, CancellationToken.None);
         }
     }
 
