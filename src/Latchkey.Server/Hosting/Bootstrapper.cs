@@ -1,5 +1,5 @@
-using Latchkey.Core.AbuseProtection;
 using System.Text.Json;
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Audit;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Sites;
