@@ -12,7 +12,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Latchkey.Core.Tests;
 
-/// <summary>Contract §8.5: which state register and login end in, for each sign-on policy and member status.</summary>
+/// <summary>
+/// Which state register and login end in, for each sign-on policy and member status
+/// (docs/wire/state-machine.md#transitions).
+/// </summary>
 public class StateMachineTests
 {
     private const string Password = "correct horse battery";

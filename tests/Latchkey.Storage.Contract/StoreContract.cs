@@ -13,7 +13,7 @@ namespace Latchkey.Storage.Contract;
 
 /// <summary>
 /// What every storage provider must do, asserted through the ports only. A provider's test project subclasses this
-/// and supplies a fresh, migrated database per test (style §9: one contract suite on every database).
+/// and supplies a fresh, migrated database per test (docs/conventions.md#tests: one contract suite on every database).
 /// </summary>
 public abstract partial class StoreContract : IAsyncLifetime
 {

@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 
 namespace Latchkey.Testing;
 
-/// <summary>Request helpers shaped like the Wix SDK's bodies (contract §3).</summary>
+/// <summary>
+/// Request helpers shaped like the Wix SDK's bodies (docs/wire/authentication.md#authentication-api).
+/// </summary>
 public static class Wix
 {
     public const string Password = "correct horse battery";

@@ -1,5 +1,6 @@
-// A minimal window/document for the Wix SDK's getMemberTokensForDirectLogin in Node (wire contract §13.4
-// step 5). The SDK (node_modules/@wix/sdk/build/iframeUtils.js) does:
+// A minimal window/document for the Wix SDK's getMemberTokensForDirectLogin in Node
+// (docs/wire/sdk.md#running-the-unmodified-sdk-against-latchkey step 5). The SDK
+// (node_modules/@wix/sdk/build/iframeUtils.js) does:
 //   window.addEventListener('message', handler)         — handler reads event.data.{state,code}
 //   document.createElement('iframe'); iframe.src = fullUrl; document.body.appendChild(iframe)
 //   later: document.body.contains(iframe); iframe.parentElement.removeChild(iframe)

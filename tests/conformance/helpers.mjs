@@ -10,7 +10,7 @@ export const env = {
   apiKey: process.env.API_KEY,
 };
 
-/** The origin and redirect URIs the bootstrap client allows (latchkey-decisions.md §1). */
+/** The origin and redirect URIs the bootstrap client allows (docs/sites.md#bootstrap). */
 export const APP_ORIGIN = 'http://localhost:3000';
 export const CALLBACK_URI = `${APP_ORIGIN}/callback`;
 
@@ -124,7 +124,7 @@ export async function registerRaw(email = uniqueEmail(), password = PASSWORD, cl
 
 /**
  * Payload of a JWT access token, unverified. Latchkey's access tokens are JWTs with `sub`, `site`,
- * `client_id`, `role` (latchkey-decisions.md §3); Wix's SDK never reads tokens, so this checks Latchkey's own
+ * `client_id`, `role` (docs/tokens.md#the-tokens); Wix's SDK never reads tokens, so this checks Latchkey's own
  * promise (a member refresh token really yields *member* access tokens), not the Wix contract.
  */
 export function jwtClaims(token) {

@@ -6,8 +6,8 @@
 //   OIDC_CLIENT_SECRET   set for a confidential client (client_secret_post); unset = public client (PKCE only)
 // plus WIX_TEST_BASE and CLIENT_ID from run.sh. A member session token comes from Register V2 over plain fetch
 // with a visitor token of CLIENT_ID (the Wix-SDK bootstrap client); the standard client then redeems it with
-// /oauth2/authorize?prompt=none&sessionToken=… (latchkey-decisions.md §4). Refresh tokens of a standard client
-// rotate with reuse detection (decisions §3).
+// /oauth2/authorize?prompt=none&sessionToken=… (docs/wire/oauth.md#authorize-rules). Refresh tokens of a standard
+// client rotate with reuse detection (docs/tokens.md#refresh-policy-per-client).
 // openid-client enforces what discovery promises: with authorization_response_iss_parameter_supported=true
 // every authorization response (code or error redirect) must carry iss=<issuer> exactly, trailing slash included.
 

@@ -2,7 +2,8 @@
 // Run through run.sh, or:
 //   WIX_TEST_BASE=http://127.0.0.1:PORT CLIENT_ID=… API_KEY=… \
 //     node --import ./preload-wix-redirect.mjs --test --test-force-exit wix-sdk.test.mjs
-// The preload sends https://www.wixapis.com and https://edge.wixapis.com to WIX_TEST_BASE (contract §13.4).
+// The preload sends https://www.wixapis.com and https://edge.wixapis.com to WIX_TEST_BASE
+// (docs/wire/sdk.md#running-the-unmodified-sdk-against-latchkey).
 // Every test builds its own client: createClient({ auth: OAuthStrategy({ clientId }) }).
 // Note: OAuthStrategy methods that mint tokens *return* them; like an app, the tests setTokens() them, and
 // loggedIn() is then the SDK's own check (refreshToken.role === 'member', set client-side).
@@ -25,7 +26,7 @@ import {
 
 requireEnv(['WIX_TEST_BASE', 'CLIENT_ID', 'API_KEY']);
 
-const ACCESS_TOKEN_LIFETIME = 14400; // contract §9.1
+const ACCESS_TOKEN_LIFETIME = 14400; // docs/wire/oauth.md#token-endpoint
 
 function newClient() {
   return createClient({ auth: OAuthStrategy({ clientId: env.clientId }) });
@@ -43,7 +44,8 @@ function assertMemberTokens(tokens, what) {
     `${what}: expires_in should be ${ACCESS_TOKEN_LIFETIME}, the SDK computed a lifetime of ${lifetime}s`,
   );
   const claims = jwtClaims(tokens.accessToken.value);
-  assert.equal(claims.role, 'member', `${what}: access token role claim is ${claims.role}, want member (decisions §3)`);
+  // The claims: docs/tokens.md#the-tokens.
+  assert.equal(claims.role, 'member', `${what}: access token role claim is ${claims.role}, want member`);
   return claims;
 }
 
@@ -57,7 +59,8 @@ async function sdkRegister(client, email = uniqueEmail()) {
 
 /**
  * generateOAuthData + getAuthUrl({prompt:'none', sessionToken, responseMode:'query'}), then GET fullUrl with
- * redirect:'manual' as a server-side app would (contract §1.3 step 4 alternative), then getMemberTokens.
+ * redirect:'manual' as a server-side app would (docs/wire/overview.md#flow-b-custom-login-page step 4 alternative),
+ * then getMemberTokens.
  */
 async function memberTokensViaQuery(client, sessionToken) {
   const oauthData = client.auth.generateOAuthData(CALLBACK_URI, `${APP_ORIGIN}/account`);
@@ -67,9 +70,10 @@ async function memberTokensViaQuery(client, sessionToken) {
     responseMode: 'query',
   });
   assert.ok(authUrl, 'createRedirectSession returned no redirectSession.fullUrl');
+  // docs/wire/sdk.md#running-the-unmodified-sdk-against-latchkey, step 4.
   assert.ok(
     authUrl.startsWith(`${env.base}/`),
-    `fullUrl must be an absolute URL on the server (contract §13.4 step 4), got ${authUrl}`,
+    `fullUrl must be an absolute URL on the server, got ${authUrl}`,
   );
   assert.ok(authorizationEndpoint, 'createRedirectSession returned no redirectSession.urlDetails.endpoint');
 
@@ -155,7 +159,8 @@ test('login: wrong password → FAILURE, errorCode invalidPassword', async () =>
   assert.equal(client.auth.loggedIn(), false);
 });
 
-test('login: unknown email → FAILURE, errorCode invalidPassword (same as wrong password, decisions §5)', async () => {
+// The login order: docs/wire/state-machine.md#flows-and-states-in-latchkey.
+test('login: unknown email → FAILURE, errorCode invalidPassword (same as wrong password)', async () => {
   const client = newClient();
   const result = await client.auth.login({ email: uniqueEmail('nobody'), password: PASSWORD });
   assert.equal(result.loginState, 'FAILURE', JSON.stringify(result));
@@ -235,7 +240,8 @@ test('a session token is single use: a second authorize with it answers an error
   assert.ok(error, 'parseFromUrl found no error');
 });
 
-test('getAuthUrl(prompt none) without a session → error=login_required (decisions §4)', async () => {
+// docs/wire/oauth.md#authorize-rules
+test('getAuthUrl(prompt none) without a session → error=login_required', async () => {
   const client = newClient();
   const { error } = await authorizeExpectingError(client, undefined);
   assert.equal(error, 'login_required');
@@ -249,7 +255,8 @@ test('renewToken: the same member refresh token works three times (stable refres
   client.auth.setTokens(tokens);
 
   for (let i = 1; i <= 3; i++) {
-    // The SDK sends the refresh token it got first, every time, and ignores any new one (contract §9.1).
+    // The SDK sends the refresh token it got first, every time, and ignores any new one
+    // (docs/wire/oauth.md#token-endpoint).
     const renewed = await client.auth.renewToken(tokens.refreshToken);
     assert.equal(renewed.refreshToken.value, tokens.refreshToken.value);
     const claims = assertMemberTokens(renewed, `renewToken #${i}`);

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.Core.AbuseProtection;
 /// <summary>
-/// Abuse protection in front of every guarded flow (decisions §6, issue #21), in this order: the per-IP rate (cheapest
-/// first, before any hashing), the per-site rate, then the site's CAPTCHA and the account rule. Failures lead to a
-/// challenge, never to a lockout: a CAPTCHA is asked for always (mode <c>always</c>), in risk mode after failures on
-/// the account or from the IP, and whenever the site is over its per-site allowance or the account over its failure
-/// budget; a request with a solved CAPTCHA always reaches the password check. Only a site that turned its CAPTCHA off
-/// (or left the action out of it) gets the old answer over those limits: 429 until the window ends. Nothing is
-/// permanent: every counter lives one window, and a success or a completed recovery resets the account.
+/// Abuse protection in front of every guarded flow (docs/abuse-protection.md#the-guard, issue #21), in this order: the
+/// per-IP rate (cheapest first, before any hashing), the per-site rate, then the site's CAPTCHA and the account rule.
+/// Failures lead to a challenge, never to a lockout: a CAPTCHA is asked for always (mode <c>always</c>), in risk mode
+/// after failures on the account or from the IP, and whenever the site is over its per-site allowance or the account
+/// over its failure budget; a request with a solved CAPTCHA always reaches the password check. Only a site that turned
+/// its CAPTCHA off (or left the action out of it) gets the old answer over those limits: 429 until the window ends.
+/// Nothing is permanent: every counter lives one window, and a success or a completed recovery resets the account.
 /// </summary>
 public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha, TokenHasher hasher, IOptions<ThrottleOptions> options, TimeProvider clock)
 {

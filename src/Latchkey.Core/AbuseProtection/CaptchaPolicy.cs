@@ -1,7 +1,7 @@
 namespace Latchkey.Core.AbuseProtection;
 /// <summary>
-/// A site's CAPTCHA policy (decisions §6). Defaults: risk mode with the built-in ALTCHA (issue #21: failures lead to a
-/// challenge, never to a lockout), on register, login and recovery.
+/// A site's CAPTCHA policy (docs/policies.md#captcha). Defaults: risk mode with the built-in ALTCHA (issue #21:
+/// failures lead to a challenge, never to a lockout), on register, login and recovery.
 /// </summary>
 public sealed record CaptchaPolicy
 {

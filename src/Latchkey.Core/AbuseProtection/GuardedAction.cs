@@ -1,6 +1,8 @@
 namespace Latchkey.Core.AbuseProtection;
 
-/// <summary>The endpoints abuse protection watches (decisions §6). Flags, so a site lists several at once.</summary>
+/// <summary>
+/// The endpoints abuse protection watches (docs/abuse-protection.md#the-guard). Flags, so a site lists several at once.
+/// </summary>
 [Flags]
 public enum GuardedAction
 {

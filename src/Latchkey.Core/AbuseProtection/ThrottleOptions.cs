@@ -1,9 +1,9 @@
 namespace Latchkey.Core.AbuseProtection;
 
 /// <summary>
-/// <c>Latchkey:Throttling</c> (decisions §6): requests per IP and per site per minute for each guarded action, and
-/// the account rule. Zero turns a limit off. The defaults let a busy office behind one NAT sign in, and stop a
-/// script from one address long before it learns anything.
+/// <c>Latchkey:Throttling</c> (docs/policies.md#throttling): requests per IP and per site per minute for each guarded
+/// action, and the account rule. Zero turns a limit off. The defaults let a busy office behind one NAT sign in, and
+/// stop a script from one address long before it learns anything.
 /// </summary>
 public sealed class ThrottleOptions
 {

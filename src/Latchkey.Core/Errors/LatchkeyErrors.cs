@@ -6,7 +6,8 @@ namespace Latchkey.Core.Errors;
 /// </summary>
 public static class LatchkeyErrors
 {
-    // Authentication outcomes the Wix SDK branches on (legacy numeric codes, contract §11).
+    // Authentication outcomes the Wix SDK branches on (legacy numeric codes,
+    // docs/wire/conventions.md#legacy-numeric-codes).
     public static readonly LatchkeyError EmailAlreadyExists =
         new("email_already_exists", 409, "-19995", "A member with this email already exists.");
     public static readonly LatchkeyError InvalidCredentials =
@@ -99,7 +100,7 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError RedirectIntentUnsupported =
         new("redirect_intent_unsupported", 400, "UNSUPPORTED_INTENT", "Latchkey creates redirect sessions for the auth and logout intents only.");
 
-    // Abuse protection (decisions §6).
+    // Abuse protection (docs/abuse-protection.md#the-guard).
     public static readonly LatchkeyError CaptchaMissing =
         new("captcha_missing", 400, "-19971", "This request needs a CAPTCHA token.");
     public static readonly LatchkeyError CaptchaInvalid =

@@ -11,7 +11,8 @@ namespace Latchkey.Core.Features;
 
 /// <summary>
 /// Turns a member who has proven who they are into an outcome: a session token when nothing stands in the way,
-/// otherwise a flow continued by a state token (decisions §3, §5).
+/// otherwise a flow continued by a state token (docs/tokens.md#the-tokens,
+/// docs/wire/state-machine.md#flows-and-states-in-latchkey).
 /// </summary>
 public sealed class OutcomeIssuer(
     ISessionTokenStore sessions, IFlowStore flows, IMfaStore mfa, TokenHasher hasher, VerificationCodes codes, TimeProvider clock)

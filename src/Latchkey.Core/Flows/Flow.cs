@@ -1,8 +1,8 @@
 namespace Latchkey.Core.Flows;
 /// <summary>
-/// A multi-step authentication that has not reached SUCCESS yet (decisions §3): a persisted record with a small state
-/// machine (<see cref="FlowTransitions"/>). The client continues it with a state token; only the token's digest is
-/// kept, and each step replaces it, so a state token is good for one step at a time.
+/// A multi-step authentication that has not reached SUCCESS yet (docs/tokens.md#the-tokens): a persisted record with a
+/// small state machine (<see cref="FlowTransitions"/>). The client continues it with a state token; only the token's
+/// digest is kept, and each step replaces it, so a state token is good for one step at a time.
 /// </summary>
 public sealed class Flow
 {

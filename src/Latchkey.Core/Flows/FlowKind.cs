@@ -10,14 +10,14 @@ public enum FlowKind
     Recovery = 3,
 
     /// <summary>
-    /// Verification API Start (contract §4.2): an emailed code that verifies the member's email outside a login. The
-    /// <c>verificationId</c> is the state token. It never leads to a session.
+    /// Verification API Start (docs/wire/verification.md#start): an emailed code that verifies the member's email
+    /// outside a login. The <c>verificationId</c> is the state token. It never leads to a session.
     /// </summary>
     Verification = 4,
 
     /// <summary>
-    /// Enumeration-safe registration with a taken email (decisions §5): looks like a registration waiting for its
-    /// code, but no code exists, resends send nothing, and it can only fail.
+    /// Enumeration-safe registration with a taken email (docs/abuse-protection.md#enumeration): looks like a
+    /// registration waiting for its code, but no code exists, resends send nothing, and it can only fail.
     /// </summary>
     DecoyRegistration = 5,
 }

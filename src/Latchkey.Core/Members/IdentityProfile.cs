@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace Latchkey.Core.Members;
 
 /// <summary>
-/// The Wix <c>IdentityProfile</c> (contract §8.4). Structured sub-objects (addresses, phones, custom fields) are kept
-/// as JSON so that a round trip never drops what a client sent.
+/// The Wix <c>IdentityProfile</c> (docs/wire/state-machine.md#identityprofile). Structured sub-objects (addresses,
+/// phones, custom fields) are kept as JSON so that a round trip never drops what a client sent.
 /// </summary>
 public sealed record IdentityProfile
 {

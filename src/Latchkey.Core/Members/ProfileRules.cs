@@ -2,7 +2,10 @@ using Latchkey.Core.Errors;
 
 namespace Latchkey.Core.Members;
 
-/// <summary>Length limits on profile fields (contract §8.4), checked at the edge of every flow that takes a profile.</summary>
+/// <summary>
+/// Length limits on profile fields (docs/wire/state-machine.md#identityprofile), checked at the edge of every flow that
+/// takes a profile.
+/// </summary>
 public static class ProfileRules
 {
     public static IReadOnlyList<FieldViolation> Check(IdentityProfile? profile)

@@ -3,8 +3,8 @@ using Latchkey.Core.Errors;
 namespace Latchkey.Core.Passwords;
 
 /// <summary>
-/// A site's password rules (decisions §6): length bounds counted in Unicode characters after NFKC, any Unicode
-/// allowed, no composition rules, and never a password from the shipped common-password list (ASVS 2.1.7).
+/// A site's password rules (docs/policies.md#passwords): length bounds counted in Unicode characters after NFKC, any
+/// Unicode allowed, no composition rules, and never a password from the shipped common-password list (ASVS 2.1.7).
 /// </summary>
 public sealed record PasswordPolicy(int MinLength = 8, int MaxLength = 256)
 {

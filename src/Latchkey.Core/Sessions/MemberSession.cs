@@ -7,7 +7,9 @@ namespace Latchkey.Core.Sessions;
 /// </summary>
 public sealed class MemberSession
 {
-    /// <summary>How long an unused session lives; each use slides it (decisions §3: 90 days sliding).</summary>
+    /// <summary>
+    /// How long an unused session lives; each use slides it (docs/tokens.md#the-tokens: 90 days sliding).
+    /// </summary>
     public static readonly TimeSpan IdleLifetime = TimeSpan.FromDays(90);
 
     /// <summary>

@@ -1,8 +1,8 @@
 namespace Latchkey.Core.Sites;
 /// <summary>
-/// A site's own mail server (decisions §1: a site owns its email settings). When a site has none, mail goes through
-/// the global <c>Latchkey:Email</c> settings, and without those into <c>.eml</c> files. The password is sealed at rest
-/// (AES-GCM under a key derived for this purpose only) and never returned by the API.
+/// A site's own mail server (docs/sites.md#one-server-many-sites: a site owns its email settings). When a site has
+/// none, mail goes through the global <c>Latchkey:Email</c> settings, and without those into <c>.eml</c> files. The
+/// password is sealed at rest (AES-GCM under a key derived for this purpose only) and never returned by the API.
 /// </summary>
 public sealed class SiteEmailSettings
 {

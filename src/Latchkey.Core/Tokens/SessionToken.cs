@@ -1,8 +1,8 @@
 namespace Latchkey.Core.Tokens;
 
 /// <summary>
-/// Proof of a successful authentication (decisions §3): opaque, 256 random bits, stored only as a digest, 5 minutes,
-/// redeemed once. Only the digest lives here; the token itself is handed to the client and forgotten.
+/// Proof of a successful authentication (docs/tokens.md#the-tokens): opaque, 256 random bits, stored only as a digest,
+/// 5 minutes, redeemed once. Only the digest lives here; the token itself is handed to the client and forgotten.
 /// </summary>
 public sealed class SessionToken
 {

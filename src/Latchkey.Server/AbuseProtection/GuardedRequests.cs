@@ -38,9 +38,9 @@ public static class GuardedRequests
     }
 
     /// <summary>
-    /// <c>captchaTokens</c> is an array of one-of objects (<c>[{"Recaptcha": "…", "InvisibleRecaptcha": "…"}]</c>, contract
-    /// §10); each key of each element is one token. <c>recaptchaForClientSiteKey</c> holds <c>{token, siteKeyId}</c>.
-    /// Anything else is ignored, as a missing token.
+    /// <c>captchaTokens</c> is an array of one-of objects (<c>[{"Recaptcha": "…", "InvisibleRecaptcha": "…"}]</c>,
+    /// docs/wire/captcha.md#the-captchatokens-field); each key of each element is one token.
+    /// <c>recaptchaForClientSiteKey</c> holds <c>{token, siteKeyId}</c>. Anything else is ignored, as a missing token.
     /// </summary>
     public static IReadOnlyList<CaptchaToken> Tokens(JsonElement? captchaTokens)
     {

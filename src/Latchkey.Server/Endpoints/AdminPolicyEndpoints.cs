@@ -5,9 +5,9 @@ using Latchkey.Server.Http;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// A site's password rules and enumeration settings for admins (decisions §5, §6): <c>GET</c>/<c>PATCH</c>
-/// <c>/admin/v1/password-policy</c> and <c>/admin/v1/enumeration-policy</c>. RFC 9457 problems; absent fields keep
-/// their value.
+/// A site's password rules and enumeration settings for admins (docs/policies.md#passwords,
+/// docs/abuse-protection.md#enumeration): <c>GET</c>/<c>PATCH</c> <c>/admin/v1/password-policy</c> and
+/// <c>/admin/v1/enumeration-policy</c>. RFC 9457 problems; absent fields keep their value.
 /// </summary>
 public static class AdminPolicyEndpoints
 {
@@ -24,7 +24,7 @@ public static class AdminPolicyEndpoints
             .Own<PasswordPolicyBody, PasswordPolicyBody>(ApiDocs.Admin, "Change the site's password policy");
         app.MapGet("/admin/v1/enumeration-policy", (HttpRequest request, CallerResolver callers, CancellationToken ct) =>
             WithSiteAsync(request, callers, site => Results.Json(EnumerationView(site)), ct))
-            .Own<EnumerationPolicyBody>(ApiDocs.Admin, "Whether the site reveals unknown emails (decisions §5)");
+            .Own<EnumerationPolicyBody>(ApiDocs.Admin, "Whether the site reveals unknown emails");
         app.MapPatch("/admin/v1/enumeration-policy", PatchEnumerationAsync)
             .Own<EnumerationPolicyBody, EnumerationPolicyBody>(ApiDocs.Admin, "Change the site's enumeration policy");
     }

@@ -12,9 +12,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// <c>/oauth2/authorize</c> (decisions §4). OpenIddict has already validated the client, redirect URI, response type
-/// and PKCE challenge; this decides who the member is: a session token (single use), else the browser session
-/// cookie, else <c>login_required</c> for <c>prompt=none</c> or the hosted login page.
+/// <c>/oauth2/authorize</c> (docs/wire/oauth.md#authorize-rules). OpenIddict has already validated the client, redirect
+/// URI, response type and PKCE challenge; this decides who the member is: a session token (single use), else the
+/// browser session cookie, else <c>login_required</c> for <c>prompt=none</c> or the hosted login page.
 /// </summary>
 public static class AuthorizeEndpoints
 {

@@ -6,7 +6,10 @@ using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Login V2 (contract §3.2). Errors always carry <c>applicationError</c>: the SDK reads it unguarded.</summary>
+/// <summary>
+/// Login V2 (docs/wire/authentication.md#login-v2). Errors always carry <c>applicationError</c>: the SDK reads it
+/// unguarded.
+/// </summary>
 public static class LoginEndpoints
 {
     public static void MapLoginEndpoints(this IEndpointRouteBuilder app) =>

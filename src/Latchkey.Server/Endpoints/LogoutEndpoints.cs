@@ -9,8 +9,8 @@ using Latchkey.Server.Http;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Logout (contract §3.5, decisions §4): a browser navigation. Clears the session cookie and redirects only to an
-/// allow-listed origin; anything else is 400 with no <c>Location</c>.
+/// Logout (docs/wire/authentication.md#logout, docs/wire/oauth.md#logout): a browser navigation. Clears the session
+/// cookie and redirects only to an allow-listed origin; anything else is 400 with no <c>Location</c>.
 /// </summary>
 public static class LogoutEndpoints
 {

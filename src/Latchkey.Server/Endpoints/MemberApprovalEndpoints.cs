@@ -6,7 +6,10 @@ using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Members API approve and block (contract §7.2), admin API key; audited like the admin API's (<see cref="MemberAdmin"/>).</summary>
+/// <summary>
+/// Members API approve and block (docs/wire/sign-on-policy.md#approve-and-block), admin API key; audited like the admin
+/// API's (<see cref="MemberAdmin"/>).
+/// </summary>
 public static class MemberApprovalEndpoints
 {
     private static readonly string[] Prefixes = ["/members/v1/members", "/_api/members/v1/members"];
@@ -46,7 +49,10 @@ public static class MemberApprovalEndpoints
             : WixErrors.ToResult(result.Error);
     }
 
-    /// <summary>The Members API's status names (contract §7.2), distinct from the identity status.</summary>
+    /// <summary>
+    /// The Members API's status names (docs/wire/sign-on-policy.md#approve-and-block), distinct from the identity
+    /// status.
+    /// </summary>
     private static string MembersApiStatus(Member member) => member.Status switch
     {
         MemberStatus.Active => "APPROVED",

@@ -4,7 +4,7 @@ using Latchkey.Server.Http;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Change Password (contract §3.4): member access token only.</summary>
+/// <summary>Change Password (docs/wire/authentication.md#change-password): member access token only.</summary>
 public static class PasswordChangeEndpoints
 {
     public sealed record ChangePasswordRequest(string? NewPassword);

@@ -10,8 +10,9 @@ using Latchkey.Server.Wire;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Recovery API (contract §5): send-email (always 200, decisions §5), recover, and activation-email for trusted
-/// callers. The emailed link opens Latchkey's reset page (<see cref="ResetPasswordPage"/>).
+/// Recovery API (docs/wire/recovery.md#recovery-api): send-email (always 200,
+/// docs/wire/state-machine.md#flows-and-states-in-latchkey), recover, and activation-email for trusted callers. The
+/// emailed link opens Latchkey's reset page (<see cref="ResetPasswordPage"/>).
 /// </summary>
 public static class RecoveryEndpoints
 {
@@ -129,8 +130,9 @@ public static class RecoveryEndpoints
     }
 
     /// <summary>
-    /// <c>redirect.url</c> must be an allowed authorization redirect URI of the client (contract §5.1), exactly.
-    /// The check does not depend on the email, so failing it reveals nothing about accounts.
+    /// <c>redirect.url</c> must be an allowed authorization redirect URI of the client
+    /// (docs/wire/recovery.md#send-recovery-email), exactly. The check does not depend on the email, so failing it
+    /// reveals nothing about accounts.
     /// </summary>
     private static async Task<Result<string?>> CheckRedirectAsync(
         RedirectTarget? redirect, Caller caller, IClientStore clients, CancellationToken cancellationToken)

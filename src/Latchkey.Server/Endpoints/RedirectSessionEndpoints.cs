@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Create Redirect Session (contract §6): turns an <c>auth</c> or <c>logout</c> intent into an absolute URL on
-/// Latchkey's public base, after checking the client and its allow-lists, so the SDK can navigate or load it.
+/// Create Redirect Session (docs/wire/redirects.md#redirects-api): turns an <c>auth</c> or <c>logout</c> intent into an
+/// absolute URL on Latchkey's public base, after checking the client and its allow-lists, so the SDK can navigate or
+/// load it.
 /// </summary>
 public static class RedirectSessionEndpoints
 {

@@ -6,7 +6,7 @@ using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Register V2 (contract §3.1).</summary>
+/// <summary>Register V2 (docs/wire/authentication.md#register-v2).</summary>
 public static class RegistrationEndpoints
 {
     public static void MapRegistrationEndpoints(this IEndpointRouteBuilder app) =>

@@ -7,13 +7,14 @@ using Latchkey.Server.Http;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// <c>createSessionCookie</c> (contract §3.8, decisions §4): redeems a session token into a browser session whose
-/// cookie "acts as a refresh token": with it, <c>prompt=none</c> authorize issues codes without a session token.
-/// It sets a cookie, so another site must not be able to call it from a browser (issue #21): the body must be sent as
-/// JSON (a <c>text/plain</c> body is a "simple" cross-site request that needs no preflight), and an <c>Origin</c>, when
-/// the browser sends one, must be an allowed origin of one of the token's site's clients or Latchkey's own. Both are
-/// checked before the token is spent. The CORS middleware (docs/cors.md) has already refused origins no site allows;
-/// this check adds the token's own site, which only the token names.
+/// <c>createSessionCookie</c> (docs/wire/authentication.md#using-a-session-token, docs/wire/oauth.md#session-cookie):
+/// redeems a session token into a browser session whose cookie "acts as a refresh token": with it, <c>prompt=none</c>
+/// authorize issues codes without a session token. It sets a cookie, so another site must not be able to call it from a
+/// browser (issue #21): the body must be sent as JSON (a <c>text/plain</c> body is a "simple" cross-site request that
+/// needs no preflight), and an <c>Origin</c>, when the browser sends one, must be an allowed origin of one of the
+/// token's site's clients or Latchkey's own. Both are checked before the token is spent. The CORS middleware
+/// (docs/cors.md) has already refused origins no site allows; this check adds the token's own site, which only the
+/// token names.
 /// </summary>
 public static class SessionCookieEndpoints
 {

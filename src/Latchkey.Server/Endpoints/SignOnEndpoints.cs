@@ -7,7 +7,9 @@ using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
-/// <summary>Sign On (contract §3.3): trusted callers only, an API key with the sign-on permission.</summary>
+/// <summary>
+/// Sign On (docs/wire/authentication.md#sign-on): trusted callers only, an API key with the sign-on permission.
+/// </summary>
 public static class SignOnEndpoints
 {
     public static void MapSignOnEndpoints(this IEndpointRouteBuilder app) =>

@@ -4,9 +4,9 @@ using Latchkey.Server.Http;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Sign-on policy (contract §7.1): GET and PATCH, admin API key. A PATCH is a <see cref="SiteAdmin"/> update like
-/// <c>PATCH /admin/v1/sites/{id}</c>: the same rules (email verification stays on while enumeration-safe registration
-/// needs it) and the same <c>site.updated</c> audit event.
+/// Sign-on policy (docs/wire/sign-on-policy.md#sign-on-policy): GET and PATCH, admin API key. A PATCH is a <see
+/// cref="SiteAdmin"/> update like <c>PATCH /admin/v1/sites/{id}</c>: the same rules (email verification stays on while
+/// enumeration-safe registration needs it) and the same <c>site.updated</c> audit event.
 /// </summary>
 public static class SignOnPolicyEndpoints
 {

@@ -14,8 +14,8 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Wix <c>POST /oauth2/token-info {token}</c> (contract §9.4) and OIDC <c>/oauth2/user-info</c>. A member token whose
-/// session has ended is inactive here too.
+/// Wix <c>POST /oauth2/token-info {token}</c> (docs/wire/oauth.md#other-endpoints) and OIDC <c>/oauth2/user-info</c>. A
+/// member token whose session has ended is inactive here too.
 /// </summary>
 public static class TokenInfoEndpoints
 {

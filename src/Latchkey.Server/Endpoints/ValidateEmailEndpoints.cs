@@ -5,8 +5,8 @@ using Latchkey.Server.Wire;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Validate Email (contract §3.6): a format check only. It never looks members up, so it tells nothing about
-/// who is registered.
+/// Validate Email (docs/wire/authentication.md#validate-email): a format check only. It never looks members up, so it
+/// tells nothing about who is registered.
 /// </summary>
 public static class ValidateEmailEndpoints
 {

@@ -7,10 +7,11 @@ using Latchkey.Server.Wire;
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Verification API (contract §4): <c>/v1/auth/verify {code, stateToken}</c> continues a REQUIRE_EMAIL_VERIFICATION
-/// flow; <c>/v1/auth/resend {stateToken}</c> (Latchkey addition) sends a new code. <c>/v1/start {identityId, target}</c>
-/// emails a code outside a login and answers <c>{verificationId}</c>; <c>/v1/verify {verificationId, code}</c>
-/// (Latchkey addition, the SDK's unexposed <c>VerifyRequest</c>) completes it and answers <c>{identity}</c>.
+/// Verification API (docs/wire/verification.md#verification-api): <c>/v1/auth/verify {code, stateToken}</c> continues a
+/// REQUIRE_EMAIL_VERIFICATION flow; <c>/v1/auth/resend {stateToken}</c> (Latchkey addition) sends a new code.
+/// <c>/v1/start {identityId, target}</c> emails a code outside a login and answers <c>{verificationId}</c>;
+/// <c>/v1/verify {verificationId, code}</c> (Latchkey addition, the SDK's unexposed <c>VerifyRequest</c>) completes it
+/// and answers <c>{identity}</c>.
 /// </summary>
 public static class VerificationEndpoints
 {

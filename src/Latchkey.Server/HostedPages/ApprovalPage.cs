@@ -1,8 +1,8 @@
 namespace Latchkey.Server.HostedPages;
 
 /// <summary>
-/// REQUIRE_OWNER_APPROVAL (contract §7.1): the account exists but the site owner approves new members first. Nothing
-/// to submit; once approved, signing in again ends with the code.
+/// REQUIRE_OWNER_APPROVAL (docs/wire/sign-on-policy.md#sign-on-policy): the account exists but the site owner approves
+/// new members first. Nothing to submit; once approved, signing in again ends with the code.
 /// </summary>
 public static class ApprovalPage
 {

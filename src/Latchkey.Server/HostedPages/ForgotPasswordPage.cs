@@ -7,8 +7,8 @@ namespace Latchkey.Server.HostedPages;
 
 /// <summary>
 /// Forgot password (Send Recovery Email behind a form): always the same "check your email" answer, known email or
-/// not (decisions §5), throttled per address and site only, never per account. The emailed link opens the reset
-/// page, which leads back to sign in for this same authorize request.
+/// not (docs/wire/state-machine.md#flows-and-states-in-latchkey), throttled per address and site only, never per
+/// account. The emailed link opens the reset page, which leads back to sign in for this same authorize request.
 /// </summary>
 public static class ForgotPasswordPage
 {

@@ -7,8 +7,9 @@ using Latchkey.Server.AbuseProtection;
 namespace Latchkey.Server.HostedPages;
 
 /// <summary>
-/// Email verification during sign-up or sign-in: the 6-digit code from the email continues the flow (contract §4.1),
-/// "Send a new code" is the resend step (30 s apart, five times). Both run under the same guard as the API.
+/// Email verification during sign-up or sign-in: the 6-digit code from the email continues the flow
+/// (docs/wire/verification.md#verify-during-authentication), "Send a new code" is the resend step (30 s apart, five
+/// times). Both run under the same guard as the API.
 /// </summary>
 public static class VerifyEmailPage
 {

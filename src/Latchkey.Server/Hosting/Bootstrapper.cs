@@ -13,7 +13,9 @@ using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Hosting;
 
-/// <summary>What the first start created (decisions §1), as written to <c>&lt;data dir&gt;/bootstrap.json</c>.</summary>
+/// <summary>
+/// What the first start created (docs/sites.md#bootstrap), as written to <c>&lt;data dir&gt;/bootstrap.json</c>.
+/// </summary>
 public sealed record BootstrapValues(string SiteId, string ClientId, string ApiKey);
 
 /// <summary>

@@ -102,7 +102,7 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 }
-/// <summary><c>Latchkey:Bootstrap</c>: what the first start creates (decisions §1).</summary>
+/// <summary><c>Latchkey:Bootstrap</c>: what the first start creates (docs/sites.md#bootstrap).</summary>
 public sealed class BootstrapOptions
 {
     public string SiteName { get; set; } = "Default site";

@@ -21,7 +21,7 @@ public static class ApiDocs
     /// <summary>The empty object <c>{}</c> that several Wix endpoints answer with.</summary>
     public sealed record EmptyObject;
 
-    /// <summary>A Wix-compatible endpoint: errors are the Wix envelope (decisions §2).</summary>
+    /// <summary>A Wix-compatible endpoint: errors are the Wix envelope (docs/wire/conventions.md#errors).</summary>
     public static RouteHandlerBuilder Wix<TRequest, TResponse>(this RouteHandlerBuilder builder, string tag, string summary)
         where TRequest : notnull =>
         builder.Accepts<TRequest>(Json).Wix<TResponse>(tag, summary);

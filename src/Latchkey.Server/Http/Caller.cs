@@ -30,9 +30,9 @@ public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? Ap
 }
 
 /// <summary>
-/// Reads the <c>Authorization</c> header in every form decisions §2 allows: a bare token, <c>Bearer &lt;token&gt;</c>,
-/// and the SDK's <c>&lt;accessToken&gt;,&lt;apiKey&gt;</c> pair. Access tokens are validated by OpenIddict; API keys
-/// are looked up by their digest.
+/// Reads the <c>Authorization</c> header in every form the wire allows (docs/wire/conventions.md#request-headers): a
+/// bare token, <c>Bearer &lt;token&gt;</c>, and the SDK's <c>&lt;accessToken&gt;,&lt;apiKey&gt;</c> pair. Access
+/// tokens are validated by OpenIddict; API keys are looked up by their digest.
 /// </summary>
 public sealed class CallerResolver(
     OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher, SessionService sessions)

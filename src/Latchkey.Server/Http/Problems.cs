@@ -5,7 +5,7 @@ namespace Latchkey.Server.Http;
 
 /// <summary>
 /// The mapper for Latchkey's own endpoints (admin, sessions): RFC 9457 problem details carrying the same catalog
-/// code as the Wix envelope does (decisions §2). <c>type</c> points at the code's docs page.
+/// code as the Wix envelope does (docs/wire/conventions.md#errors). <c>type</c> points at the code's docs page.
 /// </summary>
 public static class Problems
 {

@@ -1,10 +1,11 @@
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// The browser session cookie (decisions §4): HttpOnly, SameSite=Lax, Secure except on plain loopback HTTP, holding
-/// 256 random bits whose digest identifies the member session. Over HTTPS it is <c>__Host-lk_session</c> (issue #21):
-/// the prefix makes browsers refuse it unless it is Secure, has <c>Path=/</c> and no <c>Domain</c>, so no sibling
-/// host or plain-HTTP page can set or shadow it. Plain HTTP (local development) keeps <c>lk_session</c>.
+/// The browser session cookie (docs/wire/oauth.md#session-cookie): HttpOnly, SameSite=Lax, Secure except on plain
+/// loopback HTTP, holding 256 random bits whose digest identifies the member session. Over HTTPS it is
+/// <c>__Host-lk_session</c> (issue #21): the prefix makes browsers refuse it unless it is Secure, has <c>Path=/</c> and
+/// no <c>Domain</c>, so no sibling host or plain-HTTP page can set or shadow it. Plain HTTP (local development) keeps
+/// <c>lk_session</c>.
 /// </summary>
 public static class SessionCookie
 {

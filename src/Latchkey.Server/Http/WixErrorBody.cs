@@ -1,12 +1,15 @@
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// The Wix error envelope (decisions §2) as types, so the mapper and the OpenAPI document describe one shape:
-/// <c>{message, code, details: {validationError {fieldViolations} | applicationError {code, description, data}}}</c>.
+/// The Wix error envelope (docs/wire/conventions.md#errors) as types, so the mapper and the OpenAPI document describe
+/// one shape: <c>{message, code, details: {validationError {fieldViolations} | applicationError {code, description,
+/// data}}}</c>.
 /// </summary>
 public sealed record WixErrorBody(string Message, string Code, WixErrorDetails Details);
 
-/// <summary>At least one member is present; <c>applicationError</c> is always there on login (contract §2.5).</summary>
+/// <summary>
+/// At least one member is present; <c>applicationError</c> is always there on login (docs/wire/conventions.md#errors).
+/// </summary>
 public sealed record WixErrorDetails(WixValidationError? ValidationError, WixApplicationError? ApplicationError);
 
 public sealed record WixValidationError(IReadOnlyList<WixFieldViolation> FieldViolations);

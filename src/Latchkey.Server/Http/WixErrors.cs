@@ -5,7 +5,7 @@ using Latchkey.Server.Wire;
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// The one mapper from catalog errors to the Wix envelope (decisions §2):
+/// The one mapper from catalog errors to the Wix envelope (docs/wire/conventions.md#errors):
 /// <c>{message, code, details: {applicationError {code, description, data} | validationError {fieldViolations}}}</c>.
 /// <c>code</c> at the top is Latchkey's stable name; <c>applicationError.code</c> is what the Wix SDK branches on.
 /// </summary>
@@ -22,7 +22,8 @@ public static class WixErrors
                 v.Field, v.Description, v.ViolatedRule, v.RuleName,
                 v.DataType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["type"] = v.DataType })).ToArray());
 
-        // The Wix SDK's login() reads details.applicationError.code without a null check (contract §2.5).
+        // The Wix SDK's login() reads details.applicationError.code without a null check
+        // (docs/wire/conventions.md#errors).
         var application = error.Violations.Count == 0 || alwaysApplicationError
             ? new WixApplicationError(error.WireCode, error.Message, new WixErrorData(error.Code, $"docs/errors/{error.Code}.md"))
             : null;

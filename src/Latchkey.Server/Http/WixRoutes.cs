@@ -1,8 +1,9 @@
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// Every path alias of contract §2.1 is served on one host (decisions §2). A route is mapped once per prefix; only
-/// the first prefix appears in the OpenAPI document (the aliases are the same operation under another name).
+/// Every path alias (docs/wire/conventions.md#hosts-and-paths) is served on one host. A route is mapped once per
+/// prefix; only the first prefix appears in the OpenAPI document (the aliases are the same operation under another
+/// name).
 /// </summary>
 public static class WixRoutes
 {

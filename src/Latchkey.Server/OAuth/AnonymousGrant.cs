@@ -9,9 +9,10 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// <c>grantType=anonymous</c> (contract §9.1): a new visitor identity with access and refresh tokens. Visitor tokens
-/// are self-contained (decisions §3: a flood of anonymous requests must not grow the database), so the sign-in is
-/// marked stateless and <see cref="StatelessVisitorTokens"/> keeps OpenIddict from writing rows for it.
+/// <c>grantType=anonymous</c> (docs/wire/oauth.md#token-endpoint): a new visitor identity with access and refresh
+/// tokens. Visitor tokens are self-contained (docs/tokens.md#visitors: a flood of anonymous requests must not grow the
+/// database), so the sign-in is marked stateless and <see cref="StatelessVisitorTokens"/> keeps OpenIddict from writing
+/// rows for it.
 /// </summary>
 public sealed class AnonymousGrant(IClientStore clients) : IOpenIddictServerHandler<HandleTokenRequestContext>
 {

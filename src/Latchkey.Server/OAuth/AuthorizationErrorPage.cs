@@ -8,7 +8,7 @@ namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// An authorize request that cannot be answered at a redirect URI (unknown client, a redirect URI that is not on the
-/// allow-list, a malformed request) gets an HTML error page: never a redirect (decisions §4).
+/// allow-list, a malformed request) gets an HTML error page: never a redirect (docs/wire/oauth.md#authorize-rules).
 /// </summary>
 public sealed class AuthorizationErrorPage : IOpenIddictServerHandler<ApplyAuthorizationResponseContext>
 {

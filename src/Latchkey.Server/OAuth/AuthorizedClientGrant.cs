@@ -11,11 +11,11 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// <c>grant_type=authorized_client</c> (contract §1.7, §9.1): a trusted backend, authenticated by an API key with the
-/// sign-on permission in <c>Authorization: &lt;visitor token&gt;,&lt;API key&gt;</c>, gets member tokens for
-/// <c>member_id</c>, either by redeeming the <c>session_token</c> that Sign On returned or, with
-/// <c>scope=offline_access</c>, on its own word. The tokens are presented by the site's Wix-SDK client, so the SDK
-/// can refresh them with its own clientId.
+/// <c>grant_type=authorized_client</c> (docs/wire/overview.md#flow-f-trusted-sign-on,
+/// docs/wire/oauth.md#token-endpoint): a trusted backend, authenticated by an API key with the sign-on permission in
+/// <c>Authorization: &lt;visitor token&gt;,&lt;API key&gt;</c>, gets member tokens for <c>member_id</c>, either by
+/// redeeming the <c>session_token</c> that Sign On returned or, with <c>scope=offline_access</c>, on its own word. The
+/// tokens are presented by the site's Wix-SDK client, so the SDK can refresh them with its own clientId.
 /// </summary>
 public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore members, IClientStore clients, SessionService sessions)
     : IOpenIddictServerHandler<HandleTokenRequestContext>

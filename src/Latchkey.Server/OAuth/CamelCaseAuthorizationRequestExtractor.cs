@@ -10,8 +10,9 @@ namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// The Wix SDK builds authorize URLs with camelCase names (<c>clientId</c>, <c>redirectUri</c>, <c>codeChallenge</c>,
-/// <c>responseMode</c>, <c>sessionToken</c>); standard clients use snake_case. Both are accepted (decisions §4):
-/// this replaces OpenIddict's extractor and maps camelCase names to their snake_case parameters.
+/// <c>responseMode</c>, <c>sessionToken</c>); standard clients use snake_case. Both are accepted
+/// (docs/wire/oauth.md#authorize-rules): this replaces OpenIddict's extractor and maps camelCase names to their
+/// snake_case parameters.
 /// </summary>
 public sealed class CamelCaseAuthorizationRequestExtractor : IOpenIddictServerHandler<ExtractAuthorizationRequestContext>
 {

@@ -9,7 +9,7 @@ namespace Latchkey.Server.OAuth;
 /// one is refused by every read already. OpenIddict's tokens and authorizations go through its own
 /// <c>PruneAsync</c> once <see cref="OpenIddictRetention"/> has passed since they expired or stopped being valid:
 /// a redeemed refresh token is kept that long so that its reuse is still recognised and revokes its family
-/// (decisions §3), as OpenIddict's Quartz integration does by default.
+/// (docs/tokens.md#the-tokens), as OpenIddict's Quartz integration does by default.
 /// </summary>
 public sealed partial class ExpiredTokenCleanup(
     IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Email.EmailOptions> email, TimeProvider clock, ILogger<ExpiredTokenCleanup> logger)

@@ -8,10 +8,10 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// The Wix SDK sends the <c>authorized_client</c> grant without a client id (contract §13; a fresh SDK client even
-/// sends <c>Authorization: ,&lt;apiKey&gt;</c>). The grant is on behalf of the API key's site, so its Wix-SDK client is
-/// the client: it is filled in right after extraction, before OpenIddict validates the request, so that client
-/// permissions and the stable refresh policy apply as for any other request.
+/// The Wix SDK sends the <c>authorized_client</c> grant without a client id (docs/wire/sdk.md#the-wix-sdk-as-a-client;
+/// a fresh SDK client even sends <c>Authorization: ,&lt;apiKey&gt;</c>). The grant is on behalf of the API key's site,
+/// so its Wix-SDK client is the client: it is filled in right after extraction, before OpenIddict validates the
+/// request, so that client permissions and the stable refresh policy apply as for any other request.
 /// </summary>
 public sealed class InferAuthorizedClientId(CallerResolver callers, IClientStore clients) : IOpenIddictServerHandler<ExtractTokenRequestContext>
 {

@@ -1,6 +1,6 @@
 namespace Latchkey.Server.OAuth;
 
-/// <summary>Claims Latchkey puts in its tokens besides the standard ones (decisions §3).</summary>
+/// <summary>Claims Latchkey puts in its tokens besides the standard ones (docs/tokens.md#the-tokens).</summary>
 public static class LatchkeyClaims
 {
     /// <summary>The site the token belongs to.</summary>

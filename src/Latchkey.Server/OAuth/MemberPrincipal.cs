@@ -7,7 +7,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Latchkey.Server.OAuth;
 
-/// <summary>The claims of a member's tokens (decisions §3): sub, site, role=member, sid, scopes.</summary>
+/// <summary>The claims of a member's tokens (docs/tokens.md#the-tokens): sub, site, role=member, sid, scopes.</summary>
 public static class MemberPrincipal
 {
     /// <summary>The session a member token belongs to.</summary>

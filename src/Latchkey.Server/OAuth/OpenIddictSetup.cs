@@ -12,8 +12,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// OpenIddict is the protocol engine (style §5). Latchkey's specifics are event handlers: the JSON request adapter,
-/// the anonymous grant and stateless visitor tokens. Keys come from the database through <see cref="SigningKeyRing"/>.
+/// OpenIddict is the protocol engine (docs/conventions.md#oauth-engine). Latchkey's specifics are event handlers: the
+/// JSON request adapter, the anonymous grant and stateless visitor tokens. Keys come from the database through <see
+/// cref="SigningKeyRing"/>.
 /// </summary>
 public static class OpenIddictSetup
 {
@@ -53,16 +54,18 @@ public static class OpenIddictSetup
                 server.RegisterScopes(Scopes.OfflineAccess, Scopes.OpenId, Scopes.Email, Scopes.Profile);
                 server.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
-                // Refresh tokens are opaque references whose identifiers are stored only as digests (decisions §3);
-                // rotation has no reuse leeway: a used token presented again revokes the family (RFC 9700).
+                // Refresh tokens are opaque references whose identifiers are stored only as digests
+                // (docs/tokens.md#the-tokens); rotation has no reuse leeway: a used token presented again revokes the
+                // family (RFC 9700).
                 server.UseReferenceRefreshTokens().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 server.Configure(options =>
                 {
                     options.ResponseModes.Add(WebMessageResponseMode.Name);
-                    // S256 only (decisions §3, RFC 9700 §2.1.1): "plain" would let a stolen code be redeemed.
+                    // S256 only (docs/tokens.md#the-tokens, RFC 9700 §2.1.1): "plain" would let a stolen code be
+                    // redeemed.
                     options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
                 });
-                // Access tokens are plain ES256 JWS (decisions §3); refresh tokens stay encrypted.
+                // Access tokens are plain ES256 JWS (docs/tokens.md#the-tokens); refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
                 // TLS is terminated in front of Latchkey, or the traffic is loopback (see docs/configuration.md).
                 // Compact JSON, as Wix answers: indentation only cost bytes and CPU on every token response.

@@ -9,10 +9,10 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// Refresh policy per client (decisions §3). Clients of the Wix-SDK kind keep the refresh token they were given
-/// (the SDK ignores a new one, so rotating would sign members out): the used token is neither redeemed nor
-/// replaced. Every other client rotates with zero reuse leeway, and OpenIddict revokes the whole family when a
-/// redeemed token comes back (RFC 9700 §4.14).
+/// Refresh policy per client (docs/tokens.md#refresh-policy-per-client). Clients of the Wix-SDK kind keep the refresh
+/// token they were given (the SDK ignores a new one, so rotating would sign members out): the used token is neither
+/// redeemed nor replaced. Every other client rotates with zero reuse leeway, and OpenIddict revokes the whole family
+/// when a redeemed token comes back (RFC 9700 §4.14).
 /// </summary>
 public static class RefreshPolicy
 {

@@ -8,8 +8,8 @@ namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// Access tokens get no token row (ADR 0016). They are self-contained ES256 JWTs that resource servers check offline
-/// (decisions §3), so a row could only ever stop them inside Latchkey, and there two other records already do:
-/// the member session (logout, a password change, recovery or a block end it, and every Latchkey endpoint checks
+/// (docs/tokens.md#the-tokens), so a row could only ever stop them inside Latchkey, and there two other records already
+/// do: the member session (logout, a password change, recovery or a block end it, and every Latchkey endpoint checks
 /// it) and the authorization (a reused rotating refresh token revokes its family's). Without the row a refresh
 /// writes nothing for its access token, which was half of what a refresh wrote.
 /// </summary>

@@ -9,9 +9,9 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// <c>response_mode=web_message</c> (decisions §4): the authorize response is an HTML page that posts
-/// <c>{code, state}</c> or <c>{error, error_description, state}</c> to the parent window, targeted at an origin on the
-/// client's allow-list (the requesting page's origin when the browser names it, else the client's only origin).
+/// <c>response_mode=web_message</c> (docs/wire/oauth.md#authorize-rules): the authorize response is an HTML page that
+/// posts <c>{code, state}</c> or <c>{error, error_description, state}</c> to the parent window, targeted at an origin
+/// on the client's allow-list (the requesting page's origin when the browser names it, else the client's only origin).
 /// The Wix SDK loads it in a hidden iframe during direct login. No redirect URI is needed, and none is bound to the
 /// code, so the SDK's token request without <c>redirectUri</c> is accepted.
 /// </summary>

@@ -1,6 +1,9 @@
 namespace Latchkey.Server.Wire;
 
-/// <summary>Create Redirect Session (contract §6): one intent of <c>auth</c>, <c>login</c>, <c>logout</c>, …</summary>
+/// <summary>
+/// Create Redirect Session (docs/wire/redirects.md#redirects-api): one intent of <c>auth</c>, <c>login</c>,
+/// <c>logout</c>, …
+/// </summary>
 public sealed record RedirectSessionRequest(
     AuthIntent? Auth, LogoutIntent? Logout, object? Login, RedirectCallbacks? Callbacks, System.Text.Json.JsonElement? Preferences,
     System.Text.Json.JsonElement? EcomCheckout, System.Text.Json.JsonElement? BookingsCheckout, System.Text.Json.JsonElement? EventsCheckout,

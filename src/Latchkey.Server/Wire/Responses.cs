@@ -6,12 +6,15 @@ using Latchkey.Core.Mfa;
 
 namespace Latchkey.Server.Wire;
 
-/// <summary>The Wix <c>StateMachineResponse</c> (contract §8.1).</summary>
+/// <summary>The Wix <c>StateMachineResponse</c> (docs/wire/state-machine.md#statemachineresponse).</summary>
 public sealed record StateMachineResponse(string State, IdentityDto Identity, string? SessionToken, string? StateToken)
 {
     public IReadOnlyDictionary<string, object> AdditionalData { get; init; } = new Dictionary<string, object>();
 
-    /// <summary>Only with REQUIRE_MFA: the names of the SDK's hidden typings (contract §8.1, decisions §5).</summary>
+    /// <summary>
+    /// Only with REQUIRE_MFA: the names of the SDK's hidden typings (docs/wire/state-machine.md#statemachineresponse,
+    /// docs/wire/state-machine.md#flows-and-states-in-latchkey).
+    /// </summary>
     public RequireMfaData? RequireMfaData { get; init; }
 
     public static StateMachineResponse From(AuthOutcome outcome) =>
@@ -39,14 +42,16 @@ public sealed record RequireMfaData(IReadOnlyList<MfaFactorDto> AvailableFactors
 
 public sealed record MfaFactorDto(string FactorType, string FactorStatus);
 
-/// <summary>Sign On's answer (contract §3.3).</summary>
+/// <summary>Sign On's answer (docs/wire/authentication.md#sign-on).</summary>
 public sealed record SignOnResponse(string SessionToken, IdentityDto Identity);
 
 public sealed record ValidateEmailResponse(bool Valid, bool FormatInvalid, ValidateEmailFailure? Failure);
 
 public sealed record ValidateEmailFailure(string Reason);
 
-/// <summary>The Wix <c>Identity</c> (contract §8.3); arrays are always present, never missing.</summary>
+/// <summary>
+/// The Wix <c>Identity</c> (docs/wire/state-machine.md#identity); arrays are always present, never missing.
+/// </summary>
 public sealed record IdentityDto(
     string Id,
     string Revision,

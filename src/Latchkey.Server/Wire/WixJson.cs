@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 
 namespace Latchkey.Server.Wire;
 
-/// <summary>Wix JSON conventions (decisions §2): camelCase, enums as strings, int64 as strings.</summary>
+/// <summary>
+/// Wix JSON conventions (docs/wire/conventions.md#json): camelCase, enums as strings, int64 as strings.
+/// </summary>
 public static class WixJson
 {
     public static JsonSerializerOptions Options { get; } = Create();

@@ -100,7 +100,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Email).HasMaxLength(EmailAddress.MaxLength);
         builder.Property(m => m.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
-        // Uniqueness on the normal form, never on a collation (style §8).
+        // Uniqueness on the normal form, never on a collation (docs/conventions.md#storage).
         builder.HasIndex(m => new { m.SiteId, m.NormalizedEmail }).IsUnique();
         builder.Property(m => m.PasswordHash).HasMaxLength(Member.MaxPasswordHashLength);
         builder.Property(m => m.SecurityStamp).HasMaxLength(64);

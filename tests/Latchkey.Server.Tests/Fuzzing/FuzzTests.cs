@@ -12,10 +12,10 @@ namespace Latchkey.Server.Tests.Fuzzing;
 
 /// <summary>
 /// Issue #10.1: hostile requests against every public route of the in-process server. Each answer must be below 500;
-/// a 4xx must carry the error shape its route documents (decisions §2) with a catalog code, leak no stack trace, echo
-/// no script, and leave every table as it was. <c>LATCHKEY_FUZZ_REQUESTS</c> sets the number of requests (CI: 2,000;
-/// <c>scripts/fuzz-long.sh</c>: 100,000), <c>LATCHKEY_FUZZ_SEED</c> replays a run, <c>LATCHKEY_FUZZ_REPORT</c> names a
-/// file for the summary.
+/// a 4xx must carry the error shape its route documents (docs/wire/conventions.md#errors) with a catalog code, leak no
+/// stack trace, echo no script, and leave every table as it was. <c>LATCHKEY_FUZZ_REQUESTS</c> sets the number of
+/// requests (CI: 2,000; <c>scripts/fuzz-long.sh</c>: 100,000), <c>LATCHKEY_FUZZ_SEED</c> replays a run,
+/// <c>LATCHKEY_FUZZ_REPORT</c> names a file for the summary.
 /// </summary>
 public sealed class FuzzTests
 {

@@ -1,6 +1,9 @@
 namespace Latchkey.Server.Tests.Fuzzing;
 
-/// <summary>Which error shape a route answers with (decisions §2): the one the fuzz suite holds its 4xx answers to.</summary>
+/// <summary>
+/// Which error shape a route answers with (docs/wire/conventions.md#errors): the one the fuzz suite holds its 4xx
+/// answers to.
+/// </summary>
 public enum ErrorFamily
 {
     /// <summary>Wix-compatible endpoints: the Wix envelope <c>{message, code, details}</c>.</summary>

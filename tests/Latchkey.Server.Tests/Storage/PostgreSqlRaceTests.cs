@@ -8,8 +8,9 @@ namespace Latchkey.Server.Tests.Storage;
 
 /// <summary>
 /// Issue #7: every single-use secret has exactly one winner under 50 concurrent redemptions, through the whole server
-/// pipeline on a real PostgreSQL (style §9: READ COMMITTED is where lost updates happen; SQLite serialises writers and
-/// hides them). Each test starts the 50 requests behind one gate so that they overlap, then checks the database.
+/// pipeline on a real PostgreSQL (docs/conventions.md#tests: READ COMMITTED is where lost updates happen; SQLite
+/// serialises writers and hides them). Each test starts the 50 requests behind one gate so that they overlap, then
+/// checks the database.
 /// </summary>
 public sealed partial class PostgreSqlRaceTests(MigratedPostgres databases) : IAsyncLifetime
 {

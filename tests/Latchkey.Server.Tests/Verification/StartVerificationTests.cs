@@ -6,8 +6,8 @@ using Latchkey.Testing;
 namespace Latchkey.Server.Tests.Verification;
 
 /// <summary>
-/// Verification API Start (contract §4.2) over a real SMTP socket: <c>/v1/start</c> emails a code and answers a
-/// <c>verificationId</c>; <c>/v1/verify</c> completes it. It verifies the email and never signs anyone in.
+/// Verification API Start (docs/wire/verification.md#start) over a real SMTP socket: <c>/v1/start</c> emails a code and
+/// answers a <c>verificationId</c>; <c>/v1/verify</c> completes it. It verifies the email and never signs anyone in.
 /// </summary>
 public sealed partial class StartVerificationTests : IDisposable
 {

@@ -11,10 +11,11 @@ namespace Latchkey.Core.Features.Login;
 public sealed record LoginInput(string? Email, string? Password);
 
 /// <summary>
-/// Login V2 (contract §3.2, decisions §5). Order matters: find the member, verify the password (an unknown email
-/// still costs one hash, so timing does not tell), and only then look at status, so that "blocked" or "pending" is
-/// never revealed to someone who does not know the password. With enumeration-safe registration a password that is
-/// not the owner's but was given to a decoy registration of the email answers as that pending registration would.
+/// Login V2 (docs/wire/authentication.md#login-v2, docs/wire/state-machine.md#flows-and-states-in-latchkey). Order
+/// matters: find the member, verify the password (an unknown email still costs one hash, so timing does not tell), and
+/// only then look at status, so that "blocked" or "pending" is never revealed to someone who does not know the
+/// password. With enumeration-safe registration a password that is not the owner's but was given to a decoy
+/// registration of the email answers as that pending registration would.
 /// </summary>
 public sealed class LogInMember(
     IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, Registration.DecoyRegistration decoys, TimeProvider clock)

@@ -4,8 +4,8 @@ using Latchkey.Core.Errors;
 namespace Latchkey.Core.Features.Logout;
 
 /// <summary>
-/// Logout redirects go only to an origin on the client's allow-list (decisions §4); anything else is refused with
-/// 400 and no redirect, so Latchkey is never an open redirector.
+/// Logout redirects go only to an origin on the client's allow-list (docs/wire/oauth.md#logout); anything else is
+/// refused with 400 and no redirect, so Latchkey is never an open redirector.
 /// </summary>
 public static class LogoutRedirect
 {

@@ -7,8 +7,9 @@ using Latchkey.Core.Storage;
 namespace Latchkey.Core.Features.MemberApproval;
 
 /// <summary>
-/// The Members API's approve and block (contract §7.2). Approving clears the owner-approval wait and also unblocks;
-/// blocking ends every session of the member at once, so its refresh tokens and member calls stop working now.
+/// The Members API's approve and block (docs/wire/sign-on-policy.md#approve-and-block). Approving clears the
+/// owner-approval wait and also unblocks; blocking ends every session of the member at once, so its refresh tokens and
+/// member calls stop working now.
 /// </summary>
 public sealed class ChangeMemberStatus(IMemberStore members, SessionService sessions, TimeProvider clock)
 {

@@ -9,8 +9,9 @@ namespace Latchkey.Core.Features.PasswordChange;
 public sealed record ChangePasswordInput(Guid MemberId, Guid CallerSessionId, string? NewPassword);
 
 /// <summary>
-/// Change Password (contract §3.4, decisions §5): a signed-in member sets a new password. The caller's session
-/// stays; every other session of the member, and so every other refresh token, ends.
+/// Change Password (docs/wire/authentication.md#change-password,
+/// docs/wire/state-machine.md#flows-and-states-in-latchkey): a signed-in member sets a new password. The caller's
+/// session stays; every other session of the member, and so every other refresh token, ends.
 /// </summary>
 public sealed class ChangePassword(IMemberStore members, PasswordHasher hasher, PasswordRules passwords, SessionService sessions, TimeProvider clock)
 {

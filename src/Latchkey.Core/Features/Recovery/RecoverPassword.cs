@@ -15,9 +15,9 @@ public sealed record RecoverInput(string? RecoveryToken, string? Password);
 public sealed record RecoveryOutcome(AuthOutcome Outcome, string? ReturnTo);
 
 /// <summary>
-/// Recover (contract §5.2, decisions §5): the link's token and a new password set the password, end every earlier
-/// session of the member, and answer a StateMachineResponse (normally SUCCESS: proving the mailbox also verifies
-/// the email).
+/// Recover (docs/wire/recovery.md#recover, docs/wire/state-machine.md#flows-and-states-in-latchkey): the link's token
+/// and a new password set the password, end every earlier session of the member, and answer a StateMachineResponse
+/// (normally SUCCESS: proving the mailbox also verifies the email).
 /// </summary>
 public sealed class RecoverPassword(
     IFlowStore flows, IMemberStore members, PasswordHasher passwords, PasswordRules rules, SessionService sessions, OutcomeIssuer outcomes,

@@ -15,9 +15,10 @@ public enum RecoveryPurpose
 }
 
 /// <summary>
-/// Send Recovery Email (contract §5.1, decisions §5): when the email belongs to a member, a recovery flow starts and a
-/// link to Latchkey's reset page is emailed; either way the caller learns nothing (the endpoint always answers 200).
-/// The link's token is the flow's state token: 256 bits, stored as a digest, 60 minutes, single use.
+/// Send Recovery Email (docs/wire/recovery.md#send-recovery-email,
+/// docs/wire/state-machine.md#flows-and-states-in-latchkey): when the email belongs to a member, a recovery flow starts
+/// and a link to Latchkey's reset page is emailed; either way the caller learns nothing (the endpoint always answers
+/// 200). The link's token is the flow's state token: 256 bits, stored as a digest, 60 minutes, single use.
 /// </summary>
 public sealed class SendRecoveryEmail(
     IMemberStore members, IFlowStore flows, IEmailOutbox outbox, TokenHasher hasher, AbuseProtection.QuietQuota quota, TimeProvider clock)

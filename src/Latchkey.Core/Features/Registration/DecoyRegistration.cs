@@ -10,12 +10,12 @@ using Latchkey.Core.Tokens;
 namespace Latchkey.Core.Features.Registration;
 
 /// <summary>
-/// <c>enumerationSafeRegistration</c> (decisions §5; Kratos and Better Auth do the same): register with an email that
-/// already has a member answers exactly as a new registration on a verification site would — REQUIRE_EMAIL_VERIFICATION,
-/// a state token, a pending identity with a fresh id — after the same password hash. The state token belongs to a
-/// decoy flow with no code, so it can only fail; the real owner gets one email saying someone tried.
-/// The decoy is remembered (issue #21): a login with that email and the password the registration was given answers
-/// REQUIRE_EMAIL_VERIFICATION with the same identity, as a login of a real pending registration does, so
+/// <c>enumerationSafeRegistration</c> (docs/abuse-protection.md#enumeration; Kratos and Better Auth do the same):
+/// register with an email that already has a member answers exactly as a new registration on a verification site would
+/// — REQUIRE_EMAIL_VERIFICATION, a state token, a pending identity with a fresh id — after the same password hash. The
+/// state token belongs to a decoy flow with no code, so it can only fail; the real owner gets one email saying someone
+/// tried. The decoy is remembered (issue #21): a login with that email and the password the registration was given
+/// answers REQUIRE_EMAIL_VERIFICATION with the same identity, as a login of a real pending registration does, so
 /// register-then-login tells nothing either. Codes and resends draw on the address's email allowance alike.
 /// </summary>
 public sealed class DecoyRegistration(

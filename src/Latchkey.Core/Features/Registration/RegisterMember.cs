@@ -11,8 +11,8 @@ namespace Latchkey.Core.Features.Registration;
 public sealed record RegisterInput(string? Email, string? Password, IdentityProfile? Profile);
 
 /// <summary>
-/// Register V2 (contract §3.1): validate, hash, create the member in the status the sign-on policy asks for, then
-/// conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
+/// Register V2 (docs/wire/authentication.md#register-v2): validate, hash, create the member in the status the sign-on
+/// policy asks for, then conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
 /// </summary>
 public sealed class RegisterMember(
     IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, DecoyRegistration decoy, TimeProvider clock)

@@ -11,8 +11,9 @@ public sealed record SignOnInput(string? Email, IdentityProfile? Profile, bool V
 public sealed record SignOnOutcome(Member Member, string SessionToken);
 
 /// <summary>
-/// Sign On (contract §3.3, decisions §5): a trusted backend vouches for the member. Creates the member when absent,
-/// updates the profile when present, and always answers with a session token (no state machine).
+/// Sign On (docs/wire/authentication.md#sign-on, docs/wire/state-machine.md#flows-and-states-in-latchkey): a trusted
+/// backend vouches for the member. Creates the member when absent, updates the profile when present, and always answers
+/// with a session token (no state machine).
 /// </summary>
 public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, TimeProvider clock)
 {

@@ -6,8 +6,8 @@ using Latchkey.Core.Tokens;
 namespace Latchkey.Core.Features.Verification;
 
 /// <summary>
-/// Resend (Latchkey's <c>/v1/auth/resend</c>, decisions §5): a new code for the same flow and state token, at most
-/// five times and 30 seconds apart; the earlier code stops working.
+/// Resend (Latchkey's <c>/v1/auth/resend</c>, docs/wire/state-machine.md#flows-and-states-in-latchkey): a new code for
+/// the same flow and state token, at most five times and 30 seconds apart; the earlier code stops working.
 /// </summary>
 public sealed class ResendVerificationCode(
     IFlowStore flows, IMemberStore members, VerificationCodes codes, AbuseProtection.EmailCodeAllowance allowance, TokenHasher hasher, TimeProvider clock)

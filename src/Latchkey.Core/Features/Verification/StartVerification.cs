@@ -10,9 +10,9 @@ namespace Latchkey.Core.Features.Verification;
 public sealed record StartVerificationInput(string? IdentityId, string? Target, Guid? CallerMemberId, bool Trusted);
 
 /// <summary>
-/// Verification API Start (contract §4.2): emails a 6-digit code to the member and answers a <c>verificationId</c>.
-/// <c>/v1/verify {verificationId, code}</c> completes it and marks the email verified. It never signs anyone in.
-/// Starts for one member are at least 30 seconds apart, so the endpoint cannot flood a mailbox.
+/// Verification API Start (docs/wire/verification.md#start): emails a 6-digit code to the member and answers a
+/// <c>verificationId</c>. <c>/v1/verify {verificationId, code}</c> completes it and marks the email verified. It never
+/// signs anyone in. Starts for one member are at least 30 seconds apart, so the endpoint cannot flood a mailbox.
 /// </summary>
 public sealed class StartVerification(IFlowStore flows, IMemberStore members, VerificationCodes codes, TokenHasher hasher, TimeProvider clock)
 {

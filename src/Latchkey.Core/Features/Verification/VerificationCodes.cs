@@ -8,10 +8,10 @@ using Latchkey.Core.Tokens;
 namespace Latchkey.Core.Features.Verification;
 
 /// <summary>
-/// Six-digit email codes (decisions §3): uniformly random, stored only as a digest bound to the flow (a code from one
-/// flow never matches another), 15 minutes, and emailed through the outbox. The code is in the body only, which is
-/// sealed at rest and cleared once sent; the subject (kept in clear) never holds it (issue #21). Every code draws on
-/// the address's hourly allowance (<see cref="EmailCodeAllowance"/>).
+/// Six-digit email codes (docs/tokens.md#the-tokens): uniformly random, stored only as a digest bound to the flow (a
+/// code from one flow never matches another), 15 minutes, and emailed through the outbox. The code is in the body only,
+/// which is sealed at rest and cleared once sent; the subject (kept in clear) never holds it (issue #21). Every code
+/// draws on the address's hourly allowance (<see cref="EmailCodeAllowance"/>).
 /// </summary>
 public sealed class VerificationCodes(TokenHasher hasher, IEmailOutbox outbox, EmailCodeAllowance allowance, TimeProvider clock)
 {

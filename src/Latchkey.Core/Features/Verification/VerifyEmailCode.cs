@@ -9,9 +9,10 @@ namespace Latchkey.Core.Features.Verification;
 public sealed record VerifyEmailInput(string? StateToken, string? Code);
 
 /// <summary>
-/// Verify During Authentication (contract §4.1): the emailed code continues a REQUIRE_EMAIL_VERIFICATION flow to
-/// SUCCESS, or to REQUIRE_OWNER_APPROVAL when the site also wants approval. Five wrong codes end the flow; wrong codes
-/// also count against the member across flows (<see cref="CodeGuessLimit"/>), a decoy's against the email's owner.
+/// Verify During Authentication (docs/wire/verification.md#verify-during-authentication): the emailed code continues a
+/// REQUIRE_EMAIL_VERIFICATION flow to SUCCESS, or to REQUIRE_OWNER_APPROVAL when the site also wants approval. Five
+/// wrong codes end the flow; wrong codes also count against the member across flows (<see cref="CodeGuessLimit"/>), a
+/// decoy's against the email's owner.
 /// </summary>
 public sealed class VerifyEmailCode(
     IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, CodeGuessLimit guesses, TokenHasher hasher,
