@@ -1,5 +1,5 @@
 using Latchkey.Core.Members;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Latchkey.Storage.Contract;
 using Microsoft.Extensions.DependencyInjection;
 

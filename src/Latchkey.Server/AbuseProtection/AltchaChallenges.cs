@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Latchkey.Core.Sites;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 
 namespace Latchkey.Server.AbuseProtection;
 

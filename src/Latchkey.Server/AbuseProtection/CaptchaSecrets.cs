@@ -1,6 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Crypto;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 
 namespace Latchkey.Server.AbuseProtection;
 

@@ -1,6 +1,6 @@
 using Latchkey.Core.Audit;
 using Latchkey.Core.Errors;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -29,7 +29,7 @@ public sealed record CreatedSite(SiteView Site, CreatedApiKey AdminKey);
 
 /// <summary>Sites: list, show, create (CLI or server-admin key) and change policies, each change audited.</summary>
 public sealed class SiteAdmin(
-    ISiteStore sites, IAdminStore admin, ApiKeyAdmin apiKeys, AdminAudit audit, Microsoft.Extensions.Options.IOptions<Hosting.LatchkeyOptions> options,
+    ISiteStore sites, IAdminStore admin, ApiKeyAdmin apiKeys, AdminAudit audit, Microsoft.Extensions.Options.IOptions<Latchkey.Server.Configuration.LatchkeyOptions> options,
     TimeProvider clock)
 {
     public async Task<IReadOnlyList<SiteView>> ListAsync(AdminActor actor, CancellationToken cancellationToken) =>

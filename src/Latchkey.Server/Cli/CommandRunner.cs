@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
+using Latchkey.Server.Configuration;
 using Latchkey.Server.Hosting;
 using Latchkey.Storage;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Latchkey.Core.Errors;
-using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 using Microsoft.Extensions.Primitives;
 
 namespace Latchkey.Server.Cors;
@@ -178,7 +178,7 @@ public static class CorsMiddleware
             return true;
         }
 
-        var configured = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.LatchkeyOptions>>().Value.PublicBaseUrl;
+        var configured = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Latchkey.Server.Configuration.LatchkeyOptions>>().Value.PublicBaseUrl;
         return configured is { Length: > 0 } && Uri.TryCreate(configured, UriKind.Absolute, out var own) &&
             string.Equals(own.GetLeftPart(UriPartial.Authority), uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
     }

@@ -2,7 +2,7 @@ using Latchkey.Core.Crypto;
 using Latchkey.Core.Messaging;
 using Latchkey.Core.Observability;
 using Latchkey.Core.Storage;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Observability;
 using MimeKit;
 
 namespace Latchkey.Server.Email;

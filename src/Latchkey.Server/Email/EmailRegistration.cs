@@ -2,7 +2,7 @@ using Latchkey.Core.Crypto;
 using Latchkey.Core.Features.EmailSettings;
 using Latchkey.Core.Messaging;
 using Latchkey.Core.Sites;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 
 namespace Latchkey.Server.Email;
 

@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

@@ -4,7 +4,8 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 

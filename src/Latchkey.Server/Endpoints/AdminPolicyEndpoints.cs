@@ -1,6 +1,7 @@
 using Latchkey.Core.Sites;
 using Latchkey.Server.Admin;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 

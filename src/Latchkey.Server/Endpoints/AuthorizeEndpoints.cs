@@ -1,8 +1,9 @@
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Callers;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
-using Latchkey.Server.OAuth;
+using Latchkey.Server.Wire;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;

@@ -4,8 +4,9 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Storage;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Admin;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Outbound;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 
@@ -18,7 +19,6 @@ namespace Latchkey.Server.Endpoints;
 /// </summary>
 public static class CaptchaEndpoints
 {
-    public const string ChallengePath = "/_api/latchkey/captcha/v1/altcha-challenge";
 
     public sealed record PolicyView(
         string Mode, string Provider, List<string> Actions, string? VerifyUrl, string? SiteKey, bool HasSecret, double MinScore,
@@ -30,7 +30,7 @@ public static class CaptchaEndpoints
 
     public static void MapCaptchaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ChallengePath, ChallengeAsync)
+        app.MapGet(WixRoutes.AltchaChallenge, ChallengeAsync)
             .Own<AltchaChallenge>(ApiDocs.WixAuthentication, "A fresh ALTCHA proof-of-work challenge for the client's site");
         app.MapGet("/admin/v1/captcha-policy", GetAsync)
             .Own<PolicyView>(ApiDocs.Admin, "The site's CAPTCHA policy (the secret is never shown)");

@@ -5,8 +5,9 @@ using Latchkey.Core.Features.EmailSettings;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Email;
-using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Endpoints;

@@ -5,6 +5,7 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 

@@ -2,7 +2,7 @@ using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Server.AbuseProtection;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;

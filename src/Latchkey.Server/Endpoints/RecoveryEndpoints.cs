@@ -3,6 +3,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Recovery;
 using Latchkey.Core.Storage;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Callers;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;

@@ -2,6 +2,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Logout;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.WebUtilities;

@@ -3,6 +3,7 @@ using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 

@@ -1,5 +1,6 @@
 using Latchkey.Server.Admin;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;
 

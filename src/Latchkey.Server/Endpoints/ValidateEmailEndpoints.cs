@@ -1,5 +1,4 @@
 using Latchkey.Core.Members;
-using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;

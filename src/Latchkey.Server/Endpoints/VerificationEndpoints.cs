@@ -1,7 +1,7 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Verification;
 using Latchkey.Server.AbuseProtection;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.Endpoints;

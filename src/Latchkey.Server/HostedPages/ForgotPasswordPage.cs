@@ -2,6 +2,7 @@ using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Recovery;
 using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
 

@@ -7,8 +7,8 @@ using Latchkey.Core.Flows;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Server.AbuseProtection;
-using Latchkey.Server.Endpoints;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Latchkey.Server.HostedPages;
@@ -88,7 +88,7 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
             ["waitAlert"] = Text["altcha.waitAlert"],
             ["verificationRequired"] = Text["altcha.verificationRequired"],
         });
-        var url = $"{CaptchaEndpoints.ChallengePath}?clientId={Uri.EscapeDataString(Client.ClientId)}";
+        var url = $"{WixRoutes.AltchaChallenge}?clientId={Uri.EscapeDataString(Client.ClientId)}";
         return $"""<div class="lk-field"><altcha-widget name="altcha" challengeurl="{PageHtml.Encode(url)}" strings="{PageHtml.Encode(strings)}" hidelogo hidefooter></altcha-widget></div>""";
     }
 

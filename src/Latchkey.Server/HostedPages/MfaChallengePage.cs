@@ -3,6 +3,7 @@ using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
 

@@ -3,6 +3,7 @@ using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
 

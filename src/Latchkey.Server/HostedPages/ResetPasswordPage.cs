@@ -4,6 +4,7 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Latchkey.Server.HostedPages;

@@ -4,6 +4,7 @@ using Latchkey.Core.Features.Login;
 using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Server.AbuseProtection;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
 

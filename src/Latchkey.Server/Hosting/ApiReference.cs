@@ -1,3 +1,4 @@
+using Latchkey.Server.Configuration;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;

@@ -6,6 +6,7 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Admin;
+using Latchkey.Server.Configuration;
 using Latchkey.Server.OAuth;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.DataProtection;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Latchkey.Server.Http;
+using Latchkey.Server.Wire;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,5 @@
+using Latchkey.Server.Configuration;
+
 namespace Latchkey.Server.Hosting;
 
 /// <summary>

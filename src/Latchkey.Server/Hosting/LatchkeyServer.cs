@@ -1,3 +1,5 @@
+using Latchkey.Server.Configuration;
+
 namespace Latchkey.Server.Hosting;
 
 /// <summary><c>latchkey serve</c>: the HTTP server, from its first start (bootstrap) to its shutdown.</summary>

@@ -1,3 +1,4 @@
+using Latchkey.Server.Configuration;
 using Latchkey.Storage;
 using Latchkey.Storage.PostgreSql;
 using Latchkey.Storage.Sqlite;

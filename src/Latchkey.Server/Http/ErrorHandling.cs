@@ -1,4 +1,5 @@
 using Latchkey.Core.Errors;
+using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Latchkey.Server.Http;

@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;

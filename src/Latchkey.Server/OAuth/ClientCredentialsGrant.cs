@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Callers;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;

@@ -1,6 +1,6 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Storage;
-using Latchkey.Server.Http;
+using Latchkey.Server.Callers;
 using Microsoft.AspNetCore;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;

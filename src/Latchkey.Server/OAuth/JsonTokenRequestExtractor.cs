@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Latchkey.Server.Wire;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -55,7 +56,7 @@ public sealed class JsonTokenRequestExtractor : IOpenIddictServerHandler<Extract
                 return;
             }
 
-            if (!Http.RequestBody.IsText(document.RootElement))
+            if (!RequestBody.IsText(document.RootElement))
             {
                 context.Reject(Errors.InvalidRequest, "The token request holds text that is not valid UTF-8.");
                 return;

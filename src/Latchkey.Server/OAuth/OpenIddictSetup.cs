@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Latchkey.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -74,6 +74,8 @@ public static class OpenIddictSetup
 
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
                 server.AddEventHandler(JsonTokenRequestExtractor.Descriptor);
+                // Token metrics (docs/observability.md): counted where the response is applied, whatever the grant.
+                server.AddEventHandler(CountIssuedTokens.Descriptor);
                 server.AddEventHandler(InferAuthorizedClientId.Descriptor);
                 server.AddEventHandler(Cors.CorsTokenRequests.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractGetOrPostRequest<OpenIddictServerEvents.ExtractAuthorizationRequestContext>.Descriptor);

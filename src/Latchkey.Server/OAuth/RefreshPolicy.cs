@@ -1,6 +1,7 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Callers;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;

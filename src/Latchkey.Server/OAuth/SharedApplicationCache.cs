@@ -1,4 +1,5 @@
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Caching;
+using Latchkey.Server.Configuration;
 using Latchkey.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
+using Latchkey.Server.Observability;
 using Latchkey.Storage;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;

@@ -1,3 +1,4 @@
+using Latchkey.Server.Callers;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;

@@ -1,6 +1,5 @@
 using System.Net;
 using Latchkey.Core.Observability;
-using Latchkey.Server.OAuth;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -35,7 +34,6 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 // Scrapes are rare and each should see the latest counts, so the exporter keeps no cached answer.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
-        services.AddOpenIddict().AddServer(server => server.AddEventHandler(CountIssuedTokens.Descriptor));
         return services;
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Latchkey.Server.Hosting;
+using Latchkey.Server.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Outbound;

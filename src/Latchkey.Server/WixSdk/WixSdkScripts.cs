@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.WixSdk;
 

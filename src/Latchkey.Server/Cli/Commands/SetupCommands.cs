@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Latchkey.Server.Configuration;
 using Latchkey.Server.Hosting;
 using Microsoft.Extensions.Options;
 

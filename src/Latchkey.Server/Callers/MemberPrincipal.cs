@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Callers;
 
 /// <summary>The claims of a member's tokens (docs/tokens.md#the-tokens): sub, site, role=member, sid, scopes.</summary>
 public static class MemberPrincipal

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Caching;
 
 /// <summary>
 /// Read-through caching that a change cannot be overtaken by: a read that started before a change (and so may hold the

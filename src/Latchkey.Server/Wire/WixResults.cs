@@ -1,8 +1,7 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features;
-using Latchkey.Server.Wire;
 
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>Maps step results to HTTP: 200 with the Wix JSON conventions, or the error envelope.</summary>
 public static class WixResults

@@ -5,11 +5,10 @@ using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Cors;
-using Latchkey.Server.OAuth;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Callers;
 
 /// <summary>Who is calling, and for which site.</summary>
 public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? ApiKey)

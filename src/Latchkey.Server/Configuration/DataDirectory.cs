@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Configuration;
 
 /// <summary>
 /// The data directory (docs/configuration.md#where-latchkey-reads-its-configuration): <c>Latchkey:DataDirectory</c>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Latchkey.Core.Errors;
 
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// The mapper for Latchkey's own endpoints (admin, sessions): RFC 9457 problem details carrying the same catalog

@@ -1,9 +1,10 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
+using Latchkey.Server.Configuration;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Caching;
 
 /// <summary>
 /// Sites and clients are read on nearly every request and change rarely, so each node keeps them for a few seconds

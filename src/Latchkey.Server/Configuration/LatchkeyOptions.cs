@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Configuration;
 
 /// <summary>The root <c>Latchkey</c> section. Every key is listed in <c>docs/configuration.md</c>.</summary>
 public sealed class LatchkeyOptions

@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// The Wix error envelope (docs/wire/conventions.md#errors) as types, so the mapper and the OpenAPI document describe

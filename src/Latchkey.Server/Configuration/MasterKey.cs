@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Configuration;
 
 /// <summary>
 /// The root secret every other server key is derived from (HKDF): token digests, the refresh-token encryption key,

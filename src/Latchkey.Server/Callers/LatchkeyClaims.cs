@@ -1,4 +1,4 @@
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Callers;
 
 /// <summary>Claims Latchkey puts in its tokens besides the standard ones (docs/tokens.md#the-tokens).</summary>
 public static class LatchkeyClaims

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Latchkey.Core.Errors;
-using Latchkey.Server.Hosting;
-using Latchkey.Server.Wire;
+using Latchkey.Server.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// Reads a JSON request body into a record, turning every way it can be wrong (not JSON, wrong types, too large,

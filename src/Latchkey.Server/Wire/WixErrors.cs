@@ -1,8 +1,7 @@
 using System.Globalization;
 using Latchkey.Core.Errors;
-using Latchkey.Server.Wire;
 
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// The one mapper from catalog errors to the Wix envelope (docs/wire/conventions.md#errors):

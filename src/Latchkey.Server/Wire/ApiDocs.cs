@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// What the OpenAPI document (<c>docs/api/openapi.json</c>) says about each endpoint. Handlers return

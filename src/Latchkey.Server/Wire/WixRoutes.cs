@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Http;
+namespace Latchkey.Server.Wire;
 
 /// <summary>
 /// Every path alias (docs/wire/conventions.md#hosts-and-paths) is served on one host. A route is mapped once per
@@ -9,6 +9,9 @@ public static class WixRoutes
 {
     /// <summary>The Authentication service: <c>www</c> host, site host, and the older public docs' prefix.</summary>
     public static readonly string[] Authentication = ["/_api/iam/authentication", "/iam/authentication", "/authentication"];
+
+    /// <summary>Latchkey's own ALTCHA challenge (docs/abuse-protection.md#captcha): the API serves it, hosted pages link to it.</summary>
+    public const string AltchaChallenge = "/_api/latchkey/captcha/v1/altcha-challenge";
 
     public static RouteHandlerBuilder MapPost(this IEndpointRouteBuilder app, string[] prefixes, string path, Delegate handler, string? name = null) =>
         app.MapMethods(prefixes, path, [HttpMethods.Post], handler, name);

@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Configuration;
 
 public enum StorageProvider
 {

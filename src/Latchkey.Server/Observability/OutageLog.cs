@@ -1,6 +1,6 @@
 using Latchkey.Server.Http;
 
-namespace Latchkey.Server.Hosting;
+namespace Latchkey.Server.Observability;
 
 /// <summary>
 /// How a background loop reports a database outage: one warning when it begins, without a stack (an outage is not a
