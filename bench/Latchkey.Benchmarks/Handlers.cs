@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using BenchmarkDotNet.Attributes;
 using Latchkey.Core.Features;
 using Latchkey.Core.Features.Login;
@@ -41,6 +42,10 @@ public class Handlers
         services.AddSingleton(new Latchkey.Core.Crypto.Sealer(new byte[32]));
         services.AddSingleton<Latchkey.Core.Messaging.OutboxSignal>();
         services.AddScoped<Latchkey.Core.Messaging.IEmailOutbox, Latchkey.Core.Messaging.SealedOutbox>();
+        // The steps run their guard (rates per address and site, as the server does); no CAPTCHA is configured.
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ThrottleOptions()));
+        services.AddSingleton<ICaptchaVerifier, NoCaptcha>();
+        services.AddScoped<AbuseGuard>();
         services.AddScoped<RegisterMember>();
         services.AddScoped<LogInMember>();
         _services = services.BuildServiceProvider();
@@ -68,13 +73,22 @@ public class Handlers
     {
         using var scope = _services.CreateScope();
         var step = scope.ServiceProvider.GetRequiredService<LogInMember>();
-        return step.HandleAsync(_site, new LoginInput("login@example.com", "correct horse battery"), CancellationToken.None).Result.IsSuccess;
+        var request = new GuardedRequest(_site, GuardedAction.Login, "login@example.com", "192.0.2.1", []);
+        return step.HandleAsync(request, new LoginInput("login@example.com", "correct horse battery"), CancellationToken.None).Result.IsSuccess;
     }
 
     private bool Register(string email)
     {
         using var scope = _services.CreateScope();
         var step = scope.ServiceProvider.GetRequiredService<RegisterMember>();
-        return step.HandleAsync(_site, new RegisterInput(email, "correct horse battery", null), CancellationToken.None).Result.IsSuccess;
+        var request = new GuardedRequest(_site, GuardedAction.Register, null, "192.0.2.1", []);
+        return step.HandleAsync(request, new RegisterInput(email, "correct horse battery", null), CancellationToken.None).Result.IsSuccess;
     }
+}
+
+/// <summary>No CAPTCHA provider: the bench site never asks for one (a success never counts as a failure).</summary>
+internal sealed class NoCaptcha : ICaptchaVerifier
+{
+    public Task<CaptchaVerdict> VerifyAsync(Site site, string token, string? remoteIp, GuardedAction action, CancellationToken cancellationToken) =>
+        Task.FromResult(CaptchaVerdict.Invalid);
 }

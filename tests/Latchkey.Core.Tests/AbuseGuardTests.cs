@@ -58,7 +58,7 @@ public class AbuseGuardTests
         public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
     }
 
-    private sealed class NoCaptcha : ICaptchaVerifier
+    internal sealed class NoCaptcha : ICaptchaVerifier
     {
         public Task<CaptchaVerdict> VerifyAsync(Site site, string token, string? remoteIp, GuardedAction action, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("No CAPTCHA is configured.");

@@ -142,7 +142,10 @@ public class ObservabilityTests
         var site = new Site { Id = Guid.CreateVersion7(), Name = "test", HashIterations = 1, HashMemoryKiB = 64 };
         var decoys = new Latchkey.Core.Features.Registration.DecoyRegistration(
             hasher, stores, stores, tokens, stores, new Latchkey.Core.AbuseProtection.QuietQuota(stores, tokens, clock), allowance, clock);
-        return new LogInMember(stores, hasher, outcomes, decoys, clock).HandleAsync(site, new LoginInput(email, "not the password"), CancellationToken.None);
+        var guard = new Latchkey.Core.AbuseProtection.AbuseGuard(
+            stores, new AbuseGuardTests.NoCaptcha(), tokens, Options.Create(new Latchkey.Core.AbuseProtection.ThrottleOptions()), clock);
+        return new LogInMember(stores, hasher, outcomes, decoys, guard, clock).HandleAsync(
+            new(site, Latchkey.Core.AbuseProtection.GuardedAction.Login, email, null, []), new LoginInput(email, "not the password"), CancellationToken.None);
     }
 
     private static MeterListener Listen<T>(string name, Action<T, ReadOnlySpan<KeyValuePair<string, object?>>> measured)

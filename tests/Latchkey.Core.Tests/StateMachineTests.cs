@@ -42,11 +42,16 @@ public class StateMachineTests
     private DecoyRegistration Decoys => new(
         _hasher, _stores, _stores, _tokens, _stores, new AbuseProtection.QuietQuota(new CountingThrottle(), _tokens, _clock), Allowance, _clock);
 
+    private AbuseProtection.AbuseGuard Guard => new(
+        _stores, new AbuseGuardTests.NoCaptcha(), _tokens, Microsoft.Extensions.Options.Options.Create(new AbuseProtection.ThrottleOptions()), _clock);
+
     private Task<Errors.Result<AuthOutcome>> Register(Site site, string email = "ann@example.com") =>
-        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, Decoys, _clock).HandleAsync(site, new RegisterInput(email, Password, null), CancellationToken.None);
+        new RegisterMember(_stores, _hasher, new PasswordRules(new NoBreaches()), Outcomes, Decoys, Guard, _clock)
+            .HandleAsync(new(site, AbuseProtection.GuardedAction.Register, null, null, []), new RegisterInput(email, Password, null), CancellationToken.None);
 
     private Task<Errors.Result<AuthOutcome>> LogIn(Site site, string email = "ann@example.com", string password = Password) =>
-        new LogInMember(_stores, _hasher, Outcomes, Decoys, _clock).HandleAsync(site, new LoginInput(email, password), CancellationToken.None);
+        new LogInMember(_stores, _hasher, Outcomes, Decoys, Guard, _clock)
+            .HandleAsync(new(site, AbuseProtection.GuardedAction.Login, email, null, []), new LoginInput(email, password), CancellationToken.None);
 
     [Fact]
     public async Task Register_without_policy_flags_succeeds_with_a_session_token_stored_as_a_digest()

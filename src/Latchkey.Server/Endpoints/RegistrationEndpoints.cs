@@ -1,6 +1,5 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Registration;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
 
@@ -11,31 +10,10 @@ public static class RegistrationEndpoints
 {
     public static void MapRegistrationEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost(WixRoutes.Authentication, "/v2/register", RegisterAsync, "Register")
-            .Wix<RegisterRequest, StateMachineResponse>(ApiDocs.WixAuthentication, "Register a member with email and password");
+            .Wix(ApiDocs.WixAuthentication, "Register a member with email and password");
 
-    private static async Task<IResult> RegisterAsync(
-        HttpRequest request, CallerResolver callers, AbuseGuard guard, RegisterMember step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<RegisterRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var pass = await guard.CheckAsync(
-            GuardedRequests.For(request, caller.Value.Site, GuardedAction.Register, null, body.Value.CaptchaTokens), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
-
-        var input = new RegisterInput(body.Value.LoginId?.Email, body.Value.Password, body.Value.Profile);
-        return WixResults.From(await step.HandleAsync(caller.Value.Site, input, cancellationToken));
-    }
+    private static async Task<ApiResult<StateMachineResponse>> RegisterAsync(Call<RegisterRequest> call, RegisterMember step, CancellationToken cancellationToken) =>
+        ApiResult.From(await step.HandleAsync(
+            call.Guarded(GuardedAction.Register, captchaTokens: call.Body.CaptchaTokens),
+            new RegisterInput(call.Body.LoginId?.Email, call.Body.Password, call.Body.Profile), cancellationToken), StateMachineResponse.From);
 }

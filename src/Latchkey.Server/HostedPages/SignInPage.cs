@@ -36,22 +36,15 @@ public static class SignInPage
 
         var guarded = new GuardedRequest(context.Site, GuardedAction.Login, EmailAddress.Parse(email).Value?.Normalized,
             GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
-        var pass = await guard.CheckAsync(guarded, cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error), email, status: pass.Error.Status);
-        }
-
-        var outcome = await login.HandleAsync(context.Site, new LoginInput(email, form["password"]), cancellationToken);
-        await guard.RecordLoginAsync(guarded, outcome, cancellationToken);
+        var outcome = await login.HandleAsync(guarded, new LoginInput(email, form["password"]), cancellationToken);
         if (outcome.IsSuccess)
         {
             return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
         await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, outcome.Error, cancellationToken);
-        return Render(context, error: null, email, outcome.Error);
+        // A refusal of the guard or of a busy hasher keeps its status (429, 503); a wrong password is a 400 page.
+        return Render(context, error: null, email, outcome.Error, status: outcome.Error.Status >= 429 ? outcome.Error.Status : 400);
     }
 
     /// <summary>

@@ -38,22 +38,15 @@ public static class SignUpPage
             return Render(context, context.Text["form.expired"], email);
         }
 
-        var pass = await guard.CheckAsync(
-            new GuardedRequest(context.Site, GuardedAction.Register, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form)),
-            cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Register, null, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error), email, status: pass.Error.Status);
-        }
-
-        var outcome = await register.HandleAsync(context.Site, new RegisterInput(email, form["password"], null), cancellationToken);
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Register, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
+        var outcome = await register.HandleAsync(guarded, new RegisterInput(email, form["password"], null), cancellationToken);
         if (outcome.IsSuccess)
         {
             return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
         var failure = outcome.Error;
+        await context.AskForCaptchaAfterAsync(guard, GuardedAction.Register, null, failure, cancellationToken);
         return failure.Is(LatchkeyErrors.ValidationFailed)
             ? Render(context, null, email, SignInPage.FieldError(context, failure, "email"), SignInPage.FieldError(context, failure, "password"))
             : failure.Is(LatchkeyErrors.EmailAlreadyExists)

@@ -1,9 +1,10 @@
 namespace Latchkey.Server.Wire;
 
 /// <summary>
-/// What the OpenAPI document (<c>docs/api/openapi.json</c>) says about each endpoint. Handlers return
-/// <see cref="IResult"/> and read their bodies through <see cref="RequestBody"/> (so that malformed input becomes a
-/// catalog error, not a framework 400), which hides the shapes from the generator: each endpoint declares them here.
+/// What each endpoint is for the OpenAPI document (<c>docs/api/openapi.json</c>) and for its errors: its tag, summary,
+/// error responses and <see cref="ErrorShape"/>, and the filter that answers a failed binding
+/// (<see cref="BoundRequests"/>). Request and success shapes come from the handler's signature (a bound body, an
+/// <see cref="ApiResult{T}"/>); a handler that still returns a bare <see cref="IResult"/> declares them here.
 /// </summary>
 public static class ApiDocs
 {
@@ -28,8 +29,16 @@ public static class ApiDocs
 
     /// <summary>A Wix-compatible endpoint without a request body.</summary>
     public static RouteHandlerBuilder Wix<TResponse>(this RouteHandlerBuilder builder, string tag, string summary) =>
+        builder.Produces<TResponse>(StatusCodes.Status200OK, Json).Wix(tag, summary);
+
+    /// <summary>
+    /// A Wix-compatible endpoint whose shapes are in its handler's signature. <paramref name="alwaysApplicationError"/>:
+    /// validation errors carry <c>applicationError</c> too (login and MFA: the SDK reads it unguarded).
+    /// </summary>
+    public static RouteHandlerBuilder Wix(this RouteHandlerBuilder builder, string tag, string summary, bool alwaysApplicationError = false) =>
         builder.WithTags(tag).WithSummary(summary)
-            .Produces<TResponse>(StatusCodes.Status200OK, Json)
+            .WithMetadata(alwaysApplicationError ? new ErrorShape(Problem: false, AlwaysApplicationError: true) : ErrorShape.Wix)
+            .AddEndpointFilterFactory(BoundRequests.Filter)
             .WixErrors();
 
     /// <summary>One of Latchkey's own endpoints: errors are RFC 9457 problem details with a catalog <c>code</c>.</summary>
@@ -39,8 +48,13 @@ public static class ApiDocs
 
     /// <summary>One of Latchkey's own endpoints without a request body.</summary>
     public static RouteHandlerBuilder Own<TResponse>(this RouteHandlerBuilder builder, string tag, string summary, int status = StatusCodes.Status200OK) =>
+        builder.Produces<TResponse>(status, Json).Own(tag, summary);
+
+    /// <summary>One of Latchkey's own endpoints whose shapes are in its handler's signature.</summary>
+    public static RouteHandlerBuilder Own(this RouteHandlerBuilder builder, string tag, string summary) =>
         builder.WithTags(tag).WithSummary(summary)
-            .Produces<TResponse>(status, Json)
+            .WithMetadata(ErrorShape.Problems)
+            .AddEndpointFilterFactory(BoundRequests.Filter)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

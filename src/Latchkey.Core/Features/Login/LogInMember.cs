@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -18,13 +19,24 @@ public sealed record LoginInput(string? Email, string? Password);
 /// registration of the email answers as that pending registration would.
 /// </summary>
 public sealed class LogInMember(
-    IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, Registration.DecoyRegistration decoys, TimeProvider clock)
+    IMemberStore members, PasswordHasher hasher, OutcomeIssuer outcomes, Registration.DecoyRegistration decoys, AbuseGuard guard, TimeProvider clock)
 {
-    public async Task<Result<AuthOutcome>> HandleAsync(Site site, LoginInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// The guard around the login (docs/abuse-protection.md#the-guard): checked first, and told the outcome, so that
+    /// failures count against the address and the account whichever surface (API, hosted page) the attempt came from.
+    /// </summary>
+    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, LoginInput input, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         using var activity = LatchkeyMetrics.StartStep("login");
-        var result = await LogInAsync(site, input, cancellationToken);
+        var result = await LogInAsync(request.Site, input, cancellationToken);
         LatchkeyMetrics.RecordLogin(activity.Tag(OutcomeTags.Of(result)));
+        await guard.RecordLoginAsync(request, result, cancellationToken);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -15,12 +16,20 @@ public sealed record RegisterInput(string? Email, string? Password, IdentityProf
 /// policy asks for, then conclude with SUCCESS, REQUIRE_EMAIL_VERIFICATION or REQUIRE_OWNER_APPROVAL.
 /// </summary>
 public sealed class RegisterMember(
-    IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, DecoyRegistration decoy, TimeProvider clock)
+    IMemberStore members, PasswordHasher hasher, PasswordRules passwords, OutcomeIssuer outcomes, DecoyRegistration decoy, AbuseGuard guard,
+    TimeProvider clock)
 {
-    public async Task<Result<AuthOutcome>> HandleAsync(Site site, RegisterInput input, CancellationToken cancellationToken)
+    /// <summary>The guard first (rates, CAPTCHA: docs/abuse-protection.md#the-guard), whichever surface registers.</summary>
+    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, RegisterInput input, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         using var activity = LatchkeyMetrics.StartStep("register");
-        var result = await RegisterAsync(site, input, cancellationToken);
+        var result = await RegisterAsync(request.Site, input, cancellationToken);
         LatchkeyMetrics.RecordRegistration(activity.Tag(OutcomeTags.Of(result)));
         return result;
     }
