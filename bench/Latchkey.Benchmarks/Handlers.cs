@@ -1,5 +1,5 @@
-using Latchkey.Core.AbuseProtection;
 using BenchmarkDotNet.Attributes;
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Features.Registration;
