@@ -4,7 +4,8 @@
 # Builds Release, starts Latchkey on a fresh data dir on loopback, drives it from a second process with wrk
 # (Debian package `wrk`; the Lua scripts are in bench/load/lua) and prints one table: operations/s, wrk's p50/p99
 # latency, status counts and the server's peak RSS per scenario, the raw Argon2id ceiling of this machine (measured
-# between the login rounds), login/s ÷ raw hashes/s, the 500-connection login storm, login latency at 1,000 vs
+# between the login rounds), login/s ÷ raw hashes/s, the 500-connection login storm, the same operations of a peer
+# (ASP.NET Core Identity's MapIdentityApi, bench/Latchkey.IdentityPeer) and Latchkey's ratios to it, login latency at 1,000 vs
 # 1,000,000 members, idle RSS and start-to-first-200. Each scenario first runs unmeasured for LATCHKEY_BENCH_WARMUP
 # seconds (default 20; 0 turns it off).
 #
@@ -51,6 +52,7 @@ base="http://127.0.0.1:$port"
 publish=$(mktemp -d /tmp/latchkey-publish.XXXXXX)
 dotnet publish src/Latchkey.Server -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$publish" -v quiet --nologo >/dev/null
 dotnet build bench/Latchkey.Load -c Release -v quiet --nologo >/dev/null
+dotnet build bench/Latchkey.IdentityPeer -c Release -v quiet --nologo >/dev/null
 server_dll=$publish/latchkey.dll
 load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -226,6 +228,34 @@ fi
 LK_LOGIN_EMAIL=login@example.com LK_SCENARIO=storm LK_SCRIPT=login row storm 2 500 30
 
 stop
+# The peer, in the same run on the same port with the same wrk settings (issue #25): ASP.NET Core Identity's own token
+# API (bench/Latchkey.IdentityPeer: MapIdentityApi, every default as shipped) on the same kind of database.
+peer_rows() {
+  local connection=(--database "Data Source=$data/peer.db")
+  if [[ $database == postgresql ]]; then
+    psql_as postgres postgres -c "CREATE DATABASE peer OWNER latchkey"
+    connection=(--database "Host=127.0.0.1;Port=$pg_port;Username=latchkey;Password=latchkey;Database=peer;Maximum Pool Size=$pg_pool" --postgres)
+  fi
+  dotnet bench/Latchkey.IdentityPeer/bin/Release/net10.0/Latchkey.IdentityPeer.dll --urls "$base" "${connection[@]}" >"$data/peer.log" 2>&1 &
+  pid=$!
+  # Listening once any answer comes (GET /login is a 405).
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/login") != 000 ]]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$data/peer.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  export LK_PEER_EMAIL="peer@example.com" LK_PEER_PASSWORD="Correct-horse-1"
+  local account; account=$(printf '{"email":"%s","password":"%s"}' "$LK_PEER_EMAIL" "$LK_PEER_PASSWORD")
+  curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d "$account" "$base/register"
+  LK_PEER_REFRESH=$(curl -fs -X POST -H 'Content-Type: application/json' -d "$account" "$base/login" | sed -E 's/.*"refreshToken":"([^"]+)".*/\1/')
+  export LK_PEER_REFRESH
+  row identity-refresh 1 64
+  row identity-login 1 8
+  stop
+}
+if [[ -z $only || $only == *",identity-"* ]]; then peer_rows; fi
+ratio_of() { [[ -f $data/$1.ops && -f $data/$2.ops ]] && awk -v a="$(<"$data/$1.ops")" -v b="$(<"$data/$2.ops")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }' || printf -- '-'; }
+printf '\nbeside ASP.NET Core Identity (same run): refresh ÷ Identity refresh %s (target ≥ 2 on SQLite, ≥ 1.5 on PostgreSQL), visitor tokens ÷ Identity refresh %s (target ≥ 5), login ÷ Identity login %s\n' \
+  "$(ratio_of refresh identity-refresh)" "$(ratio_of anonymous identity-refresh)" "$(ratio_of login identity-login)"
 if [[ $database == postgresql ]]; then
   printf '\nPostgreSQL per operation (pg_stat_statements of the node'"'"'s database; CPU of all PostgreSQL processes):\n\n'
   printf '| scenario | statements/op | writes/op | pool checkouts/op | db execution ms/op | WAL KB/op | db CPU ms/op |\n|---|---|---|---|---|---|---|\n'
