@@ -1,12 +1,8 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Sites;
 using Latchkey.Server.Callers;
 
 namespace Latchkey.Server.Admin;
-
-/// <summary>An admin request: the API key's site and who to write in the audit log.</summary>
-public sealed record AdminContext(Site Site, AdminActor Actor);
 
 /// <summary>Site administration (policies, member status) needs an API key with the admin permission.</summary>
 public static class AdminCaller
@@ -24,10 +20,10 @@ public static class AdminCaller
             : LatchkeyErrors.PermissionDenied.WithDetail("This call needs an API key with the admin permission.");
     }
 
-    /// <summary>As <see cref="ResolveAsync"/>, with the actor the admin operations audit.</summary>
-    public static async Task<Result<AdminContext>> ResolveAdminAsync(CallerResolver callers, HttpRequest request, CancellationToken cancellationToken)
-    {
-        var caller = await ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? new AdminContext(caller.Value.Site, AdminActor.For(caller.Value.ApiKey!)) : caller.Error;
-    }
+    /// <summary>
+    /// Who an admin call writes in the audit log: its API key, limited to its site unless it holds the server-admin
+    /// permission. Only for endpoints that require <see cref="CallerKind.Admin"/>, whose callers always hold a key.
+    /// </summary>
+    public static AdminActor Actor(this CallBase call) =>
+        AdminActor.For(call.Caller.ApiKey ?? throw new InvalidOperationException("Not an admin call."));
 }

@@ -13,6 +13,9 @@ public static class AdminRegistration
         services.AddScoped<MemberExport>();
         services.AddScoped<SigningKeyAdmin>();
         services.AddScoped<AuditAdmin>();
+        services.AddScoped<BrandingAdmin>();
+        services.AddScoped<CaptchaAdmin>();
+        services.AddScoped<EmailSettingsAdmin>();
         return services;
     }
 }

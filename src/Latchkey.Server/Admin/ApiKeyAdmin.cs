@@ -43,6 +43,13 @@ public sealed class ApiKeyAdmin(IClientStore clients, IAdminStore admin, TokenHa
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid siteId, CancellationToken cancellationToken) =>
         [.. (await admin.ListApiKeysAsync(siteId, cancellationToken)).Select(ApiKeyView.From)];
 
+    /// <summary>As the other overload, with the permissions by name (<see cref="Parse"/>); an unknown name is a validation error.</summary>
+    public async Task<Result<CreatedApiKey>> CreateAsync(
+        AdminActor actor, Guid siteId, string? name, IEnumerable<string> permissions, CancellationToken cancellationToken) =>
+        Parse(permissions) is { } parsed
+            ? await CreateAsync(actor, siteId, name, parsed, cancellationToken)
+            : LatchkeyErrors.Validation(new FieldViolation("permissions", "permissions are sign-on, admin or server-admin.", "ENUM", "STRING"));
+
     public async Task<Result<CreatedApiKey>> CreateAsync(
         AdminActor actor, Guid siteId, string? name, ApiKeyPermissions permissions, CancellationToken cancellationToken)
     {

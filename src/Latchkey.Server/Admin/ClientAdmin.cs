@@ -43,7 +43,7 @@ public sealed class ClientAdmin(
     }
 
     public async Task<Result<ClientView>> FindAsync(Guid siteId, string clientId, CancellationToken cancellationToken) =>
-        await clients.FindAsync(clientId, cancellationToken) is { } client && client.SiteId == siteId
+        await clients.FindOfSiteAsync(clientId, siteId, cancellationToken) is { } client
             ? await ViewAsync(client, cancellationToken)
             : LatchkeyErrors.ClientIdNotFound;
 
@@ -87,7 +87,7 @@ public sealed class ClientAdmin(
     public async Task<Result<ClientWithSecret>> UpdateAsync(
         AdminActor actor, Guid siteId, string clientId, ClientPatch patch, CancellationToken cancellationToken)
     {
-        if (await clients.FindAsync(clientId, cancellationToken) is not { } client || client.SiteId != siteId ||
+        if (await clients.FindOfSiteAsync(clientId, siteId, cancellationToken) is not { } client ||
             await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
         {
             return LatchkeyErrors.ClientIdNotFound;

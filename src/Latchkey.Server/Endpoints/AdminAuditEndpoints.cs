@@ -1,6 +1,8 @@
+using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
+using static Latchkey.Server.Admin.AuditAdmin;
 
 namespace Latchkey.Server.Endpoints;
 
@@ -12,11 +14,17 @@ namespace Latchkey.Server.Endpoints;
 public static class AdminAuditEndpoints
 {
     public static void MapAdminAuditEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/admin/v1/audit-events", (
-            string? action, string? actor, string? target, string? from, string? to, string? pageSize, string? cursor,
-            HttpRequest request, CallerResolver callers, AuditAdmin audit, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
-                AdminResults.Query(pageSize, out var size, from, out var fromTime, to, out var toTime) ??
-                AdminResults.From(await audit.QueryAsync(c.Actor, c.Site.Id, action, actor, target, fromTime, toTime, size, cursor, ct)), ct))
-            .Own<object>(ApiDocs.Admin, "The audit log, newest first: filter by action, actor, target and time; page with pageSize and cursor");
+        app.MapGroup("/admin/v1/audit-events").RequireCaller(CallerKind.Admin)
+            .MapGet("", QueryAsync)
+            .Own(ApiDocs.Admin, "The audit log, newest first: filter by action, actor, target and time; page with pageSize and cursor");
+
+    private static async Task<ApiResult<Page<AuditEventView>>> QueryAsync(
+        string? action, string? actor, string? target, string? from, string? to, string? pageSize, string? cursor,
+        Call call, AuditAdmin audit, CancellationToken cancellationToken)
+    {
+        var query = AdminQuery.Parse(pageSize, from, to);
+        return query.IsSuccess
+            ? await audit.QueryAsync(call.Actor(), call.Site.Id, action, actor, target, query.Value.From, query.Value.To, query.Value.PageSize, cursor, cancellationToken)
+            : query.Error;
+    }
 }

@@ -21,37 +21,33 @@ public static class AdminClientEndpoints
             c.Client.DisplayName, c.Client.RedirectUris, c.Client.AllowedOrigins, c.Client.CreatedAt);
     }
 
+    public sealed record ClientList(IReadOnlyList<ClientView> Clients);
+
     public static void MapAdminClientEndpoints(this IEndpointRouteBuilder app)
     {
-        var clients = app.MapGroup("/admin/v1/clients");
-        clients.MapGet("", (HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => TypedResults.Ok(new { clients = await admin.ListAsync(c.Site.Id, ct) }), ct))
-            .Own<object>(ApiDocs.Admin, "The site's OAuth clients");
-        clients.MapGet("/{clientId}", (string clientId, HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => AdminResults.From(await admin.FindAsync(c.Site.Id, clientId, ct)), ct))
-            .Own<ClientView>(ApiDocs.Admin, "One OAuth client");
-        clients.MapPost("", (HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
-            {
-                var body = await RequestBody.ReadAsync<CreateClientRequest>(request, ct);
-                if (!body.IsSuccess)
-                {
-                    return Problems.ToResult(body.Error);
-                }
-
-                var input = body.Value;
-                var created = await admin.CreateAsync(c.Actor, c.Site.Id,
-                    new ClientInput(input.DisplayName, input.Kind, input.Confidential, input.RedirectUris, input.AllowedOrigins), ct);
-                return AdminResults.From(created, x => TypedResults.Created($"/admin/v1/clients/{x.Client.ClientId}", ClientResponse.From(x)));
-            }, ct))
-            .Own<CreateClientRequest, ClientResponse>(ApiDocs.Admin, "Register an OAuth client for the site (the secret is shown once)", StatusCodes.Status201Created);
-        clients.MapPatch("/{clientId}", (string clientId, HttpRequest request, CallerResolver callers, ClientAdmin admin, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c =>
-            {
-                var body = await RequestBody.ReadAsync<ClientPatch>(request, ct);
-                return !body.IsSuccess ? Problems.ToResult(body.Error)
-                    : AdminResults.From(await admin.UpdateAsync(c.Actor, c.Site.Id, clientId, body.Value, ct), x => TypedResults.Ok(ClientResponse.From(x)));
-            }, ct))
-            .Own<ClientPatch, ClientResponse>(ApiDocs.Admin, "Change a client's name, redirect URIs or origins, or rotate its secret");
+        var clients = app.MapGroup("/admin/v1/clients").RequireCaller(CallerKind.Admin);
+        clients.MapGet("", ListAsync)
+            .Own(ApiDocs.Admin, "The site's OAuth clients");
+        clients.MapGet("/{clientId}", GetAsync)
+            .Own(ApiDocs.Admin, "One OAuth client");
+        clients.MapPost("", CreateAsync)
+            .Own<ClientResponse>(ApiDocs.Admin, "Register an OAuth client for the site (the secret is shown once)", StatusCodes.Status201Created);
+        clients.MapPatch("/{clientId}", PatchAsync)
+            .Own(ApiDocs.Admin, "Change a client's name, redirect URIs or origins, or rotate its secret");
     }
+
+    private static async Task<ApiResult<ClientList>> ListAsync(Call call, ClientAdmin admin, CancellationToken cancellationToken) =>
+        new ClientList(await admin.ListAsync(call.Site.Id, cancellationToken));
+
+    private static async Task<ApiResult<ClientView>> GetAsync(string clientId, Call call, ClientAdmin admin, CancellationToken cancellationToken) =>
+        await admin.FindAsync(call.Site.Id, clientId, cancellationToken);
+
+    private static async Task<IResult> CreateAsync(Call<CreateClientRequest> call, ClientAdmin admin, CancellationToken cancellationToken) =>
+        AdminResults.Created(
+            await admin.CreateAsync(call.Actor(), call.Site.Id, new ClientInput(
+                call.Body.DisplayName, call.Body.Kind, call.Body.Confidential, call.Body.RedirectUris, call.Body.AllowedOrigins), cancellationToken),
+            created => $"/admin/v1/clients/{created.Client.ClientId}", ClientResponse.From);
+
+    private static async Task<ApiResult<ClientResponse>> PatchAsync(string clientId, Call<ClientPatch> call, ClientAdmin admin, CancellationToken cancellationToken) =>
+        ApiResult.From(await admin.UpdateAsync(call.Actor(), call.Site.Id, clientId, call.Body, cancellationToken), ClientResponse.From);
 }

@@ -1,3 +1,4 @@
+using Latchkey.Core.Storage;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
@@ -11,36 +12,51 @@ namespace Latchkey.Server.Endpoints;
 /// </summary>
 public static class AdminMemberEndpoints
 {
+    public sealed record SessionList(IReadOnlyList<SessionView> Sessions);
+
+    public sealed record RevokedSessions(int Revoked);
+
     public static void MapAdminMemberEndpoints(this IEndpointRouteBuilder app)
     {
-        var members = app.MapGroup("/admin/v1/members");
-        members.MapGet("", (string? search, string? status, string? pageSize, string? cursor, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.Query(pageSize, out var size, null, out _, null, out _) ??
-                AdminResults.From(await admin.ListAsync(c.Site.Id, search, status, size, cursor, ct)), ct))
-            .Own<object>(ApiDocs.Admin, "List or search the site's members (search, status, pageSize, cursor)");
-        members.MapGet("/{id:guid}", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.FindAsync(c.Site.Id, id, ct)), ct))
-            .Own<MemberView>(ApiDocs.Admin, "One member of the site, with their status");
-        members.MapPost("/{id:guid}/approve", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.ApproveAsync(c.Actor, c.Site, id, ct), m => TypedResults.Ok(MemberView.From(m))), ct))
-            .Own<MemberView>(ApiDocs.Admin, "Approve a member who waits for the owner's approval");
-        members.MapPost("/{id:guid}/block", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.BlockAsync(c.Actor, c.Site, id, ct), m => TypedResults.Ok(MemberView.From(m))), ct))
-            .Own<MemberView>(ApiDocs.Admin, "Block a member and end their sessions");
-        members.MapDelete("/{id:guid}", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.DeleteAsync(c.Actor, c.Site.Id, id, ct), _ => TypedResults.NoContent()), ct))
+        var members = app.MapGroup("/admin/v1/members").RequireCaller(CallerKind.Admin);
+        members.MapGet("", ListAsync)
+            .Own(ApiDocs.Admin, "List or search the site's members (search, status, pageSize, cursor)");
+        members.MapGet("/{id:guid}", GetAsync)
+            .Own(ApiDocs.Admin, "One member of the site, with their status");
+        members.MapPost("/{id:guid}/approve", ApproveAsync)
+            .Own(ApiDocs.Admin, "Approve a member who waits for the owner's approval");
+        members.MapPost("/{id:guid}/block", BlockAsync)
+            .Own(ApiDocs.Admin, "Block a member and end their sessions");
+        members.MapDelete("/{id:guid}", DeleteAsync)
             .Own<ApiDocs.EmptyObject>(ApiDocs.Admin, "Delete a member with their sessions and tokens", StatusCodes.Status204NoContent);
-        members.MapGet("/{id:guid}/sessions", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.SessionsAsync(c.Site.Id, id, ct), s => TypedResults.Ok(new { sessions = s })), ct))
-            .Own<object>(ApiDocs.Admin, "A member's sessions");
-        members.MapDelete("/{id:guid}/sessions", (Guid id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-            WithAdminAsync(request, callers, async c => AdminResults.From(await admin.RevokeSessionsAsync(c.Actor, c.Site.Id, id, ct), n => TypedResults.Ok(new { revoked = n })), ct))
-            .Own<object>(ApiDocs.Admin, "End every session of a member, and the tokens issued from them");
+        members.MapGet("/{id:guid}/sessions", SessionsAsync)
+            .Own(ApiDocs.Admin, "A member's sessions");
+        members.MapDelete("/{id:guid}/sessions", RevokeSessionsAsync)
+            .Own(ApiDocs.Admin, "End every session of a member, and the tokens issued from them");
     }
 
-    internal static async Task<IResult> WithAdminAsync(HttpRequest request, CallerResolver callers, Func<AdminContext, Task<IResult>> run, CancellationToken cancellationToken)
+    private static async Task<ApiResult<Page<MemberView>>> ListAsync(
+        string? search, string? status, string? pageSize, string? cursor, Call call, MemberAdmin admin, CancellationToken cancellationToken)
     {
-        var caller = await AdminCaller.ResolveAdminAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? await run(caller.Value) : Problems.ToResult(caller.Error);
+        var query = AdminQuery.Parse(pageSize);
+        return query.IsSuccess ? await admin.ListAsync(call.Site.Id, search, status, query.Value.PageSize, cursor, cancellationToken) : query.Error;
     }
+
+    private static async Task<ApiResult<MemberView>> GetAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        await admin.FindAsync(call.Site.Id, id, cancellationToken);
+
+    private static async Task<ApiResult<MemberView>> ApproveAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        ApiResult.From(await admin.ApproveAsync(call.Actor(), call.Site, id, cancellationToken), MemberView.From);
+
+    private static async Task<ApiResult<MemberView>> BlockAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        ApiResult.From(await admin.BlockAsync(call.Actor(), call.Site, id, cancellationToken), MemberView.From);
+
+    private static async Task<IResult> DeleteAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        AdminResults.NoContent(await admin.DeleteAsync(call.Actor(), call.Site.Id, id, cancellationToken));
+
+    private static async Task<ApiResult<SessionList>> SessionsAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        ApiResult.From(await admin.SessionsAsync(call.Site.Id, id, cancellationToken), sessions => new SessionList(sessions));
+
+    private static async Task<ApiResult<RevokedSessions>> RevokeSessionsAsync(Guid id, Call call, MemberAdmin admin, CancellationToken cancellationToken) =>
+        ApiResult.From(await admin.RevokeSessionsAsync(call.Actor(), call.Site.Id, id, cancellationToken), revoked => new RevokedSessions(revoked));
 }

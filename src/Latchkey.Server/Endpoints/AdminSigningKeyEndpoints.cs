@@ -13,13 +13,21 @@ namespace Latchkey.Server.Endpoints;
 /// </summary>
 public static class AdminSigningKeyEndpoints
 {
+    public sealed record SigningKeyList(IReadOnlyList<SigningKeyView> Keys);
+
     public static void MapAdminSigningKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/v1/signing-keys", (HttpRequest request, CallerResolver callers, SigningKeyAdmin keys, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async _ => TypedResults.Ok(new { keys = await keys.ListAsync(ct) }), ct))
-            .Own<object>(ApiDocs.Admin, "The signing keys: which one signs, which are published, when each retires");
-        app.MapPost("/admin/v1/signing-keys/rotate", (HttpRequest request, CallerResolver callers, SigningKeyAdmin keys, CancellationToken ct) =>
-            AdminMemberEndpoints.WithAdminAsync(request, callers, async c => AdminResults.From(await keys.RotateAsync(c.Actor, ct)), ct))
-            .Own<RotatedKeyView>(ApiDocs.Admin, "Publish a new signing key; it signs once every node has seen it (ADR 0012)");
+        var keys = app.MapGroup("/admin/v1/signing-keys").RequireCaller(CallerKind.Admin);
+        keys.MapGet("", ListAsync)
+            .Own(ApiDocs.Admin, "The signing keys: which one signs, which are published, when each retires");
+        keys.MapPost("/rotate", RotateAsync)
+            .Own(ApiDocs.Admin, "Publish a new signing key; it signs once every node has seen it (ADR 0012)");
     }
+
+    // call is bound for its check alone: an admin key of any site may see the server-wide keys' states.
+    private static async Task<ApiResult<SigningKeyList>> ListAsync(Call call, SigningKeyAdmin keys, CancellationToken cancellationToken) =>
+        new SigningKeyList(await keys.ListAsync(cancellationToken));
+
+    private static async Task<ApiResult<RotatedKeyView>> RotateAsync(Call call, SigningKeyAdmin keys, CancellationToken cancellationToken) =>
+        await keys.RotateAsync(call.Actor(), cancellationToken);
 }

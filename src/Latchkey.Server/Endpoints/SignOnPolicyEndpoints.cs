@@ -19,38 +19,19 @@ public static class SignOnPolicyEndpoints
 
     public static void MapSignOnPolicyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Paths, "", GetAsync, "GetSignOnPolicy")
-            .Wix<PolicyEnvelope>(ApiDocs.Admin, "The site's sign-on policy (admin API key)");
-        app.MapMethods(Paths, "", [HttpMethods.Patch], PatchAsync, "UpdateSignOnPolicy")
-            .Wix<PolicyEnvelope, PolicyEnvelope>(ApiDocs.Admin, "Change the site's sign-on policy (admin API key)");
+        var admin = app.MapGroup("").RequireCaller(CallerKind.Admin);
+        admin.MapGet(Paths, "", Get, "GetSignOnPolicy")
+            .Wix(ApiDocs.Admin, "The site's sign-on policy (admin API key)");
+        admin.MapMethods(Paths, "", [HttpMethods.Patch], PatchAsync, "UpdateSignOnPolicy")
+            .Wix(ApiDocs.Admin, "Change the site's sign-on policy (admin API key)");
     }
 
-    private static async Task<IResult> GetAsync(HttpRequest request, CallerResolver callers, CancellationToken cancellationToken)
-    {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        return caller.IsSuccess ? WixResults.Ok(View(SiteView.From(caller.Value.Site))) : WixErrors.ToResult(caller.Error);
-    }
+    private static ApiResult<PolicyEnvelope> Get(Call call) => View(SiteView.From(call.Site));
 
-    private static async Task<IResult> PatchAsync(
-        HttpRequest request, CallerResolver callers, SiteAdmin sites, CancellationToken cancellationToken)
-    {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<PolicyEnvelope>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var patch = body.Value.SignOnPolicy ?? new PolicyBody(null, null);
-        var updated = await sites.UpdateAsync(AdminActor.For(caller.Value.ApiKey!), caller.Value.Site.Id,
-            new SitePatch(RequireOwnerApproval: patch.RequireOwnerApproval, RequireEmailVerification: patch.RequireEmailVerification), cancellationToken);
-        return updated.IsSuccess ? WixResults.Ok(View(updated.Value)) : WixErrors.ToResult(updated.Error);
-    }
+    private static async Task<ApiResult<PolicyEnvelope>> PatchAsync(Call<PolicyEnvelope> call, SiteAdmin sites, CancellationToken cancellationToken) =>
+        ApiResult.From(await sites.UpdateAsync(call.Actor(), call.Site.Id, new SitePatch(
+            RequireOwnerApproval: call.Body.SignOnPolicy?.RequireOwnerApproval, RequireEmailVerification: call.Body.SignOnPolicy?.RequireEmailVerification),
+            cancellationToken), View);
 
     private static PolicyEnvelope View(SiteView site) => new(new PolicyBody(site.RequireOwnerApproval, site.RequireEmailVerification));
 }
