@@ -37,8 +37,9 @@ public static class ForgotPasswordPage
             return Render(context, context.Text["form.expired"], email);
         }
 
-        // The guard first, as before the email's shape is looked at (the step sends nothing to a malformed address). The
-        // link's flow returns to sign in for this authorize request (a path on this server, never a caller's URL).
+        // The step's guard runs before the email's shape is looked at, so a malformed address counts like any other (the
+        // step sends nothing to it). The link's flow returns to sign in for this authorize request (a path on this
+        // server, never a caller's URL).
         var guarded = new GuardedRequest(context.Site, GuardedAction.Recovery, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
         var sent = await step.HandleAsync(guarded, email, ResetPasswordPage.Url(baseUrl), context.SignInUrl, cancellationToken);
         if (sent.IsFailure)

@@ -70,8 +70,8 @@ public sealed class SendRecoveryEmail(
     }
 
     /// <summary>
-    /// Send Activation Email (docs/wire/recovery.md#send-activation-email, trusted callers): a set-password link to a member of
-    /// the site, named by id, so unlike the recovery email it may say that the member does not exist.
+    /// Send Activation Email (docs/wire/recovery.md#send-activation-email, trusted callers): a set-password link to a
+    /// member of the site, named by id, so unlike the recovery email it may say that the member does not exist.
     /// </summary>
     public async Task<Result<bool>> ActivateAsync(
         Site site, string? identityId, RecoveryRedirect? redirect, string resetPageUrl, CancellationToken cancellationToken)
