@@ -68,6 +68,13 @@ public sealed class AbuseGuard(IThrottleStore counters, ICaptchaVerifier captcha
                (siteLimit > 0 && await counters.CountAsync(Key("site", request.Action, request.Site.Id.ToString()), minute, cancellationToken) >= siteLimit);
     }
 
+    /// <summary>
+    /// Whether <paramref name="error"/> is one of the guard's refusals (a rate, a CAPTCHA) rather than the step's own
+    /// answer: a hosted page shows a refusal on its own form, with its status, whichever step ran the guard.
+    /// </summary>
+    public static bool Refused(LatchkeyError error) =>
+        error.IsAny(LatchkeyErrors.RateLimited, LatchkeyErrors.CaptchaMissing, LatchkeyErrors.CaptchaInvalid, LatchkeyErrors.CaptchaUnavailable);
+
     /// <summary>Forgets the account's failures: its owner completed a password recovery (issue #21).</summary>
     public Task ClearAccountAsync(Sites.Site site, string normalizedEmail, CancellationToken cancellationToken) =>
         counters.ResetAsync(Digest($"acct|{site.Id}|{normalizedEmail}"), cancellationToken);

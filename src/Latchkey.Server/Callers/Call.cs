@@ -21,6 +21,9 @@ public enum CallerKind
     /// <summary>An API key with the admin permission.</summary>
     Admin,
 
+    /// <summary>An API key with the sign-on permission.</summary>
+    SignOn,
+
     /// <summary>A member access token with a live session.</summary>
     Member,
 }
@@ -81,6 +84,8 @@ public abstract class CallBase : IBoundRequest
                 LatchkeyErrors.PermissionDenied.WithDetail(requirement.Detail ?? "This call needs an API key."),
             CallerKind.Admin when caller.Value.ApiKey is not { } key || !key.Permissions.HasFlag(ApiKeyPermissions.Admin) =>
                 LatchkeyErrors.PermissionDenied.WithDetail(requirement.Detail ?? "This call needs an API key with the admin permission."),
+            CallerKind.SignOn when !caller.Value.CanSignOn =>
+                LatchkeyErrors.PermissionDenied.WithDetail(requirement.Detail ?? "This call needs an API key with the sign-on permission."),
             CallerKind.Member when caller.Value.MemberId is null =>
                 LatchkeyErrors.MemberTokenRequired.WithDetail(requirement.Detail ?? "This call needs a member access token."),
             _ => caller,

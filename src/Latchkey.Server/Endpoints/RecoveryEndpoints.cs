@@ -1,8 +1,5 @@
 using Latchkey.Core.AbuseProtection;
-using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Recovery;
-using Latchkey.Core.Storage;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Callers;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
@@ -19,7 +16,12 @@ public static class RecoveryEndpoints
 {
     private static readonly string[] Prefixes = ["/_api/iam/recovery", "/_iam/recovery", "/iam/recovery"];
 
-    public sealed record RedirectTarget(string? Url, string? ClientId);
+    public sealed record RedirectTarget(string? Url, string? ClientId)
+    {
+        /// <summary>The redirect to check; without a clientId, the caller's own client's redirect URIs allow it.</summary>
+        public static RecoveryRedirect? For(RedirectTarget? target, Caller caller) =>
+            target is null ? null : new(target.Url, target.ClientId ?? caller.ClientId);
+    }
 
     public sealed record SendEmailRequest(string? Email, string? Language, RedirectTarget? Redirect, System.Text.Json.JsonElement? CaptchaTokens);
 
@@ -32,125 +34,33 @@ public static class RecoveryEndpoints
     public static void MapRecoveryEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Prefixes, "/v1/send-email", SendEmailAsync, "SendRecoveryEmail")
-            .Wix<SendEmailRequest, ApiDocs.EmptyObject>(ApiDocs.WixRecovery, "Send a password recovery email (answers the same whether the email is known or not)");
+            .Wix(ApiDocs.WixRecovery, "Send a password recovery email (answers the same whether the email is known or not)");
         app.MapPost(Prefixes, "/v1/recover", RecoverAsync, "Recover")
-            .Wix<RecoverRequest, StateMachineResponse>(ApiDocs.WixRecovery, "Set a new password with a recovery token");
+            .Wix(ApiDocs.WixRecovery, "Set a new password with a recovery token");
         app.MapPost(Prefixes, "/v1/activation-email", ActivationEmailAsync, "SendActivationEmail")
-            .Wix<ActivationEmailRequest, ApiDocs.EmptyObject>(ApiDocs.WixRecovery, "Send an activation (set-password) email to a member (API key)");
+            .RequireCaller(CallerKind.ApiKey, "Send Activation Email needs an API key.")
+            .Wix(ApiDocs.WixRecovery, "Send an activation (set-password) email to a member (API key)");
     }
 
-    private static async Task<IResult> SendEmailAsync(
-        HttpRequest request, CallerResolver callers, IClientStore clients, AbuseGuard guard, SendRecoveryEmail step, PublicBaseUrl baseUrl,
-        CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
+    /// <summary>Always the same answer, whether or not the email belongs to a member (no enumeration).</summary>
+    private static async Task<ApiResult<ApiDocs.EmptyObject>> SendEmailAsync(
+        Call<SendEmailRequest> call, SendRecoveryEmail step, PublicBaseUrl baseUrl, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(
+                call.Guarded(GuardedAction.Recovery, captchaTokens: call.Body.CaptchaTokens), call.Body.Email,
+                RedirectTarget.For(call.Body.Redirect, call.Caller), ResetPasswordPage.Url(baseUrl), cancellationToken),
+            _ => new ApiDocs.EmptyObject());
 
-        var body = await RequestBody.ReadAsync<SendEmailRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
+    private static async Task<ApiResult<StateMachineResponse>> RecoverAsync(Call<RecoverRequest> call, RecoverPassword step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Site, new RecoverInput(call.Body.RecoveryToken, call.Body.Password), cancellationToken),
+            recovered => StateMachineResponse.From(recovered.Outcome));
 
-        // Throttled per IP and site, never per account: a 429 for one email and not another would tell them apart.
-        var pass = await guard.CheckAsync(
-            GuardedRequests.For(request, caller.Value.Site, GuardedAction.Recovery, null, body.Value.CaptchaTokens), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
-
-        var returnTo = await CheckRedirectAsync(body.Value.Redirect, caller.Value, clients, cancellationToken);
-        if (!returnTo.IsSuccess)
-        {
-            return WixErrors.ToResult(returnTo.Error);
-        }
-
-        // Always the same answer, whether or not the email belongs to a member (no enumeration).
-        await step.HandleAsync(caller.Value.Site, body.Value.Email, ResetPasswordPage.Url(baseUrl), returnTo.Value, cancellationToken);
-        return WixResults.Ok(new ApiDocs.EmptyObject());
-    }
-
-    private static async Task<IResult> RecoverAsync(
-        HttpRequest request, CallerResolver callers, RecoverPassword step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<RecoverRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var result = await step.HandleAsync(caller.Value.Site, new RecoverInput(body.Value.RecoveryToken, body.Value.Password), cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(StateMachineResponse.From(result.Value.Outcome)) : WixErrors.ToResult(result.Error);
-    }
-
-    private static async Task<IResult> ActivationEmailAsync(
-        HttpRequest request, CallerResolver callers, IClientStore clients, IMemberStore members, SendRecoveryEmail step,
-        PublicBaseUrl baseUrl, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        if (caller.Value.ApiKey is null)
-        {
-            return WixErrors.ToResult(LatchkeyErrors.PermissionDenied.WithDetail("Send Activation Email needs an API key."));
-        }
-
-        var body = await RequestBody.ReadAsync<ActivationEmailRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        if (!Guid.TryParse(body.Value.IdentityId, out var memberId) ||
-            await members.FindAsync(caller.Value.Site.Id, memberId, cancellationToken) is not { } member)
-        {
-            return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound);
-        }
-
-        var returnTo = await CheckRedirectAsync(body.Value.EmailOptions?.Redirect, caller.Value, clients, cancellationToken);
-        if (!returnTo.IsSuccess)
-        {
-            return WixErrors.ToResult(returnTo.Error);
-        }
-
-        await step.StartAsync(member, ResetPasswordPage.Url(baseUrl), returnTo.Value, RecoveryPurpose.Activate, cancellationToken);
-        return WixResults.Ok(new ApiDocs.EmptyObject());
-    }
-
-    /// <summary>
-    /// <c>redirect.url</c> must be an allowed authorization redirect URI of the client
-    /// (docs/wire/recovery.md#send-recovery-email), exactly. The check does not depend on the email, so failing it
-    /// reveals nothing about accounts.
-    /// </summary>
-    private static async Task<Result<string?>> CheckRedirectAsync(
-        RedirectTarget? redirect, Caller caller, IClientStore clients, CancellationToken cancellationToken)
-    {
-        if (redirect?.Url is not { Length: > 0 } url)
-        {
-            return (string?)null;
-        }
-
-        var clientId = redirect.ClientId ?? caller.ClientId;
-        if (clientId is null || await clients.FindAsync(clientId, cancellationToken) is not { } client || client.SiteId != caller.Site.Id)
-        {
-            return LatchkeyErrors.ClientNotFound.WithDetail("redirect.clientId does not name a client of this site.");
-        }
-
-        return client.RedirectUris.Contains(url, StringComparer.Ordinal)
-            ? url
-            : LatchkeyErrors.RedirectNotAllowed.WithDetail($"redirect.url '{url}' is not an allowed redirect URI of client {clientId}.");
-    }
+    private static async Task<ApiResult<ApiDocs.EmptyObject>> ActivationEmailAsync(
+        Call<ActivationEmailRequest> call, SendRecoveryEmail step, PublicBaseUrl baseUrl, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.ActivateAsync(
+                call.Site, call.Body.IdentityId, RedirectTarget.For(call.Body.EmailOptions?.Redirect, call.Caller), ResetPasswordPage.Url(baseUrl),
+                cancellationToken),
+            _ => new ApiDocs.EmptyObject());
 }

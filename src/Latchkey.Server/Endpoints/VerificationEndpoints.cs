@@ -1,6 +1,5 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Verification;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
 
@@ -21,7 +20,11 @@ public static class VerificationEndpoints
 
     public sealed record ResendRequest(string? StateToken);
 
-    public sealed record StartRequest(string? IdentityId, string? Target);
+    public sealed record StartRequest(string? IdentityId, string? Target)
+    {
+        /// <summary>A trusted caller may start for any member of the site; a member for itself only.</summary>
+        public StartVerificationInput For(Caller caller) => new(IdentityId, Target, caller.MemberId, Trusted: caller.ApiKey is not null);
+    }
 
     public sealed record CompleteRequest(string? VerificationId, string? Code);
 
@@ -32,114 +35,34 @@ public static class VerificationEndpoints
     public static void MapVerificationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Prefixes, "/v1/auth/verify", VerifyAsync, "VerifyDuringAuthentication")
-            .Wix<VerifyRequest, StateMachineResponse>(ApiDocs.WixVerification, "Continue a registration or login with the emailed code and the state token");
+            .Wix(ApiDocs.WixVerification, "Continue a registration or login with the emailed code and the state token");
         app.MapPost(Prefixes, "/v1/auth/resend", ResendAsync, "ResendVerificationCode")
-            .Wix<ResendRequest, ApiDocs.EmptyObject>(ApiDocs.WixVerification, "Send the verification code again");
+            .Wix(ApiDocs.WixVerification, "Send the verification code again");
         app.MapPost(Prefixes, "/v1/start", StartAsync, "StartVerification")
-            .Wix<StartRequest, StartResponse>(ApiDocs.WixVerification, "Start verifying a member's email outside a login (API key)");
+            .Wix(ApiDocs.WixVerification, "Start verifying a member's email outside a login (API key)");
         app.MapPost(Prefixes, "/v1/verify", CompleteAsync, "CompleteVerification")
-            .Wix<CompleteRequest, CompleteResponse>(ApiDocs.WixVerification, "Complete a verification started with /v1/start");
+            .Wix(ApiDocs.WixVerification, "Complete a verification started with /v1/start");
     }
 
-    private static async Task<IResult> StartAsync(
-        HttpRequest request, CallerResolver callers, AbuseGuard guard, StartVerification step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
+    private static async Task<ApiResult<StartResponse>> StartAsync(Call<StartRequest> call, StartVerification step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Guarded(GuardedAction.Verification), call.Body.For(call.Caller), cancellationToken),
+            verificationId => new StartResponse(verificationId));
 
-        // Start emails a code: the guard's rates apply as at resend (issue #21), and the address's hourly allowance too.
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
+    private static async Task<ApiResult<CompleteResponse>> CompleteAsync(
+        Call<CompleteRequest> call, CompleteVerification step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Guarded(GuardedAction.Verification), call.Body.VerificationId, call.Body.Code, cancellationToken),
+            member => new CompleteResponse(IdentityDto.From(member)));
 
-        var body = await RequestBody.ReadAsync<StartRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
+    private static async Task<ApiResult<StateMachineResponse>> VerifyAsync(Call<VerifyRequest> call, VerifyEmailCode step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Guarded(GuardedAction.Verification), new VerifyEmailInput(call.Body.StateToken, call.Body.Code), cancellationToken),
+            StateMachineResponse.From);
 
-        var who = caller.Value;
-        var input = new StartVerificationInput(body.Value.IdentityId, body.Value.Target, who.MemberId, Trusted: who.ApiKey is not null);
-        var result = await step.HandleAsync(who.Site.Id, input, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new StartResponse(result.Value)) : WixErrors.ToResult(result.Error);
-    }
-
-    private static async Task<IResult> CompleteAsync(
-        HttpRequest request, CallerResolver callers, AbuseGuard guard, CompleteVerification step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<CompleteRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var result = await step.HandleAsync(caller.Value.Site.Id, body.Value.VerificationId, body.Value.Code, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new CompleteResponse(IdentityDto.From(result.Value))) : WixErrors.ToResult(result.Error);
-    }
-
-    private static async Task<IResult> VerifyAsync(
-        HttpRequest request, CallerResolver callers, AbuseGuard guard, VerifyEmailCode step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        return WixResults.From(await step.HandleAsync(caller.Value.Site.Id, new VerifyEmailInput(body.Value.StateToken, body.Value.Code), cancellationToken));
-    }
-
-    private static async Task<IResult> ResendAsync(
-        HttpRequest request, CallerResolver callers, AbuseGuard guard, ResendVerificationCode step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var pass = await guard.CheckAsync(GuardedRequests.For(request, caller.Value.Site, GuardedAction.Verification, null, null), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return WixErrors.ToResult(pass.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<ResendRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var result = await step.HandleAsync(caller.Value.Site.Id, body.Value.StateToken, cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new ApiDocs.EmptyObject()) : WixErrors.ToResult(result.Error);
-    }
+    private static async Task<ApiResult<ApiDocs.EmptyObject>> ResendAsync(
+        Call<ResendRequest> call, ResendVerificationCode step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Guarded(GuardedAction.Verification), call.Body.StateToken, cancellationToken),
+            _ => new ApiDocs.EmptyObject());
 }

@@ -37,13 +37,15 @@ public static class ForgotPasswordPage
             return Render(context, context.Text["form.expired"], email);
         }
 
-        var pass = await guard.CheckAsync(
-            new GuardedRequest(context.Site, GuardedAction.Recovery, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form)),
-            cancellationToken);
-        if (!pass.IsSuccess)
+        // The step's guard runs before the email's shape is looked at, so a malformed address counts like any other (the
+        // step sends nothing to it). The link's flow returns to sign in for this authorize request (a path on this
+        // server, never a caller's URL).
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Recovery, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
+        var sent = await step.HandleAsync(guarded, email, ResetPasswordPage.Url(baseUrl), context.SignInUrl, cancellationToken);
+        if (sent.IsFailure)
         {
-            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Recovery, null, pass.Error, cancellationToken);
-            return Render(context, context.Text.Error(pass.Error), email, pass.Error.Status);
+            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Recovery, null, sent.Error, cancellationToken);
+            return Render(context, context.Text.Error(sent.Error), email, sent.Error.Status);
         }
 
         if (!Latchkey.Core.Members.EmailAddress.Parse(email).IsSuccess)
@@ -51,8 +53,6 @@ public static class ForgotPasswordPage
             return Render(context, null, email, emailError: context.Text["violation.email"]);
         }
 
-        // The link's flow returns to sign in for this authorize request (a path on this server, never a caller's URL).
-        await step.HandleAsync(context.Site, email, ResetPasswordPage.Url(baseUrl), context.SignInUrl, cancellationToken);
         var t = context.Text;
         var body = $"""
             {PageHtml.Heading(t["forgot.sentTitle"])}

@@ -19,7 +19,7 @@ public static class MfaChallengePage
     public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, AbuseGuard guard, VerifyMfaCode verify, SessionService sessions, CancellationToken cancellationToken)
+        HttpContext http, HostedFlow flow, VerifyMfaCode verify, SessionService sessions, CancellationToken cancellationToken)
     {
         var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
         if (context is null)
@@ -33,26 +33,23 @@ public static class MfaChallengePage
             return Render(context, stateToken, context.Text["form.expired"]);
         }
 
-        var pass = await guard.CheckAsync(
-            new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return Render(context, stateToken, context.Text.Error(pass.Error), pass.Error.Status);
-        }
-
         // Six digits are a TOTP code; anything else is tried as a recovery code.
         var code = form["code"].ToString().Trim();
         var factor = code.Length == 6 && code.All(char.IsAsciiDigit) ? "TOTP" : "RECOVERY_CODE";
-        var outcome = await verify.HandleAsync(context.Site.Id, new VerifyMfaInput(stateToken, factor, code), cancellationToken);
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
+        var outcome = await verify.HandleAsync(guarded, new VerifyMfaInput(stateToken, factor, code), cancellationToken);
         if (outcome.IsSuccess)
         {
             return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
-        // While the flow is alive, ask again on the same form; once it has ended, start over at sign in.
-        return outcome.Error.IsAny(LatchkeyErrors.MfaCodeInvalid, LatchkeyErrors.TotpCodeReused, LatchkeyErrors.ValidationFailed)
-            ? Render(context, stateToken, context.Text.Error(outcome.Error))
-            : SignInPage.Render(context, context.Text.Error(outcome.Error));
+        // While the flow is alive, ask again on the same form (a refusal of the guard with its status, 429 or a
+        // CAPTCHA's); once it has ended, start over at sign in.
+        var failure = outcome.Error;
+        return AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), failure.Status)
+            : failure.IsAny(LatchkeyErrors.MfaCodeInvalid, LatchkeyErrors.TotpCodeReused, LatchkeyErrors.ValidationFailed)
+            ? Render(context, stateToken, context.Text.Error(failure))
+            : SignInPage.Render(context, context.Text.Error(failure));
     }
 
     public static IResult Render(HostedContext context, string stateToken, string? error, int status = 400)

@@ -1,7 +1,9 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
+using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -82,12 +84,16 @@ public static class MfaSetupPage
             return Render(context, secret, uri, context.Text["form.expired"]);
         }
 
-        var confirmed = await mfa.ConfirmAsync(context.Site, session.Member.Id, form["code"].ToString().Trim(), cancellationToken);
+        // The code passes the guard's rates as at /mfa/v1/totp/confirm: one step for both surfaces.
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
+        var confirmed = await mfa.ConfirmAsync(guarded, session.Member.Id, form["code"].ToString().Trim(), cancellationToken);
         if (!confirmed.IsSuccess)
         {
-            return confirmed.Error.IsAny(LatchkeyErrors.MfaEnrolmentNotStarted, LatchkeyErrors.MfaAlreadyEnabled)
+            var failure = confirmed.Error;
+            return failure.IsAny(LatchkeyErrors.MfaEnrolmentNotStarted, LatchkeyErrors.MfaAlreadyEnabled)
                 ? Results.Redirect(context.PageUrl(Path))
-                : Render(context, secret, uri, confirmed.Error.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(confirmed.Error));
+                : Render(context, secret, uri, failure.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(failure),
+                    AbuseGuard.Refused(failure) ? failure.Status : 400);
         }
 
         var t = context.Text;
@@ -128,7 +134,7 @@ public static class MfaSetupPage
         return context.Page(t["mfaSetup.title"], body, error is null ? 200 : 400);
     }
 
-    private static IResult Render(HostedContext context, string secret, string otpAuthUri, string? error)
+    private static IResult Render(HostedContext context, string secret, string otpAuthUri, string? error, int status = 400)
     {
         var t = context.Text;
         var form = context.Form(Path, PageHtml.Fields(
@@ -143,6 +149,6 @@ public static class MfaSetupPage
             {form}
             <p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, t["mfaSetup.skip"])}</p>
             """;
-        return context.Page(t["mfaSetup.title"], body, error is null ? 200 : 400);
+        return context.Page(t["mfaSetup.title"], body, error is null ? 200 : status);
     }
 }

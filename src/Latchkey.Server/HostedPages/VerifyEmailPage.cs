@@ -19,8 +19,7 @@ public static class VerifyEmailPage
     public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, AbuseGuard guard, VerifyEmailCode verify, ResendVerificationCode resend, SessionService sessions,
-        CancellationToken cancellationToken)
+        HttpContext http, HostedFlow flow, VerifyEmailCode verify, ResendVerificationCode resend, SessionService sessions, CancellationToken cancellationToken)
     {
         var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
         if (context is null)
@@ -34,30 +33,27 @@ public static class VerifyEmailPage
             return Render(context, stateToken, context.Text["form.expired"]);
         }
 
-        var pass = await guard.CheckAsync(
-            new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []), cancellationToken);
-        if (!pass.IsSuccess)
-        {
-            return Render(context, stateToken, context.Text.Error(pass.Error), status: pass.Error.Status);
-        }
-
+        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
         if (form["resend"] == "1")
         {
-            var sent = await resend.HandleAsync(context.Site.Id, stateToken, cancellationToken);
+            var sent = await resend.HandleAsync(guarded, stateToken, cancellationToken);
             return sent.IsSuccess
                 ? Render(context, stateToken, error: null, notice: context.Text["verify.resent"])
                 : Render(context, stateToken, context.Text.Error(sent.Error), status: sent.Error.Status);
         }
 
-        var outcome = await verify.HandleAsync(context.Site.Id, new VerifyEmailInput(stateToken, form["code"].ToString().Trim()), cancellationToken);
+        var outcome = await verify.HandleAsync(guarded, new VerifyEmailInput(stateToken, form["code"].ToString().Trim()), cancellationToken);
         if (outcome.IsSuccess)
         {
             return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
         }
 
-        return outcome.Error.IsAny(LatchkeyErrors.VerificationCodeInvalid, LatchkeyErrors.ValidationFailed)
-            ? Render(context, stateToken, outcome.Error.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(outcome.Error))
-            : SignInPage.Render(context, context.Text.Error(outcome.Error));
+        // A refusal of the guard stays on this form with its status (429, or a CAPTCHA's); the flow is still alive.
+        var failure = outcome.Error;
+        return AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), status: failure.Status)
+            : failure.IsAny(LatchkeyErrors.VerificationCodeInvalid, LatchkeyErrors.ValidationFailed)
+            ? Render(context, stateToken, failure.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(failure))
+            : SignInPage.Render(context, context.Text.Error(failure));
     }
 
     public static IResult Render(HostedContext context, string stateToken, string? error, string? notice = null, int status = 400)

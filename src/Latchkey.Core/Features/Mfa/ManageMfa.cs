@@ -28,9 +28,11 @@ public sealed record MfaProof(string? Code, string? RecoveryCode)
 /// The member's own MFA management (Latchkey's API, member access token): start and confirm a TOTP enrolment,
 /// regenerate recovery codes, turn MFA off. Changing an active enrolment needs a current code; every code entered here
 /// counts with the second-factor codes of the member's logins (<see cref="CodeGuessLimit"/>): ten wrong ones in all,
-/// then a pause, so neither a stolen access token nor a known password can guess its way in (issue #21).
+/// then a pause, so neither a stolen access token nor a known password can guess its way in (issue #21). The operations
+/// that take a code also run the guard's per-address and per-site rates first (docs/abuse-protection.md#the-guard),
+/// whichever surface (API, hosted page) the code came from.
 /// </summary>
-public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors factors, CodeGuessLimit guesses, TimeProvider clock)
+public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors factors, CodeGuessLimit guesses, AbuseGuard guard, TimeProvider clock)
 {
     public async Task<MfaStatus> StatusAsync(Guid memberId, CancellationToken cancellationToken)
     {
@@ -78,8 +80,14 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
     }
 
     /// <summary>The first right code activates the enrolment and returns the recovery codes, once.</summary>
-    public async Task<Result<string[]>> ConfirmAsync(Site site, Guid memberId, string? code, CancellationToken cancellationToken)
+    public async Task<Result<string[]>> ConfirmAsync(GuardedRequest request, Guid memberId, string? code, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         var parsed = MfaInput.Parse("TOTP", code);
         if (!parsed.IsSuccess)
         {
@@ -98,7 +106,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             return LatchkeyErrors.MfaEnrolmentNotStarted;
         }
 
-        if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
+        if (await members.FindAsync(request.Site.Id, memberId, cancellationToken) is not { } member)
         {
             return LatchkeyErrors.MemberTokenRequired;
         }
@@ -129,17 +137,17 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         return codes;
     }
 
-    public async Task<Result<string[]>> RegenerateRecoveryCodesAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
+    public async Task<Result<string[]>> RegenerateRecoveryCodesAsync(GuardedRequest request, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
-        var proven = await ProveAsync(site, memberId, proof, cancellationToken);
+        var proven = await ProveAsync(request, memberId, proof, cancellationToken);
         return proven.IsSuccess
             ? await factors.IssueRecoveryCodesAsync(memberId, cancellationToken)
             : proven.Error;
     }
 
-    public async Task<Result<bool>> DisableAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DisableAsync(GuardedRequest request, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
-        var proven = await ProveAsync(site, memberId, proof, cancellationToken);
+        var proven = await ProveAsync(request, memberId, proof, cancellationToken);
         if (!proven.IsSuccess)
         {
             return proven.Error;
@@ -155,9 +163,15 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
         return true;
     }
 
-    /// <summary>An active enrolment and a right, unused code for it; answers the member.</summary>
-    private async Task<Result<Member>> ProveAsync(Site site, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
+    /// <summary>The guard, then an active enrolment and a right, unused code for it; answers the member.</summary>
+    private async Task<Result<Member>> ProveAsync(GuardedRequest request, Guid memberId, MfaProof proof, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         var parsed = proof.Parse();
         if (!parsed.IsSuccess)
         {
@@ -169,7 +183,7 @@ public sealed class ManageMfa(IMemberStore members, IMfaStore store, MfaFactors 
             return LatchkeyErrors.MfaNotEnabled;
         }
 
-        if (await members.FindAsync(site.Id, memberId, cancellationToken) is not { } member)
+        if (await members.FindAsync(request.Site.Id, memberId, cancellationToken) is not { } member)
         {
             return LatchkeyErrors.MemberTokenRequired;
         }

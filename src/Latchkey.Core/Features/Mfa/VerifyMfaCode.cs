@@ -19,13 +19,23 @@ public sealed record VerifyMfaInput(string? StateToken, string? FactorType, stri
 /// the member's own <c>/mfa/v1/*</c> endpoints (<see cref="CodeGuessLimit"/>): ten, then a pause.
 /// </summary>
 public sealed class VerifyMfaCode(
-    IFlowStore flows, IMemberStore members, IMfaStore mfa, MfaFactors factors, OutcomeIssuer outcomes, CodeGuessLimit guesses, TokenHasher hasher,
-    TimeProvider clock)
+    IFlowStore flows, IMemberStore members, IMfaStore mfa, MfaFactors factors, OutcomeIssuer outcomes, CodeGuessLimit guesses, AbuseGuard guard,
+    TokenHasher hasher, TimeProvider clock)
 {
-    public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyMfaInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Second-factor codes are throttled per address and site like email codes (docs/abuse-protection.md#the-guard;
+    /// each flow also allows 5 tries), whichever surface (API, hosted page) takes them.
+    /// </summary>
+    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, VerifyMfaInput input, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         using var activity = LatchkeyMetrics.StartStep("mfa_verify");
-        var result = await VerifyAsync(siteId, input, cancellationToken);
+        var result = await VerifyAsync(request.Site.Id, input, cancellationToken);
         LatchkeyMetrics.RecordMfaVerification(activity.Tag(OutcomeTags.Of(result)));
         return result;
     }

@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
 using Latchkey.Core.Observability;
@@ -15,12 +16,19 @@ public sealed record SignOnOutcome(Member Member, string SessionToken);
 /// backend vouches for the member. Creates the member when absent, updates the profile when present, and always answers
 /// with a session token (no state machine).
 /// </summary>
-public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, TimeProvider clock)
+public sealed class SignOnMember(IMemberStore members, OutcomeIssuer outcomes, AbuseGuard guard, TimeProvider clock)
 {
-    public async Task<Result<SignOnOutcome>> HandleAsync(Site site, SignOnInput input, CancellationToken cancellationToken)
+    /// <summary>The guard first (its per-address and per-site rates, docs/abuse-protection.md#the-guard).</summary>
+    public async Task<Result<SignOnOutcome>> HandleAsync(GuardedRequest request, SignOnInput input, CancellationToken cancellationToken)
     {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
         using var activity = LatchkeyMetrics.StartStep("sign_on");
-        var result = await SignOnAsync(site, input, cancellationToken);
+        var result = await SignOnAsync(request.Site, input, cancellationToken);
         LatchkeyMetrics.RecordSignOn(activity.Tag(OutcomeTags.Of(result)));
         return result;
     }

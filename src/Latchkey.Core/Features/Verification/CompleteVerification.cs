@@ -13,9 +13,16 @@ namespace Latchkey.Core.Features.Verification;
 /// they count against the member with every other email code (<see cref="CodeGuessLimit"/>).
 /// </summary>
 public sealed class CompleteVerification(
-    IFlowStore flows, IMemberStore members, VerificationCodes codes, CodeGuessLimit guesses, TokenHasher hasher, TimeProvider clock)
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, CodeGuessLimit guesses, AbuseGuard guard, TokenHasher hasher, TimeProvider clock)
 {
-    public async Task<Result<Member>> HandleAsync(Guid siteId, string? verificationId, string? code, CancellationToken cancellationToken)
+    /// <summary>The guard first (its per-address and per-site rates, docs/abuse-protection.md#the-guard).</summary>
+    public async Task<Result<Member>> HandleAsync(GuardedRequest request, string? verificationId, string? code, CancellationToken cancellationToken)
+    {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        return pass.IsFailure ? pass.Error : await CompleteAsync(request.Site.Id, verificationId, code, cancellationToken);
+    }
+
+    private async Task<Result<Member>> CompleteAsync(Guid siteId, string? verificationId, string? code, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(code) || code.Length != 6 || !code.All(char.IsAsciiDigit))
         {

@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Storage;
@@ -10,9 +11,17 @@ namespace Latchkey.Core.Features.Verification;
 /// the same flow and state token, at most five times and 30 seconds apart; the earlier code stops working.
 /// </summary>
 public sealed class ResendVerificationCode(
-    IFlowStore flows, IMemberStore members, VerificationCodes codes, AbuseProtection.EmailCodeAllowance allowance, TokenHasher hasher, TimeProvider clock)
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, EmailCodeAllowance allowance, AbuseGuard guard, TokenHasher hasher,
+    TimeProvider clock)
 {
-    public async Task<Result<bool>> HandleAsync(Guid siteId, string? stateToken, CancellationToken cancellationToken)
+    /// <summary>The guard first (docs/abuse-protection.md#the-guard), whichever surface asks for the new code.</summary>
+    public async Task<Result<bool>> HandleAsync(GuardedRequest request, string? stateToken, CancellationToken cancellationToken)
+    {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        return pass.IsFailure ? pass.Error : await ResendAsync(request.Site.Id, stateToken, cancellationToken);
+    }
+
+    private async Task<Result<bool>> ResendAsync(Guid siteId, string? stateToken, CancellationToken cancellationToken)
     {
         var found = await FlowSteps.FindAsync(flows, hasher, siteId, stateToken, FlowState.RequireEmailVerification, clock, cancellationToken);
         if (!found.IsSuccess)

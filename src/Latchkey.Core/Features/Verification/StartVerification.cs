@@ -1,3 +1,4 @@
+using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -14,9 +15,20 @@ public sealed record StartVerificationInput(string? IdentityId, string? Target, 
 /// <c>verificationId</c>. <c>/v1/verify {verificationId, code}</c> completes it and marks the email verified. It never
 /// signs anyone in. Starts for one member are at least 30 seconds apart, so the endpoint cannot flood a mailbox.
 /// </summary>
-public sealed class StartVerification(IFlowStore flows, IMemberStore members, VerificationCodes codes, TokenHasher hasher, TimeProvider clock)
+public sealed class StartVerification(
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, AbuseGuard guard, TokenHasher hasher, TimeProvider clock)
 {
-    public async Task<Result<string>> HandleAsync(Guid siteId, StartVerificationInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Start emails a code: the guard's rates apply as at resend (issue #21, docs/abuse-protection.md#the-guard), and
+    /// the address's hourly allowance too.
+    /// </summary>
+    public async Task<Result<string>> HandleAsync(GuardedRequest request, StartVerificationInput input, CancellationToken cancellationToken)
+    {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        return pass.IsFailure ? pass.Error : await StartAsync(request.Site.Id, input, cancellationToken);
+    }
+
+    private async Task<Result<string>> StartAsync(Guid siteId, StartVerificationInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
         if (!Guid.TryParse(input.IdentityId, out var memberId))

@@ -15,10 +15,20 @@ public sealed record VerifyEmailInput(string? StateToken, string? Code);
 /// decoy's against the email's owner.
 /// </summary>
 public sealed class VerifyEmailCode(
-    IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, CodeGuessLimit guesses, TokenHasher hasher,
-    TimeProvider clock)
+    IFlowStore flows, IMemberStore members, VerificationCodes codes, OutcomeIssuer outcomes, CodeGuessLimit guesses, AbuseGuard guard,
+    TokenHasher hasher, TimeProvider clock)
 {
-    public async Task<Result<AuthOutcome>> HandleAsync(Guid siteId, VerifyEmailInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// The guard first (its per-address and per-site rates, docs/abuse-protection.md#the-guard), whichever surface (API,
+    /// hosted page) takes the code.
+    /// </summary>
+    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, VerifyEmailInput input, CancellationToken cancellationToken)
+    {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        return pass.IsFailure ? pass.Error : await VerifyAsync(request.Site.Id, input, cancellationToken);
+    }
+
+    private async Task<Result<AuthOutcome>> VerifyAsync(Guid siteId, VerifyEmailInput input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(input.Code) || input.Code.Length != 6 || !input.Code.All(char.IsAsciiDigit))
         {
