@@ -93,6 +93,7 @@ public static class LatchkeyServices
         services.AddAbuseProtection();
         services.AddLatchkeyTelemetry();
 
+        services.AddScoped<AccessTokens>();
         services.AddScoped<CallerResolver>();
         services.AddScoped<CorsOrigins>();
         services.AddScoped<OutcomeIssuer>();
@@ -120,6 +121,7 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.AbuseProtection.EmailCodeAllowance>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
+        services.AddScoped<TokenInfo>();
         services.AddScoped<HostedFlow>();
         services.AddLatchkeyAdmin();
         services.AddDataProtectionInDatabase();
