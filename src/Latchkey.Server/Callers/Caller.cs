@@ -1,12 +1,10 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Latchkey.Core.Tokens;
 using Latchkey.Server.Cors;
 using OpenIddict.Abstractions;
-using OpenIddict.Validation;
 
 namespace Latchkey.Server.Callers;
 
@@ -31,10 +29,9 @@ public sealed record Caller(Site Site, string? Subject, string? Role, ApiKey? Ap
 /// <summary>
 /// Reads the <c>Authorization</c> header in every form the wire allows (docs/wire/conventions.md#request-headers): a
 /// bare token, <c>Bearer &lt;token&gt;</c>, and the SDK's <c>&lt;accessToken&gt;,&lt;apiKey&gt;</c> pair. Access
-/// tokens are validated by OpenIddict; API keys are looked up by their digest.
+/// tokens are checked by <see cref="AccessTokens"/>; API keys are looked up by their digest.
 /// </summary>
-public sealed class CallerResolver(
-    OpenIddictValidationService validation, IClientStore clients, ISiteStore sites, TokenHasher hasher, SessionService sessions)
+public sealed class CallerResolver(AccessTokens accessTokens, IClientStore clients, ISiteStore sites, TokenHasher hasher)
 {
     public async Task<Result<Caller>> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -96,36 +93,25 @@ public sealed class CallerResolver(
 
     private async Task<Result<Caller>> FromAccessTokenAsync(string token, CancellationToken cancellationToken)
     {
-        System.Security.Claims.ClaimsPrincipal principal;
-        try
-        {
-            principal = await validation.ValidateAccessTokenAsync(token, cancellationToken);
-        }
-        catch (Exception e) when (e is OpenIddictExceptions.ProtocolException or OpenIddictExceptions.ValidationException)
+        if (await accessTokens.ValidateAsync(token, cancellationToken) is not { } accessToken)
         {
             return LatchkeyErrors.Unauthenticated.WithDetail("The access token is invalid or expired; get a new one from /oauth2/token.");
         }
 
-        if (!Guid.TryParse(principal.GetClaim(LatchkeyClaims.Site), out var siteId) ||
-            await sites.FindAsync(siteId, cancellationToken) is not { } site)
+        if (accessToken.SiteId is not { } siteId || await sites.FindAsync(siteId, cancellationToken) is not { } site)
         {
             return LatchkeyErrors.SiteNotFound;
         }
 
-        var caller = new Caller(site, principal.GetClaim(OpenIddictConstants.Claims.Subject), principal.GetClaim(LatchkeyClaims.Role), null)
-        {
-            ClientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId),
-            SessionId = MemberPrincipal.SessionOf(principal),
-        };
-
-        // A member token is only as good as its session: logout, a password change elsewhere or a block end it now,
-        // not when the token expires.
-        if (caller.Role == LatchkeyClaims.MemberRole &&
-            (caller.SessionId is not { } sid || !await sessions.IsUsableAsync(site.Id, sid, slide: false, cancellationToken)))
+        if (!accessToken.Live)
         {
             return LatchkeyErrors.Unauthenticated.WithDetail("The member's session has ended; sign in again.");
         }
 
-        return caller;
+        return new Caller(site, accessToken.Subject, accessToken.Role, null)
+        {
+            ClientId = accessToken.Principal.GetClaim(OpenIddictConstants.Claims.ClientId),
+            SessionId = accessToken.SessionId,
+        };
     }
 }

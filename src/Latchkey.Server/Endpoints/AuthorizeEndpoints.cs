@@ -1,5 +1,5 @@
+using Latchkey.Core.Features.Authorize;
 using Latchkey.Core.Sessions;
-using Latchkey.Core.Storage;
 using Latchkey.Server.Callers;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
@@ -14,8 +14,8 @@ namespace Latchkey.Server.Endpoints;
 
 /// <summary>
 /// <c>/oauth2/authorize</c> (docs/wire/oauth.md#authorize-rules). OpenIddict has already validated the client, redirect
-/// URI, response type and PKCE challenge; this decides who the member is: a session token (single use), else the
-/// browser session cookie, else <c>login_required</c> for <c>prompt=none</c> or the hosted login page.
+/// URI, response type and PKCE challenge; <see cref="AuthorizeMember"/> decides who the member is, and this answers in
+/// OpenIddict's terms: a sign-in (the code), a refusal, or the hosted login page.
 /// </summary>
 public static class AuthorizeEndpoints
 {
@@ -28,39 +28,26 @@ public static class AuthorizeEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
     }
 
-    private static async Task<IResult> AuthorizeAsync(
-        HttpContext http, IClientStore clients, SessionService sessions, HostedFlow hosted, CancellationToken cancellationToken)
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, AuthorizeMember step, HostedFlow hosted, CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("OpenIddict did not extract the authorization request.");
-        var client = await clients.FindAsync(request.ClientId!, cancellationToken)
-            ?? throw new InvalidOperationException("OpenIddict accepted a client that Latchkey does not know.");
-
-        var sessionToken = (string?)request["session_token"];
-        if (!string.IsNullOrEmpty(sessionToken))
+        var decision = await step.HandleAsync(new AuthorizeInput(request.ClientId!, (string?)request["session_token"], SessionCookie.Read(http.Request),
+            request.HasPromptValue(PromptValues.Login), request.HasPromptValue(PromptValues.None)), cancellationToken);
+        return decision.Next switch
         {
-            var redeemed = await sessions.RedeemAsync(client.SiteId, sessionToken, withCookie: false, cancellationToken);
-            return redeemed.IsSuccess
-                ? SignIn(request, redeemed.Value)
-                : Forbid(Errors.InvalidRequest, "The session token is unknown, expired, already used, or for another site.");
-        }
+            AuthorizeNext.SignIn => SignIn(request, decision.Session!),
+            AuthorizeNext.SessionTokenRefused => Forbid(Errors.InvalidRequest, "The session token is unknown, expired, already used, or for another site."),
+            AuthorizeNext.LoginRequired => Forbid(Errors.LoginRequired, "No session token was given and the browser has no session."),
+            _ => await SignInPageAsync(http, hosted, cancellationToken),
+        };
+    }
 
-        if (await sessions.FromCookieAsync(client.SiteId, SessionCookie.Read(http.Request), cancellationToken) is { } browser &&
-            !request.HasPromptValue(PromptValues.Login))
-        {
-            return SignIn(request, browser);
-        }
-
-        if (request.HasPromptValue(PromptValues.None))
-        {
-            return Forbid(Errors.LoginRequired, "No session token was given and the browser has no session.");
-        }
-
-        // The hosted sign-in page: the request was validated above, so its query names a real client of a real site.
-        return await hosted.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is { } context
+    /// <summary>The hosted sign-in page: the request was validated above, so its query names a real client of a real site.</summary>
+    private static async Task<IResult> SignInPageAsync(HttpContext http, HostedFlow hosted, CancellationToken cancellationToken) =>
+        await hosted.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is { } context
             ? SignInPage.Render(context, error: null)
             : Forbid(Errors.InvalidRequest, "The client's site is gone.");
-    }
 
     internal static IResult SignIn(OpenIddictRequest request, RedeemedSession session) =>
         Results.SignIn(

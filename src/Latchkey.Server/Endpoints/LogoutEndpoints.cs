@@ -1,8 +1,4 @@
-using Latchkey.Core.Clients;
-using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Logout;
-using Latchkey.Core.Sessions;
-using Latchkey.Core.Storage;
 using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
@@ -24,30 +20,15 @@ public static class LogoutEndpoints
             .Produces<WixErrorBody>(StatusCodes.Status400BadRequest, "application/json");
 
     private static async Task<IResult> LogOutAsync(
-        HttpContext http, IClientStore clients, ISiteStore sites, SessionService sessions, string? postLogoutRedirectUri, string? clientId,
-        CancellationToken cancellationToken)
+        HttpContext http, LogOutBrowser step, string? postLogoutRedirectUri, string? clientId, CancellationToken cancellationToken)
     {
-        SiteClient? client = null;
-        if (!string.IsNullOrEmpty(clientId))
+        var target = await step.HandleAsync(new LogoutInput(clientId, postLogoutRedirectUri, SessionCookie.Read(http.Request)), cancellationToken);
+        if (!target.IsSuccess)
         {
-            client = await clients.FindAsync(clientId, cancellationToken);
-            if (client is null)
-            {
-                return WixErrors.ToResult(LatchkeyErrors.ClientNotFound.WithDetail($"No OAuth client has clientId '{clientId}'."));
-            }
+            return WixErrors.ToResult(target.Error);
         }
 
-        var redirect = LogoutRedirect.Check(postLogoutRedirectUri, client);
-        if (!redirect.IsSuccess)
-        {
-            return WixErrors.ToResult(redirect.Error);
-        }
-
-        // Ending the browser session ends its tokens too: refresh and member calls check the session (RequireLiveSession).
-        await sessions.EndByCookieAsync(SessionCookie.Read(http.Request), cancellationToken);
         SessionCookie.Clear(http.Response, http.Request);
-        return redirect.Value is { } uri
-            ? Results.Redirect(uri.AbsoluteUri)
-            : SignedOutPage.Render(http, client is null ? null : await sites.FindAsync(client.SiteId, cancellationToken));
+        return target.Value.Redirect is { } uri ? Results.Redirect(uri.AbsoluteUri) : SignedOutPage.Render(http, target.Value.Site);
     }
 }

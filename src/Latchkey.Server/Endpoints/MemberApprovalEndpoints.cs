@@ -1,5 +1,6 @@
 using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
 using Latchkey.Server.Admin;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
@@ -16,12 +17,14 @@ public static class MemberApprovalEndpoints
 
     public static void MapMemberApprovalEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Prefixes, "/{id}/approve", (string id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (actor, site, member) => admin.ApproveAsync(actor, site, member, ct), ct), "ApproveMember")
-            .Wix<MemberEnvelope>(ApiDocs.WixMembers, "Approve a member who waits for the owner's approval (admin API key)");
-        app.MapPost(Prefixes, "/{id}/block", (string id, HttpRequest request, CallerResolver callers, MemberAdmin admin, CancellationToken ct) =>
-                ChangeAsync(id, request, callers, (actor, site, member) => admin.BlockAsync(actor, site, member, ct), ct), "BlockMember")
-            .Wix<MemberEnvelope>(ApiDocs.WixMembers, "Block a member and end their sessions (admin API key)");
+        app.MapPost(Prefixes, "/{id}/approve", (string id, Call call, MemberAdmin admin, CancellationToken ct) =>
+                ChangeAsync(id, call, (actor, site, member) => admin.ApproveAsync(actor, site, member, ct)), "ApproveMember")
+            .RequireCaller(CallerKind.Admin)
+            .Wix(ApiDocs.WixMembers, "Approve a member who waits for the owner's approval (admin API key)");
+        app.MapPost(Prefixes, "/{id}/block", (string id, Call call, MemberAdmin admin, CancellationToken ct) =>
+                ChangeAsync(id, call, (actor, site, member) => admin.BlockAsync(actor, site, member, ct)), "BlockMember")
+            .RequireCaller(CallerKind.Admin)
+            .Wix(ApiDocs.WixMembers, "Block a member and end their sessions (admin API key)");
     }
 
     public sealed record MemberEnvelope(MemberView Member);
@@ -29,25 +32,13 @@ public static class MemberApprovalEndpoints
     /// <summary><c>status</c> uses the Members API's names: APPROVED, PENDING, BLOCKED.</summary>
     public sealed record MemberView(string Id, string Status, IdentityDto Identity);
 
-    private static async Task<IResult> ChangeAsync(
-        string id, HttpRequest request, CallerResolver callers, Func<AdminActor, Core.Sites.Site, Guid, Task<Result<Member>>> change, CancellationToken cancellationToken)
-    {
-        var caller = await AdminCaller.ResolveAsync(callers, request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
+    private static async Task<ApiResult<MemberEnvelope>> ChangeAsync(string id, Call call, Func<AdminActor, Site, Guid, Task<Result<Member>>> change) =>
+        Guid.TryParse(id, out var memberId)
+            ? ApiResult.From(await change(AdminActor.For(call.Caller.ApiKey!), call.Site, memberId), Envelope)
+            : LatchkeyErrors.MemberIdNotFound.WithDetail($"'{id}' is not a member id.");
 
-        if (!Guid.TryParse(id, out var memberId))
-        {
-            return WixErrors.ToResult(LatchkeyErrors.MemberIdNotFound.WithDetail($"'{id}' is not a member id."));
-        }
-
-        var result = await change(AdminActor.For(caller.Value.ApiKey!), caller.Value.Site, memberId);
-        return result.IsSuccess
-            ? WixResults.Ok(new MemberEnvelope(new MemberView(result.Value.Id.ToString(), MembersApiStatus(result.Value), IdentityDto.From(result.Value))))
-            : WixErrors.ToResult(result.Error);
-    }
+    private static MemberEnvelope Envelope(Member member) =>
+        new(new MemberView(member.Id.ToString(), MembersApiStatus(member), IdentityDto.From(member)));
 
     /// <summary>
     /// The Members API's status names (docs/wire/sign-on-policy.md#approve-and-block), distinct from the identity

@@ -1,4 +1,3 @@
-using Latchkey.Core.Errors;
 using Latchkey.Core.Features.PasswordChange;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Wire;
@@ -12,29 +11,12 @@ public static class PasswordChangeEndpoints
 
     public static void MapPasswordChangeEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost(WixRoutes.Authentication, "/v2/change-password", ChangeAsync, "ChangePassword")
-            .Wix<ChangePasswordRequest, ApiDocs.EmptyObject>(ApiDocs.WixAuthentication, "Change the password of the member the access token belongs to");
+            .RequireCaller(CallerKind.Member, "Change Password needs a member access token; visitor tokens and API keys cannot call it.")
+            .Wix(ApiDocs.WixAuthentication, "Change the password of the member the access token belongs to");
 
-    private static async Task<IResult> ChangeAsync(
-        HttpRequest request, CallerResolver callers, ChangePassword step, CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        if (caller.Value.MemberId is not { } memberId)
-        {
-            return WixErrors.ToResult(LatchkeyErrors.MemberTokenRequired.WithDetail("Change Password needs a member access token; visitor tokens and API keys cannot call it."));
-        }
-
-        var body = await RequestBody.ReadAsync<ChangePasswordRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var result = await step.HandleAsync(caller.Value.Site, new ChangePasswordInput(memberId, caller.Value.SessionId!.Value, body.Value.NewPassword), cancellationToken);
-        return result.IsSuccess ? WixResults.Ok(new { }) : WixErrors.ToResult(result.Error);
-    }
+    /// <summary>The caller's own session stays; the step ends the member's others.</summary>
+    private static async Task<ApiResult<ApiDocs.EmptyObject>> ChangeAsync(Call<ChangePasswordRequest> call, ChangePassword step, CancellationToken cancellationToken) =>
+        ApiResult.From(
+            await step.HandleAsync(call.Site, new ChangePasswordInput(call.MemberId, call.Caller.SessionId!.Value, call.Body.NewPassword), cancellationToken),
+            _ => new ApiDocs.EmptyObject());
 }

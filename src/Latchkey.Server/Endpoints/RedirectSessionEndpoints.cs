@@ -1,18 +1,13 @@
-using Latchkey.Core.Errors;
-using Latchkey.Core.Features.Logout;
-using Latchkey.Core.Sessions;
-using Latchkey.Core.Storage;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Http;
+using Latchkey.Server.OAuth;
 using Latchkey.Server.Wire;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.Endpoints;
 
 /// <summary>
-/// Create Redirect Session (docs/wire/redirects.md#redirects-api): turns an <c>auth</c> or <c>logout</c> intent into an
-/// absolute URL on Latchkey's public base, after checking the client and its allow-lists, so the SDK can navigate or
-/// load it.
+/// Create Redirect Session (docs/wire/redirects.md#redirects-api): an <c>auth</c> or <c>logout</c> intent becomes an
+/// absolute URL on Latchkey's public base (<see cref="RedirectSessions"/>).
 /// </summary>
 public static class RedirectSessionEndpoints
 {
@@ -22,122 +17,10 @@ public static class RedirectSessionEndpoints
     public static void MapRedirectSessionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Paths, "", CreateAsync, "CreateRedirectSession")
-            .Wix<RedirectSessionRequest, RedirectSessionResponse>(ApiDocs.OAuth, "A URL that starts a hosted login or logout (Wix Redirects API)");
+            .Wix(ApiDocs.OAuth, "A URL that starts a hosted login or logout (Wix Redirects API)");
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpRequest request, CallerResolver callers, IClientStore clients, SessionService sessions, PublicBaseUrl baseUrl,
-        CancellationToken cancellationToken)
-    {
-        var caller = await callers.ResolveAsync(request, cancellationToken);
-        if (!caller.IsSuccess)
-        {
-            return WixErrors.ToResult(caller.Error);
-        }
-
-        var body = await RequestBody.ReadAsync<RedirectSessionRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return WixErrors.ToResult(body.Error);
-        }
-
-        var intent = body.Value;
-        var result = intent switch
-        {
-            { Auth: { } auth } => await AuthAsync(auth, caller.Value, clients, cancellationToken),
-            { Logout: { } logout } => await LogoutAsync(logout, intent.Callbacks, caller.Value, clients, cancellationToken),
-            _ => LatchkeyErrors.RedirectIntentUnsupported,
-        };
-        if (!result.IsSuccess)
-        {
-            return WixErrors.ToResult(result.Error);
-        }
-
-        // A member logging out with its own token ends that session now: the SDK forgets its tokens after this call,
-        // and a session without a browser cookie (direct login, authorized_client) has no other logout to end it.
-        if (intent.Logout is not null && caller.Value.SessionId is { } sessionId && caller.Value.IsMember)
-        {
-            await sessions.EndAsync(sessionId, cancellationToken);
-        }
-
-        var (path, parameters) = result.Value;
-        var endpoint = baseUrl.For(request) + path;
-        var fullUrl = QueryHelpers.AddQueryString(endpoint, parameters.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
-        var session = new RedirectSession(Guid.CreateVersion7().ToString(), fullUrl, fullUrl, intent.Auth?.AuthRequest?.SessionToken,
-            new UrlDetails(endpoint, parameters));
-        return WixResults.Ok(new RedirectSessionResponse(session));
-    }
-
-    private static async Task<Result<(string, Dictionary<string, string>)>> AuthAsync(
-        AuthIntent auth, Caller caller, IClientStore clients, CancellationToken cancellationToken)
-    {
-        var authorize = auth.AuthRequest;
-        if (authorize?.ClientId is not { Length: > 0 } clientId)
-        {
-            return Missing("auth.authRequest.clientId");
-        }
-
-        if (await clients.FindAsync(clientId, cancellationToken) is not { } client || client.SiteId != caller.Site.Id)
-        {
-            return LatchkeyErrors.ClientNotFound.WithDetail($"No OAuth client of this site has clientId '{clientId}'.");
-        }
-
-        // Exact match, as the authorize endpoint will check again: better to fail here than on a page.
-        if (authorize.RedirectUri is { Length: > 0 } redirect && !client.RedirectUris.Contains(redirect, StringComparer.Ordinal))
-        {
-            return LatchkeyErrors.RedirectNotAllowed.WithDetail($"redirectUri '{redirect}' is not an allowed redirect URI of client {clientId}.");
-        }
-
-        var parameters = new Dictionary<string, string>
-        {
-            ["clientId"] = clientId,
-            ["responseType"] = authorize.ResponseType ?? "code",
-        };
-        Add(parameters, "redirectUri", authorize.RedirectUri);
-        Add(parameters, "scope", authorize.Scope);
-        Add(parameters, "state", authorize.State);
-        Add(parameters, "responseMode", authorize.ResponseMode);
-        Add(parameters, "codeChallenge", authorize.CodeChallenge);
-        Add(parameters, "codeChallengeMethod", authorize.CodeChallengeMethod);
-        Add(parameters, "sessionToken", authorize.SessionToken);
-        Add(parameters, "nonce", authorize.Nonce);
-        Add(parameters, "prompt", auth.Prompt ?? authorize.Prompt);
-        return ("/_api/oauth2/authorize", parameters);
-    }
-
-    private static async Task<Result<(string, Dictionary<string, string>)>> LogoutAsync(
-        LogoutIntent logout, RedirectCallbacks? callbacks, Caller caller, IClientStore clients, CancellationToken cancellationToken)
-    {
-        if (logout.ClientId is not { Length: > 0 } clientId)
-        {
-            return Missing("logout.clientId");
-        }
-
-        var client = await clients.FindAsync(clientId, cancellationToken);
-        if (client is null || client.SiteId != caller.Site.Id)
-        {
-            return LatchkeyErrors.ClientNotFound.WithDetail($"No OAuth client of this site has clientId '{clientId}'.");
-        }
-
-        var redirect = LogoutRedirect.Check(callbacks?.PostFlowUrl, client);
-        if (!redirect.IsSuccess)
-        {
-            return redirect.Error;
-        }
-
-        var parameters = new Dictionary<string, string> { ["clientId"] = clientId };
-        Add(parameters, "postLogoutRedirectUri", redirect.Value?.AbsoluteUri);
-        return ("/_api/iam/authentication/v1/logout", parameters);
-    }
-
-    private static void Add(Dictionary<string, string> parameters, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            parameters[name] = value;
-        }
-    }
-
-    private static LatchkeyError Missing(string field) =>
-        LatchkeyErrors.Validation(new FieldViolation(field, $"{field} is required.", "REQUIRED_FIELD", "STRING"));
+    private static async Task<ApiResult<RedirectSessionResponse>> CreateAsync(
+        Call<RedirectSessionRequest> call, RedirectSessions redirects, PublicBaseUrl baseUrl, CancellationToken cancellationToken) =>
+        await redirects.CreateAsync(call.Caller, call.Body, baseUrl.For(call.Request), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Latchkey.Core.Errors;
 using Latchkey.Core.Members;
 using Latchkey.Server.Wire;
 
@@ -10,25 +11,22 @@ namespace Latchkey.Server.Endpoints;
 public static class ValidateEmailEndpoints
 {
     public static void MapValidateEmailEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost(WixRoutes.Authentication, "/v2/validate-email", ValidateAsync, "ValidateEmail")
-            .Wix<ValidateEmailRequest, ValidateEmailResponse>(ApiDocs.WixAuthentication, "Check the format of an email address");
+        app.MapPost(WixRoutes.Authentication, "/v2/validate-email", Validate, "ValidateEmail")
+            .Wix(ApiDocs.WixAuthentication, "Check the format of an email address");
 
-    private static async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static ApiResult<ValidateEmailResponse> Validate(JsonBody<ValidateEmailRequest> body) => Check(body.Value.Email);
+
+    /// <summary>A missing email is a validation error; a malformed one is a valid answer that says so.</summary>
+    private static Result<ValidateEmailResponse> Check(string? email)
     {
-        var body = await RequestBody.ReadAsync<ValidateEmailRequest>(request, cancellationToken);
-        if (!body.IsSuccess)
+        var parsed = EmailAddress.Parse(email, "email");
+        if (!parsed.IsSuccess && email is null)
         {
-            return WixErrors.ToResult(body.Error);
+            return parsed.Error;
         }
 
-        var email = EmailAddress.Parse(body.Value.Email, "email");
-        if (!email.IsSuccess && body.Value.Email is null)
-        {
-            return WixErrors.ToResult(email.Error);
-        }
-
-        return WixResults.Ok(email.IsSuccess
+        return parsed.IsSuccess
             ? new ValidateEmailResponse(true, false, null)
-            : new ValidateEmailResponse(false, true, new ValidateEmailFailure("EMAIL_DOMAIN_FORMAT_INVALID")));
+            : new ValidateEmailResponse(false, true, new ValidateEmailFailure("EMAIL_DOMAIN_FORMAT_INVALID"));
     }
 }

@@ -93,6 +93,7 @@ public static class LatchkeyServices
         services.AddAbuseProtection();
         services.AddLatchkeyTelemetry();
 
+        services.AddScoped<AccessTokens>();
         services.AddScoped<CallerResolver>();
         services.AddScoped<CorsOrigins>();
         services.AddScoped<OutcomeIssuer>();
@@ -102,6 +103,8 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.Features.Import.MemberImporter>();
         services.AddScoped<SignOnMember>();
         services.AddScoped<SessionService>();
+        services.AddScoped<Latchkey.Core.Features.Authorize.AuthorizeMember>();
+        services.AddScoped<Latchkey.Core.Features.Logout.LogOutBrowser>();
         services.AddScoped<VerificationCodes>();
         services.AddScoped<Latchkey.Core.Features.Recovery.SendRecoveryEmail>();
         services.AddScoped<Latchkey.Core.Features.Recovery.RecoverPassword>();
@@ -120,6 +123,9 @@ public static class LatchkeyServices
         services.AddScoped<Latchkey.Core.AbuseProtection.EmailCodeAllowance>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddScoped<ClientRegistry>();
+        services.AddScoped<TokenInfo>();
+        services.AddScoped<RedirectSessions>();
+        services.AddScoped<SessionCookieIssuer>();
         services.AddScoped<HostedFlow>();
         services.AddLatchkeyAdmin();
         services.AddDataProtectionInDatabase();

@@ -1,3 +1,4 @@
+using Latchkey.Core.Clients;
 using Latchkey.Core.Members;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
@@ -48,7 +49,7 @@ public sealed class AuthorizedClientGrant(CallerResolver callers, IMemberStore m
         // An explicit client_id must be one of the API key's site: tokens presented by another site's client would
         // be refreshable there, for a member that site does not have.
         if (context.Request.ClientId is { Length: > 0 } requested &&
-            (await clients.FindAsync(requested, context.CancellationToken))?.SiteId != site.Id)
+            await clients.FindOfSiteAsync(requested, site.Id, context.CancellationToken) is null)
         {
             context.Reject(Errors.InvalidClient, "client_id is not a client of the API key's site.");
             return;
