@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
 """Lines per endpoint handler (issue #23's measure): every method a Map* call names, and every lambda passed to one,
-in src/Latchkey.Server/{Endpoints,HostedPages}/*.cs. Prints one line per handler, then count, median and maximum.
-  python3 scripts/handler-lines.py [--over N]"""
+in src/Latchkey.Server/Endpoints/*.cs (with --pages, HostedPages/*.cs too). Prints one line per handler, then count,
+median and maximum.
+  python3 scripts/handler-lines.py [--over N] [--pages]"""
 import glob, re, statistics, sys
 
 over = int(sys.argv[sys.argv.index("--over") + 1]) if "--over" in sys.argv else None
 handlers = []
-for path in sorted(glob.glob("src/Latchkey.Server/Endpoints/*.cs")):
+folders = ["Endpoints", "HostedPages"] if "--pages" in sys.argv else ["Endpoints"]
+for path in sorted(p for folder in folders for p in glob.glob(f"src/Latchkey.Server/{folder}/*.cs")):
     lines = open(path, encoding="utf-8").read().split("\n")
     text = "\n".join(lines)
-    named = set(re.findall(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\([^;]*?,\s*(\w+Async)\b", text, re.S))
-    named |= set(re.findall(r"(?:MapPost|MapGet|MapMethods)\((?:Wix\w+\.)?\w+,\s*\"[^\"]*\",\s*(?:\[[^\]]*\],\s*)?(\w+)", text))
+    # every method of the file named inside a Map* call's parentheses is a handler
+    defined = set(re.findall(r"(?:private|public|internal) static (?:async )?[\w<>\[\]., ?]+ (\w+)\(", text))
+    named = set()
+    for call in re.finditer(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\(", text):
+        depth, k = 1, call.end()
+        while k < len(text) and depth > 0:
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+        named |= set(re.findall(r"\b(\w+)\b", text[call.end():k])) & defined
     for i, line in enumerate(lines):
-        m = re.match(r"\s*(?:private|public|internal) static (?:async )?[\w<>\[\], ?]+ (\w+)\(", line)
+        m = re.match(r"\s*(?:private|public|internal) static (?:async )?[\w<>\[\]., ?]+ (\w+)\(", line)
         if m and m.group(1) in named:
             depth, start, j = 0, i, i
             # expression-bodied: to the first line ending with ';' at depth 0
