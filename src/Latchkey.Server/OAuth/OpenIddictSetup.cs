@@ -80,6 +80,7 @@ public static class OpenIddictSetup
                 server.AddEventHandler(Cors.CorsTokenRequests.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractGetOrPostRequest<OpenIddictServerEvents.ExtractAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(CamelCaseAuthorizationRequestExtractor.Descriptor);
+                server.AddEventHandler(BareUserInfoToken.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
                 server.AddEventHandler(WebMessageResponseMode.AllowMissingRedirectUri.Descriptor);
                 server.AddEventHandler(WebMessageResponseMode.WritePostMessagePage.Descriptor);

@@ -69,11 +69,12 @@ public sealed class TokenInfo(AccessTokens accessTokens, IMemberStore members)
     public static bool AllowsOrigin(HttpContext http, ClaimsPrincipal principal) =>
         MemberPrincipal.SiteOf(principal) is not { } site || BrowserOrigin.AllowsSite(http, site);
 
+    /// <summary>What the member's record says; a claim it does not know is left out, not sent as null (issue #24).</summary>
     private static Dictionary<string, object?> UserInfo(Member member)
     {
         var profile = member.Profile;
         var name = string.Join(' ', new[] { profile.FirstName, profile.LastName }.Where(n => !string.IsNullOrEmpty(n)));
-        return new Dictionary<string, object?>
+        var claims = new Dictionary<string, object?>
         {
             [Claims.Subject] = member.Id.ToString(),
             ["email"] = member.Email,
@@ -84,5 +85,6 @@ public sealed class TokenInfo(AccessTokens accessTokens, IMemberStore members)
             ["picture"] = profile.Picture,
             ["language"] = profile.Language,
         };
+        return claims.Where(c => c.Value is not null and not "").ToDictionary();
     }
 }
