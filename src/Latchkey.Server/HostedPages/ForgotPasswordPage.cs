@@ -1,6 +1,5 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Features.Recovery;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -19,35 +18,25 @@ public static class ForgotPasswordPage
     {
         app.MapGet(Path, async (HttpContext http, HostedFlow flow, CancellationToken ct) =>
             await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", ct) is { } context ? Render(context) : Results.BadRequest());
-        app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+        app.MapPost(Path, SubmitAsync).HostedForm(post => Render(post.Context, post.Expired, post.Field("email").Trim()));
     }
 
-    private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, AbuseGuard guard, SendRecoveryEmail step, PublicBaseUrl baseUrl, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HostedPost post, SendRecoveryEmail step, PublicBaseUrl baseUrl, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
-        {
-            return Results.BadRequest();
-        }
-
-        var email = form["email"].ToString().Trim();
-        if (!csrfValid)
-        {
-            return Render(context, context.Text["form.expired"], email);
-        }
-
         // The step's guard runs before the email's shape is looked at, so a malformed address counts like any other (the
         // step sends nothing to it). The link's flow returns to sign in for this authorize request (a path on this
         // server, never a caller's URL).
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Recovery, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
-        var sent = await step.HandleAsync(guarded, email, ResetPasswordPage.Url(baseUrl), context.SignInUrl, cancellationToken);
-        if (sent.IsFailure)
-        {
-            await context.AskForCaptchaAfterAsync(guard, GuardedAction.Recovery, null, sent.Error, cancellationToken);
-            return Render(context, context.Text.Error(sent.Error), email, sent.Error.Status);
-        }
+        var email = post.Field("email").Trim();
+        var guarded = post.Guarded(GuardedAction.Recovery);
+        var sent = await step.HandleAsync(guarded, email, ResetPasswordPage.Url(baseUrl), post.Context.SignInUrl, cancellationToken);
+        return sent.IsFailure
+            ? await post.FailedAsync(guarded, sent.Error, failure => Render(post.Context, post.Context.Text.Error(failure), email, failure.Status), cancellationToken)
+            : Sent(post.Context, email);
+    }
 
+    /// <summary>"Check your email", known address or not; a malformed one is asked for again.</summary>
+    private static IResult Sent(HostedContext context, string email)
+    {
         if (!Latchkey.Core.Members.EmailAddress.Parse(email).IsSuccess)
         {
             return Render(context, null, email, emailError: context.Text["violation.email"]);

@@ -1,8 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
-using Latchkey.Core.Sessions;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
@@ -16,41 +14,29 @@ public static class MfaChallengePage
 {
     public const string Path = "/oauth2/authorize/login/mfa";
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Path, SubmitAsync).HostedForm(post => Render(post.Context, post.Field("state_token"), post.Expired));
 
-    private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, VerifyMfaCode verify, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HostedPost post, VerifyMfaCode verify, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
-        {
-            return Results.BadRequest();
-        }
-
-        var stateToken = form["state_token"].ToString();
-        if (!csrfValid)
-        {
-            return Render(context, stateToken, context.Text["form.expired"]);
-        }
-
+        var stateToken = post.Field("state_token");
         // Six digits are a TOTP code; anything else is tried as a recovery code.
-        var code = form["code"].ToString().Trim();
+        var code = post.Field("code").Trim();
         var factor = code.Length == 6 && code.All(char.IsAsciiDigit) ? "TOTP" : "RECOVERY_CODE";
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
-        var outcome = await verify.HandleAsync(guarded, new VerifyMfaInput(stateToken, factor, code), cancellationToken);
-        if (outcome.IsSuccess)
-        {
-            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
-        }
-
-        // While the flow is alive, ask again on the same form (a refusal of the guard with its status, 429 or a
-        // CAPTCHA's); once it has ended, start over at sign in.
-        var failure = outcome.Error;
-        return AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), failure.Status)
-            : failure.IsAny(LatchkeyErrors.MfaCodeInvalid, LatchkeyErrors.TotpCodeReused, LatchkeyErrors.ValidationFailed)
-            ? Render(context, stateToken, context.Text.Error(failure))
-            : SignInPage.Render(context, context.Text.Error(failure));
+        var outcome = await verify.HandleAsync(
+            post.Guarded(GuardedAction.Verification, captcha: false), new VerifyMfaInput(stateToken, factor, code), cancellationToken);
+        return await post.ContinueAsync(outcome, failure => Failed(post.Context, stateToken, failure), cancellationToken);
     }
+
+    /// <summary>
+    /// While the flow is alive, ask again on the same form (a refusal of the guard with its status, 429 or a
+    /// CAPTCHA's); once it has ended, start over at sign in.
+    /// </summary>
+    private static IResult Failed(HostedContext context, string stateToken, LatchkeyError failure) =>
+        AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), failure.Status)
+        : failure.IsAny(LatchkeyErrors.MfaCodeInvalid, LatchkeyErrors.TotpCodeReused, LatchkeyErrors.ValidationFailed)
+        ? Render(context, stateToken, context.Text.Error(failure))
+        : SignInPage.Render(context, context.Text.Error(failure));
 
     public static IResult Render(HostedContext context, string stateToken, string? error, int status = 400)
     {

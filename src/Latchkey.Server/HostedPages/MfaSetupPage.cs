@@ -1,9 +1,9 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Mfa;
+using Latchkey.Core.Members;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
@@ -24,80 +24,71 @@ public static class MfaSetupPage
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Path, ShowAsync);
-        app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+        app.MapPost(Path, SubmitAsync).HostedForm(ExpiredAsync);
     }
 
     private static async Task<IResult> ShowAsync(
-        HttpContext http, HostedFlow flow, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken)
-    {
-        if (await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context)
-        {
-            return Results.BadRequest();
-        }
-
-        if (await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(http.Request), cancellationToken) is not { } session)
-        {
-            return Results.Redirect(context.SignInUrl);
-        }
-
-        if (session.Member.MfaEnabled)
-        {
-            return Results.Redirect(context.AuthorizeUrl);
-        }
-
-        return await mfa.PendingAsync(context.Site, session.Member.Id, cancellationToken) is { } pending
+        HttpContext http, HostedFlow flow, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken) =>
+        await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context ? Results.BadRequest()
+        : await SessionAsync(context, sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
+        : session.Member.MfaEnabled ? Results.Redirect(context.AuthorizeUrl)
+        : await mfa.PendingAsync(context.Site, session.Member.Id, cancellationToken) is { } pending
             ? Render(context, pending.Secret, pending.OtpAuthUri, error: null)
             : RenderStart(context);
+
+    private static async Task<IResult> SubmitAsync(HostedPost post, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken) =>
+        await SessionAsync(post.Context, sessions, cancellationToken) is not { } session ? Results.Redirect(post.Context.SignInUrl)
+        : post.Form.ContainsKey("start") ? await StartAsync(post.Context, session.Member, mfa, cancellationToken)
+        : await ConfirmAsync(post, session.Member, mfa, cancellationToken);
+
+    /// <summary>An expired form is shown again once the member is known (without a session, sign in first).</summary>
+    private static async ValueTask<IResult> ExpiredAsync(HostedPost post) =>
+        await SessionAsync(post.Context, post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is not { } session
+            ? Results.Redirect(post.Context.SignInUrl)
+            : post.Form.ContainsKey("start") ? RenderStart(post.Context, post.Expired) : RenderAgain(post, session.Member, post.Expired);
+
+    /// <summary>The browser's session on this site (the sign-in post just set its cookie).</summary>
+    private static Task<RedeemedSession?> SessionAsync(HostedContext context, SessionService sessions, CancellationToken cancellationToken) =>
+        sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(context.Http.Request), cancellationToken);
+
+    private static async Task<IResult> StartAsync(HostedContext context, Member member, ManageMfa mfa, CancellationToken cancellationToken)
+    {
+        var started = await mfa.StartAsync(context.Site, member.Id, cancellationToken);
+        return started.IsSuccess ? Render(context, started.Value.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
     }
 
-    private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfirmAsync(HostedPost post, Member member, ManageMfa mfa, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
-        {
-            return Results.BadRequest();
-        }
-
-        if (await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(http.Request), cancellationToken) is not { } session)
-        {
-            return Results.Redirect(context.SignInUrl);
-        }
-
-        if (form.ContainsKey("start"))
-        {
-            if (!csrfValid)
-            {
-                return RenderStart(context, context.Text["form.expired"]);
-            }
-
-            var started = await mfa.StartAsync(context.Site, session.Member.Id, cancellationToken);
-            return started.IsSuccess ? Render(context, started.Value.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
-        }
-
-        // The secret travels in the form only to draw the same QR code again after a wrong code; the check below uses
-        // the pending secret stored for this member, never this copy.
-        var secret = form["secret"].ToString();
-        var uri = Totp.OtpAuthUri(context.Site.Name, session.Member.Email, TryDecode(secret));
-        if (!csrfValid)
-        {
-            return Render(context, secret, uri, context.Text["form.expired"]);
-        }
-
         // The code passes the guard's rates as at /mfa/v1/totp/confirm: one step for both surfaces.
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
-        var confirmed = await mfa.ConfirmAsync(guarded, session.Member.Id, form["code"].ToString().Trim(), cancellationToken);
-        if (!confirmed.IsSuccess)
-        {
-            var failure = confirmed.Error;
-            return failure.IsAny(LatchkeyErrors.MfaEnrolmentNotStarted, LatchkeyErrors.MfaAlreadyEnabled)
-                ? Results.Redirect(context.PageUrl(Path))
-                : Render(context, secret, uri, failure.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(failure),
-                    AbuseGuard.Refused(failure) ? failure.Status : 400);
-        }
+        var confirmed = await mfa.ConfirmAsync(post.Guarded(GuardedAction.Verification, captcha: false), member.Id, post.Field("code").Trim(), cancellationToken);
+        return confirmed.IsSuccess ? Confirmed(post.Context, confirmed.Value) : ConfirmFailed(post, member, confirmed.Error);
+    }
 
+    /// <summary>
+    /// No enrolment to confirm (it lapsed, or is already done): the page again, which shows where things stand. A wrong
+    /// code asks again under the same QR code (a refusal of the guard with its status).
+    /// </summary>
+    private static IResult ConfirmFailed(HostedPost post, Member member, LatchkeyError failure) =>
+        failure.IsAny(LatchkeyErrors.MfaEnrolmentNotStarted, LatchkeyErrors.MfaAlreadyEnabled)
+            ? Results.Redirect(post.Context.PageUrl(Path))
+            : RenderAgain(post, member, failure.Is(LatchkeyErrors.ValidationFailed) ? post.Context.Text["violation.code"] : post.Context.Text.Error(failure),
+                AbuseGuard.Refused(failure) ? failure.Status : 400);
+
+    /// <summary>
+    /// The form again after a wrong code or an expired form. The secret travels in the form only to draw the same QR code
+    /// again; the check uses the pending secret stored for this member, never this copy.
+    /// </summary>
+    private static IResult RenderAgain(HostedPost post, Member member, string error, int status = 400)
+    {
+        var secret = post.Field("secret");
+        return Render(post.Context, secret, Totp.OtpAuthUri(post.Context.Site.Name, member.Email, TryDecode(secret)), error, status);
+    }
+
+    /// <summary>Enrolled: the recovery codes, shown once, and the way on to authorize.</summary>
+    private static IResult Confirmed(HostedContext context, IEnumerable<string> recoveryCodes)
+    {
         var t = context.Text;
-        var codes = string.Concat(confirmed.Value.Select(c => $"<li><code>{PageHtml.Encode(c)}</code></li>"));
+        var codes = string.Concat(recoveryCodes.Select(c => $"<li><code>{PageHtml.Encode(c)}</code></li>"));
         var body = $"""
             {PageHtml.Heading(t["mfaDone.title"])}
             {PageHtml.Paragraph(t["mfaDone.intro"])}

@@ -1,8 +1,6 @@
 using Latchkey.Core.Errors;
-using Latchkey.Core.Flows;
-using Latchkey.Core.Sites;
-using Latchkey.Core.Storage;
-using Latchkey.Core.Tokens;
+using Latchkey.Core.Features.Recovery;
+using Latchkey.Core.Sessions;
 using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.Antiforgery;
@@ -28,103 +26,73 @@ public static class ResetPasswordPage
 
     public static void MapResetPasswordPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, async (HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
-            string? token, string? flow, CancellationToken ct) =>
-        {
-            // The link is checked as the page opens: a used or expired one gets its end state, not a form that fails later.
-            var link = await LinkAsync(token ?? "", flow, flows, sites, hasher, clock, ct);
-            return link.Usable is null ? Ended(http, link) : Render(http, antiforgery, link.Usable, link.Site, token ?? "", flow, error: null);
-        });
-        app.MapPost(Path, SubmitAsync);
+        app.MapGet(Path, ShowAsync);
+        app.MapPost(Path, SubmitAsync).AnsweredBefore<ResetPost>(post => ValueTask.FromResult(Unusable(post)));
+    }
+
+    /// <summary>The link is checked as the page opens: a used or expired one gets its end state, not a form that fails later.</summary>
+    private static async Task<IResult> ShowAsync(HttpContext http, string? token, string? flow, CancellationToken cancellationToken)
+    {
+        var link = await ResetLink.FindAsync(http.RequestServices, token ?? "", flow, cancellationToken);
+        return link.Usable is null ? Ended(http, link) : Render(http, link, token ?? "", flow, error: null);
     }
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, IAntiforgery antiforgery, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock,
-        Latchkey.Core.Features.Recovery.RecoverPassword step, HostedFlow hosted, Latchkey.Core.Sessions.SessionService sessions,
-        CancellationToken cancellationToken)
+        ResetPost post, RecoverPassword step, HostedFlow hosted, SessionService sessions, CancellationToken cancellationToken)
     {
-        if (!http.Request.HasFormContentType)
+        if (post.Form["password"] != post.Form["confirm"])
         {
-            return Results.BadRequest();
+            return Render(post.Http, post.Link, post.Token, post.FlowId, null, confirmError: post.Link.Text["reset.mismatch"]);
         }
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
-        var token = form["token"].ToString();
-        var flowId = form["flow"].ToString();
-        var link = await LinkAsync(token, flowId, flows, sites, hasher, clock, cancellationToken);
-        if (link.Usable is not { } flow)
-        {
-            return Ended(http, link);
-        }
+        var result = await step.HandleAsync(post.Site, new RecoverInput(post.Token, post.Form["password"]), cancellationToken);
+        return result.IsSuccess ? await DoneAsync(post, result.Value, hosted, sessions, cancellationToken) : Failed(post, result.Error);
+    }
 
-        var site = link.Site;
-        var text = PageText.For(site.Branding.Language);
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return Render(http, antiforgery, flow, site, token, flowId, text["form.expired"]);
-        }
+    /// <summary>A post the handler must not see: not a form (400), a link that no longer works (its end state), an expired form.</summary>
+    private static IResult? Unusable(ResetPost post) =>
+        !post.IsForm ? Results.BadRequest()
+        : post.Link.Usable is null ? Ended(post.Http, post.Link)
+        : !post.CsrfValid ? Render(post.Http, post.Link, post.Token, post.FlowId, post.Link.Text["form.expired"])
+        : null;
 
-        if (form["password"] != form["confirm"])
-        {
-            return Render(http, antiforgery, flow, site, token, flowId, null, confirmError: text["reset.mismatch"]);
-        }
+    /// <summary>A password the rules refuse under its input; a link used in another tab a moment ago, the same end state as opening a used link.</summary>
+    private static IResult Failed(ResetPost post, LatchkeyError failure)
+    {
+        var (site, text) = (post.Site, post.Link.Text);
+        return failure.Is(LatchkeyErrors.ValidationFailed)
+            ? Render(post.Http, post.Link, post.Token, post.FlowId, null,
+                passwordError: failure.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First())
+            : failure.Is(LatchkeyErrors.RecoveryTokenInvalid)
+                ? Ended(post.Http, post.Link with { Usable = null })
+                : Render(post.Http, post.Link, post.Token, post.FlowId, text.Error(failure));
+    }
 
-        var result = await step.HandleAsync(site, new Latchkey.Core.Features.Recovery.RecoverInput(token, form["password"]), cancellationToken);
-        if (!result.IsSuccess)
-        {
-            var failure = result.Error;
-            // Used in another tab a moment ago: the same end state as opening a used link.
-            return failure.Is(LatchkeyErrors.ValidationFailed)
-                ? Render(http, antiforgery, flow, site, token, flowId, null,
-                    passwordError: failure.Violations.Select(v => text.Violation(v, site.PasswordMinLength, site.PasswordMaxLength)).First())
-                : failure.Is(LatchkeyErrors.RecoveryTokenInvalid)
-                    ? Ended(http, link with { Usable = null })
-                    : Render(http, antiforgery, flow, site, token, flowId, text.Error(failure));
-        }
-
-        // The hosted forgot-password page stores its own sign-in path; the API stores an allow-listed absolute URL.
-        var returnTo = result.Value.ReturnTo;
+    /// <summary>
+    /// The hosted forgot-password page stores its own sign-in path; the API stores an allow-listed absolute URL (a
+    /// redirect). Back to the hosted sign in, the browser is signed in when no further step stands in the way.
+    /// </summary>
+    private static async Task<IResult> DoneAsync(
+        ResetPost post, RecoveryOutcome recovered, HostedFlow hosted, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var returnTo = recovered.ReturnTo;
         if (returnTo is not null && !returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal))
         {
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);
         }
 
-        if (returnTo is not null &&
-            await hosted.FromQueryAsync(http, returnTo[(HostedSignIn.Length - 1)..], cancellationToken) is { } context &&
-            await context.SignInAsync(result.Value.Outcome, sessions, cancellationToken) is { IsSuccess: true })
-        {
-            return PageLayout.Render(http, site, text, text["reset.doneTitle"],
-                PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.signedIn"]) +
-                $"""<p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, text["mfaDone.continue"])}</p>""");
-        }
-
-        var signIn = returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, text["signIn.title"])}</p>""";
-        return PageLayout.Render(http, site, text, text["reset.doneTitle"],
-            PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text["reset.done"]) + signIn);
+        return returnTo is not null &&
+               await hosted.FromQueryAsync(post.Http, returnTo[(HostedSignIn.Length - 1)..], cancellationToken) is { } context &&
+               await context.SignInAsync(recovered.Outcome, sessions, cancellationToken) is { IsSuccess: true }
+            ? Done(post, "reset.signedIn", $"""<p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, post.Link.Text["mfaDone.continue"])}</p>""")
+            : Done(post, "reset.done", returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, post.Link.Text["signIn.title"])}</p>""");
     }
 
-    /// <summary>What a reset link names: its flow while the link still works, else the flow it was for (when known) and its site.</summary>
-    private sealed record ResetLink(Flow? Usable, Flow? Named, Site Site);
-
-    /// <summary>
-    /// The token finds a live link's flow; the link's <c>flow</c> id finds one whose token was used (a used token's digest
-    /// is replaced) or never matched, so that its end state still wears the site's branding and knows the way back.
-    /// Nothing but a working token leads to the form. Without either, the page is unbranded.
-    /// </summary>
-    private static async Task<ResetLink> LinkAsync(
-        string token, string? flowId, IFlowStore flows, ISiteStore sites, TokenHasher hasher, TimeProvider clock, CancellationToken cancellationToken)
+    private static IResult Done(ResetPost post, string message, string link)
     {
-        var byToken = token.Length is > 0 and <= 200 ? await flows.FindByStateTokenAsync(hasher.Hash(token), cancellationToken) : null;
-        if (byToken is { Kind: FlowKind.Recovery } && await sites.FindAsync(byToken.SiteId, cancellationToken) is { } site)
-        {
-            var usable = byToken.State == FlowState.RequireNewPassword && !byToken.IsExpired(clock);
-            return new ResetLink(usable ? byToken : null, byToken, site);
-        }
-
-        var named = Guid.TryParse(flowId, out var id) ? await flows.FindByIdAsync(id, cancellationToken) : null;
-        return named is { Kind: FlowKind.Recovery } && await sites.FindAsync(named.SiteId, cancellationToken) is { } namedSite
-            ? new ResetLink(null, named, namedSite)
-            : new ResetLink(null, null, new Site { Name = "Latchkey" });
+        var text = post.Link.Text;
+        return PageLayout.Render(post.Http, post.Site, text, text["reset.doneTitle"],
+            PageHtml.Heading(text["reset.doneTitle"]) + PageHtml.Paragraph(text[message]) + link);
     }
 
     /// <summary>
@@ -133,7 +101,7 @@ public static class ResetPasswordPage
     /// </summary>
     private static IResult Ended(HttpContext http, ResetLink link)
     {
-        var text = PageText.For(link.Site.Branding.Language);
+        var text = link.Text;
         var returnTo = link.Named?.ReturnTo;
         var way = returnTo switch
         {
@@ -147,17 +115,16 @@ public static class ResetPasswordPage
         return PageLayout.Render(http, link.Site, text, text["reset.endedTitle"], body, StatusCodes.Status410Gone);
     }
 
+    /// <summary>The form of a link that still works.</summary>
     private static IResult Render(
-        HttpContext http, IAntiforgery antiforgery, Flow flow, Site site, string token, string? flowId, string? error, string? passwordError = null,
-        string? confirmError = null)
+        HttpContext http, ResetLink link, string token, string? flowId, string? error, string? passwordError = null, string? confirmError = null)
     {
-        var text = PageText.For(site.Branding.Language);
-        var tokens = antiforgery.GetAndStoreTokens(http);
+        var (site, text) = (link.Site, link.Text);
         var body = $"""
             {PageHtml.Heading(text["reset.title"])}
             {PageHtml.Alert(error)}
             <form method="post" action="{Path}">
-            {PageHtml.Antiforgery(tokens)}
+            {PageHtml.Antiforgery(http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http))}
             {PageHtml.Hidden("token", token)}
             {PageHtml.Hidden("flow", flowId ?? "")}
             {PageHtml.Fields(
@@ -173,6 +140,6 @@ public static class ResetPasswordPage
             """;
         var failed = error is not null || passwordError is not null || confirmError is not null;
         // The success redirect to an absolute redirect.url follows this form's post: form-action must allow its origin.
-        return PageLayout.Render(http, site, text, text["reset.title"], body, failed ? 400 : 200, flow.ReturnTo is { } returnTo ? [returnTo] : null);
+        return PageLayout.Render(http, site, text, text["reset.title"], body, failed ? 400 : 200, link.Usable?.ReturnTo is { } returnTo ? [returnTo] : null);
     }
 }

@@ -2,8 +2,6 @@ using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Login;
 using Latchkey.Core.Members;
-using Latchkey.Core.Sessions;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
@@ -17,35 +15,20 @@ public static class SignInPage
 {
     public const string Path = "/oauth2/authorize/login";
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Path, SubmitAsync).HostedForm(post => Render(post.Context, post.Expired, post.Field("email")));
 
-    private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, AbuseGuard guard, LogInMember login, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HostedPost post, LogInMember login, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
-        {
-            return Results.BadRequest();
-        }
-
-        var email = form["email"].ToString();
-        if (!csrfValid)
-        {
-            return Render(context, context.Text["form.expired"], email);
-        }
-
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Login, EmailAddress.Parse(email).Value?.Normalized,
-            GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
-        var outcome = await login.HandleAsync(guarded, new LoginInput(email, form["password"]), cancellationToken);
-        if (outcome.IsSuccess)
-        {
-            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
-        }
-
-        await context.AskForCaptchaAfterAsync(guard, GuardedAction.Login, guarded.Account, outcome.Error, cancellationToken);
-        // A refusal of the guard or of a busy hasher keeps its status (429, 503); a wrong password is a 400 page.
-        return Render(context, error: null, email, outcome.Error, status: outcome.Error.Status >= 429 ? outcome.Error.Status : 400);
+        var email = post.Field("email");
+        var guarded = post.Guarded(GuardedAction.Login, EmailAddress.Parse(email).Value?.Normalized);
+        var outcome = await login.HandleAsync(guarded, new LoginInput(email, post.Form["password"]), cancellationToken);
+        return await post.ContinueAsync(outcome, guarded, failure => Failed(post.Context, email, failure), cancellationToken);
     }
+
+    /// <summary>A refusal of the guard or of a busy hasher keeps its status (429, 503); a wrong password is a 400 page.</summary>
+    private static IResult Failed(HostedContext context, string email, LatchkeyError failure) =>
+        Render(context, error: null, email, failure, status: failure.Status >= 429 ? failure.Status : 400);
 
     /// <summary>
     /// The form; <paramref name="failure"/> is shown where it belongs: wrong credentials and field problems under

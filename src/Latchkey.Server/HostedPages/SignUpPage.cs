@@ -1,8 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Registration;
-using Latchkey.Core.Sessions;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
@@ -20,39 +18,24 @@ public static class SignUpPage
     {
         app.MapGet(Path, async (HttpContext http, HostedFlow flow, CancellationToken ct) =>
             await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", ct) is { } context ? Render(context) : Results.BadRequest());
-        app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+        app.MapPost(Path, SubmitAsync).HostedForm(post => Render(post.Context, post.Expired, post.Field("email")));
     }
 
-    private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, AbuseGuard guard, RegisterMember register, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HostedPost post, RegisterMember register, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
-        {
-            return Results.BadRequest();
-        }
+        var email = post.Field("email");
+        var guarded = post.Guarded(GuardedAction.Register);
+        var outcome = await register.HandleAsync(guarded, new RegisterInput(email, post.Form["password"], null), cancellationToken);
+        return await post.ContinueAsync(outcome, guarded, failure => Failed(post.Context, email, failure), cancellationToken);
+    }
 
-        var email = form["email"].ToString();
-        if (!csrfValid)
-        {
-            return Render(context, context.Text["form.expired"], email);
-        }
-
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Register, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), HostedContext.CaptchaTokens(form));
-        var outcome = await register.HandleAsync(guarded, new RegisterInput(email, form["password"], null), cancellationToken);
-        if (outcome.IsSuccess)
-        {
-            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
-        }
-
-        var failure = outcome.Error;
-        await context.AskForCaptchaAfterAsync(guard, GuardedAction.Register, null, failure, cancellationToken);
-        return failure.Is(LatchkeyErrors.ValidationFailed)
+    /// <summary>Field problems and a taken email under their input; anything else (rates, CAPTCHA) above the form, with its status.</summary>
+    private static IResult Failed(HostedContext context, string email, LatchkeyError failure) =>
+        failure.Is(LatchkeyErrors.ValidationFailed)
             ? Render(context, null, email, SignInPage.FieldError(context, failure, "email"), SignInPage.FieldError(context, failure, "password"))
             : failure.Is(LatchkeyErrors.EmailAlreadyExists)
                 ? Render(context, null, email, context.Text.Error(failure))
                 : Render(context, context.Text.Error(failure), email, status: failure.Status);
-    }
 
     public static IResult Render(
         HostedContext context, string? error = null, string? email = null, string? emailError = null, string? passwordError = null, int status = 400)

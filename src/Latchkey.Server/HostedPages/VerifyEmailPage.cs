@@ -1,8 +1,6 @@
 using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features.Verification;
-using Latchkey.Core.Sessions;
-using Latchkey.Server.AbuseProtection;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
@@ -16,45 +14,37 @@ public static class VerifyEmailPage
 {
     public const string Path = "/oauth2/authorize/verify-email";
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, SubmitAsync).DisableAntiforgery();
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Path, SubmitAsync).HostedForm(post => Render(post.Context, post.Field("state_token"), post.Expired));
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, HostedFlow flow, VerifyEmailCode verify, ResendVerificationCode resend, SessionService sessions, CancellationToken cancellationToken)
+        HostedPost post, VerifyEmailCode verify, ResendVerificationCode resend, CancellationToken cancellationToken)
     {
-        var (context, form, csrfValid) = await flow.FromFormAsync(http, cancellationToken);
-        if (context is null)
+        var stateToken = post.Field("state_token");
+        var guarded = post.Guarded(GuardedAction.Verification, captcha: false);
+        if (post.Form["resend"] == "1")
         {
-            return Results.BadRequest();
+            return Resent(post.Context, stateToken, await resend.HandleAsync(guarded, stateToken, cancellationToken));
         }
 
-        var stateToken = form["state_token"].ToString();
-        if (!csrfValid)
-        {
-            return Render(context, stateToken, context.Text["form.expired"]);
-        }
-
-        var guarded = new GuardedRequest(context.Site, GuardedAction.Verification, null, GuardedRequests.Peer(http.Connection.RemoteIpAddress), []);
-        if (form["resend"] == "1")
-        {
-            var sent = await resend.HandleAsync(guarded, stateToken, cancellationToken);
-            return sent.IsSuccess
-                ? Render(context, stateToken, error: null, notice: context.Text["verify.resent"])
-                : Render(context, stateToken, context.Text.Error(sent.Error), status: sent.Error.Status);
-        }
-
-        var outcome = await verify.HandleAsync(guarded, new VerifyEmailInput(stateToken, form["code"].ToString().Trim()), cancellationToken);
-        if (outcome.IsSuccess)
-        {
-            return await context.ContinueAsync(outcome.Value, sessions, cancellationToken);
-        }
-
-        // A refusal of the guard stays on this form with its status (429, or a CAPTCHA's); the flow is still alive.
-        var failure = outcome.Error;
-        return AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), status: failure.Status)
-            : failure.IsAny(LatchkeyErrors.VerificationCodeInvalid, LatchkeyErrors.ValidationFailed)
-            ? Render(context, stateToken, failure.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(failure))
-            : SignInPage.Render(context, context.Text.Error(failure));
+        var outcome = await verify.HandleAsync(guarded, new VerifyEmailInput(stateToken, post.Field("code").Trim()), cancellationToken);
+        return await post.ContinueAsync(outcome, failure => Failed(post.Context, stateToken, failure), cancellationToken);
     }
+
+    private static IResult Resent(HostedContext context, string stateToken, Result<bool> sent) =>
+        sent.IsSuccess
+            ? Render(context, stateToken, error: null, notice: context.Text["verify.resent"])
+            : Render(context, stateToken, context.Text.Error(sent.Error), status: sent.Error.Status);
+
+    /// <summary>
+    /// A refusal of the guard stays on this form with its status (429, or a CAPTCHA's), as does a wrong code: the flow is
+    /// still alive. Any other failure (the flow ended) starts over at sign in.
+    /// </summary>
+    private static IResult Failed(HostedContext context, string stateToken, LatchkeyError failure) =>
+        AbuseGuard.Refused(failure) ? Render(context, stateToken, context.Text.Error(failure), status: failure.Status)
+        : failure.IsAny(LatchkeyErrors.VerificationCodeInvalid, LatchkeyErrors.ValidationFailed)
+        ? Render(context, stateToken, failure.Is(LatchkeyErrors.ValidationFailed) ? context.Text["violation.code"] : context.Text.Error(failure))
+        : SignInPage.Render(context, context.Text.Error(failure));
 
     public static IResult Render(HostedContext context, string stateToken, string? error, string? notice = null, int status = 400)
     {
