@@ -71,7 +71,14 @@ public sealed class EnumerationTests : IAsyncLifetime
         var taken = await SequenceAsync(Owner, next);
 
         Assert.Equal(fresh, taken);
-        Assert.Contains("Someone tried to create an account", await _mail.NextBodyAsync(Owner), StringComparison.Ordinal);
+        // After "recover" the owner also gets the reset email, and the mailbox does not keep arrival order.
+        List<string> bodies = [await _mail.NextBodyAsync(Owner)];
+        if (next == "recover")
+        {
+            bodies.Add(await _mail.NextBodyAsync(Owner));
+        }
+
+        Assert.Contains(bodies, body => body.Contains("Someone tried to create an account", StringComparison.Ordinal));
     }
 
     private async Task<Seen[]> SequenceAsync(string email, string next)
