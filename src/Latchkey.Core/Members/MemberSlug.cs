@@ -15,8 +15,9 @@ public static class MemberSlug
     /// <summary>The normal form of a slug the Members API was asked to set; null when it is not a valid slug.</summary>
     public static string? Parse(string? value)
     {
+        // Canonical only: what From would make of it is itself (no '-' at either end).
         var normal = Normal(value);
-        return normal is { Length: > 0 and <= MaxLength } && normal.EnumerateRunes().All(IsSlugRune) ? normal : null;
+        return normal is { Length: > 0 and <= MaxLength } && normal.EnumerateRunes().All(IsSlugRune) && From(normal) == normal ? normal : null;
     }
 
     /// <summary>

@@ -122,6 +122,7 @@ public static class LatchkeyServices
         services.AddScoped<ClientRegistry>();
         services.AddScoped<HostedFlow>();
         services.AddLatchkeyAdmin();
+        services.AddMembersApi();
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         services.AddLatchkeyApiReference();
@@ -162,6 +163,7 @@ public static class LatchkeyServices
         app.MapMfaEndpoints();
         app.MapSignOnPolicyEndpoints();
         app.MapMemberApprovalEndpoints();
+        app.MapMembersEndpoints();
         app.MapRecoveryEndpoints();
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();
