@@ -13,7 +13,7 @@ public sealed record QueryMembersRequest(JsonElement? Query, IReadOnlyList<strin
 /// <summary>updateMember (docs/wire/members.md#updatemember).</summary>
 public sealed record UpdateMemberRequest(MemberInput? Member);
 
-/// <summary>updateCurrentMemberSlug (docs/wire/members.md#updatecurrentmemberslug).</summary>
+/// <summary>updateCurrentMemberSlug (docs/wire/members.md#slugs).</summary>
 public sealed record UpdateSlugRequest(string? Slug);
 
 /// <summary>The member of an updateMember request; fields the request leaves out stay as they are.</summary>
