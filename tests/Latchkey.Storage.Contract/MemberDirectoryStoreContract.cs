@@ -110,6 +110,36 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Creation_times_compare_at_the_wires_millisecond()
+    {
+        var site = await NewSiteAsync();
+        var member = new Member
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            Email = "ann@example.com",
+            NormalizedEmail = "ann@example.com",
+            SecurityStamp = "stamp",
+            CreatedAt = Now.AddTicks(4_567),
+            UpdatedAt = Now,
+        };
+        await Fresh<IMemberStore>().TryAddAsync(member, CancellationToken.None);
+
+        // The wire shows Now (milliseconds): that time finds the member with $eq, $gte, $lte, never with $gt or $lt.
+        foreach (var op in new[] { FilterOperator.Eq, FilterOperator.Gte, FilterOperator.Lte, FilterOperator.In })
+        {
+            Assert.Single(await EmailsAsync(site, new CreatedCondition(op, [Now])));
+        }
+
+        foreach (var op in new[] { FilterOperator.Gt, FilterOperator.Lt, FilterOperator.Ne })
+        {
+            Assert.Empty(await EmailsAsync(site, new CreatedCondition(op, [Now])));
+        }
+
+        Assert.Single(await EmailsAsync(site, new CreatedCondition(FilterOperator.In, [Now.AddMinutes(-1), Now.AddTicks(9_999)])));
+    }
+
+    [Fact]
     public async Task Filters_combine_with_and_or_and_not()
     {
         var (site, _) = await DirectorySiteAsync();

@@ -99,7 +99,7 @@ internal sealed class EfMemberDirectory(LatchkeyDbContext db) : IMemberDirectory
         NotOf not => Expression.Not(Translate(not.Filter)),
         TextCondition text => Body(text.Field == MemberTextField.LoginEmail ? Email(text) : Nickname(text)),
         StatusCondition status => Body(Status(status)),
-        CreatedCondition created => Body(Created(created)),
+        CreatedCondition created => Created(created),
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "Unknown filter."),
     };
 
@@ -177,22 +177,31 @@ internal sealed class EfMemberDirectory(LatchkeyDbContext db) : IMemberDirectory
         };
     }
 
-    private static Expression<Func<Member, bool>> Created(CreatedCondition condition)
+    /// <summary>
+    /// Times compare at the wire's precision: a member shows its creation time in whole milliseconds, so a filter's
+    /// time stands for that whole millisecond (<c>$gt</c> the <c>createdDate</c> of a member never finds that member).
+    /// </summary>
+    private static Expression Created(CreatedCondition condition)
     {
-        var values = condition.Values.ToArray();
-        var value = values.FirstOrDefault();
+        var windows = condition.Values.Select(v => (From: Truncate(v), To: Truncate(v).AddMilliseconds(1))).ToArray();
+        var (from, to) = windows.FirstOrDefault();
         return condition.Operator switch
         {
-            FilterOperator.Eq => m => m.CreatedAt == value,
-            FilterOperator.Ne => m => m.CreatedAt != value,
-            FilterOperator.In => m => values.Contains(m.CreatedAt),
-            FilterOperator.Gt => m => m.CreatedAt > value,
-            FilterOperator.Gte => m => m.CreatedAt >= value,
-            FilterOperator.Lt => m => m.CreatedAt < value,
-            FilterOperator.Lte => m => m.CreatedAt <= value,
+            FilterOperator.Eq => Body(m => m.CreatedAt >= from && m.CreatedAt < to),
+            FilterOperator.Ne => Body(m => m.CreatedAt < from || m.CreatedAt >= to),
+            FilterOperator.In => windows.Length == 0
+                ? Expression.Constant(false)
+                : windows.Select(w => Body(m => m.CreatedAt >= w.From && m.CreatedAt < w.To)).Aggregate(Expression.OrElse),
+            FilterOperator.Gt => Body(m => m.CreatedAt >= to),
+            FilterOperator.Gte => Body(m => m.CreatedAt >= from),
+            FilterOperator.Lt => Body(m => m.CreatedAt < from),
+            FilterOperator.Lte => Body(m => m.CreatedAt < to),
             _ => throw Unsupported(condition.Operator),
         };
     }
+
+    private static DateTimeOffset Truncate(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     /// <summary>The smallest string above every string that starts with <paramref name="prefix"/>, in code point order; null when none is.</summary>
     internal static string? Successor(string prefix)
