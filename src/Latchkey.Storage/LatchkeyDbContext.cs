@@ -17,6 +17,9 @@ namespace Latchkey.Storage;
 /// </summary>
 public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> options) : DbContext(options)
 {
+    /// <summary>The Npgsql EF Core provider's name, for the model's few PostgreSQL-only settings.</summary>
+    public const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     public DbSet<Site> Sites => Set<Site>();
     public DbSet<Member> Members => Set<Member>();
     public DbSet<SiteClient> Clients => Set<SiteClient>();
@@ -36,6 +39,15 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LatchkeyDbContext).Assembly);
         modelBuilder.UseOpenIddict();
+        if (Database.ProviderName == PostgreSqlProvider)
+        {
+            // A prefix search on the login email (the Members API's $startsWith, LIKE 'prefix%') can use a b-tree index
+            // only under the C collation or with a pattern operator class; the database's collation is the operator's
+            // choice, so the unique email index carries text_pattern_ops (which also serves equality). SQLite searches
+            // the prefix as a range of the same index instead (EfMemberDirectory).
+            modelBuilder.Entity<Member>().HasIndex(m => new { m.SiteId, m.NormalizedEmail })
+                .HasAnnotation("Npgsql:IndexOperators", new[] { null, "text_pattern_ops" });
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

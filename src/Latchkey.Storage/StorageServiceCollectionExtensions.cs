@@ -10,6 +10,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddLatchkeyStores(this IServiceCollection services)
     {
         services.AddScoped<IMemberStore, EfMemberStore>();
+        services.AddScoped<IMemberDirectory, EfMemberDirectory>();
         services.AddScoped<IMemberImportStore, EfMemberImportStore>();
         services.AddScoped<ISessionTokenStore, EfSessionTokenStore>();
         services.AddScoped<IFlowStore, EfFlowStore>();

@@ -116,6 +116,12 @@ internal sealed class InMemoryStores
 
     public Task UpdateAsync(Member member, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task RecordSignInAsync(Guid memberId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Members.Single(m => m.Id == memberId).LastLoginAt = at;
+        return Task.CompletedTask;
+    }
+
     public Task AddAsync(SessionToken token, CancellationToken cancellationToken)
     {
         Sessions.Add(token);

@@ -54,4 +54,33 @@ public abstract partial class StoreContract
         Assert.True(await Fresh<IMemberImportStore>().TryAddBatchAsync(batch, CancellationToken.None));
         Assert.NotNull(await Fresh<IMemberStore>().FindByEmailAsync(site.Id, "new149@example.com", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_imported_slug_another_member_holds_is_left_out_and_the_rest_kept()
+    {
+        var site = await NewSiteAsync();
+        var holder = NewMember(site, "holder@example.com");
+        holder.Profile = new IdentityProfile { Slug = "taken" };
+        Assert.True(await Fresh<IMemberStore>().TryAddAsync(holder, CancellationToken.None));
+        var batch = new[] { ("a@example.com", "Taken"), ("b@example.com", "Twice"), ("c@example.com", "twice"), ("d@example.com", "Mine Only") }
+            .Select(row =>
+            {
+                var member = NewMember(site, row.Item1);
+                member.Profile = member.Profile with { Slug = row.Item2, Nickname = row.Item1 };
+                return member;
+            }).ToList();
+
+        Assert.True(await Fresh<IMemberImportStore>().TryAddBatchAsync(batch, CancellationToken.None));
+
+        async Task<(string? Slug, string? Nickname)> StoredAsync(string email)
+        {
+            var stored = await Fresh<IMemberStore>().FindByEmailAsync(site.Id, email, CancellationToken.None);
+            return (stored!.Slug, stored.Nickname);
+        }
+
+        Assert.Equal((null, "a@example.com"), await StoredAsync("a@example.com"));
+        Assert.Equal(("twice", "b@example.com"), await StoredAsync("b@example.com"));
+        Assert.Equal((null, "c@example.com"), await StoredAsync("c@example.com"));
+        Assert.Equal(("mine-only", "d@example.com"), await StoredAsync("d@example.com"));
+    }
 }

@@ -166,6 +166,8 @@ public abstract partial class MigrationUpgradeContract : IAsyncLifetime
             (member.Id, member.Email, member.Status, member.EmailVerified, member.MfaEnabled, member.Revision, member.SecurityStamp));
         Assert.Equal("ann", member.Profile.Nickname);
         Assert.Equal(["a"], member.Profile.Labels!);
+        // The Members API's columns (issue #24) are filled from the profile.
+        Assert.Equal(("ann", MemberPrivacy.Undefined, null, null), (member.Nickname, member.Privacy, member.Slug, member.LastLoginAt));
 
         var session = await Fresh<IMemberSessionStore>().FindWithMemberAsync(SessionId, cancel);
         Assert.Equal((MemberId, Now.AddDays(1)), (session!.Member.Id, session.Session.ExpiresAt));

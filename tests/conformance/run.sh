@@ -2,7 +2,7 @@
 # Conformance suites: the unmodified Wix JavaScript SDK and openid-client against a real Latchkey server.
 #
 #   dotnet build src/Latchkey.Server -c Release
-#   bash tests/conformance/run.sh                      # both suites
+#   bash tests/conformance/run.sh                      # every suite
 #   bash tests/conformance/run.sh wix-sdk.test.mjs     # one suite (file names relative to tests/conformance)
 #
 # Starts the Release build on a free loopback port with a fresh data directory, waits for /health/live,
@@ -15,6 +15,7 @@
 #   CONFORMANCE_NODE_ARGS  extra node arguments, e.g. "--test-name-pattern=renewToken"
 #   CONFORMANCE_SERVER_LOG copy the server log here when a test fails
 #   LATCHKEY_SERVER_DLL    run another build of the server (default: this tree's Release build)
+#   OTHER_SITE_API_KEY     an admin API key of a second site (default: run.sh creates the site with the CLI)
 #   CONFORMANCE_SETUP      optional script *sourced* after the server is up (WIX_TEST_BASE, CLIENT_ID, API_KEY,
 #                          LATCHKEY_DATA_DIR are set); it may register an OIDC client and export OIDC_CLIENT_ID,
 #                          OIDC_REDIRECT_URI, OIDC_CLIENT_SECRET for openid-client.test.mjs
@@ -86,12 +87,19 @@ if [[ -z ${OIDC_CLIENT_ID:-} ]]; then
   OIDC_CLIENT_SECRET=$(node -e 'console.log(JSON.parse(process.argv[1]).clientSecret)' "$registered"); export OIDC_CLIENT_SECRET
 fi
 
+# A second site with its own admin API key, made with the CLI as an operator would (creating a site needs the
+# server-admin permission), for the Members suite's cross-site refusals.
+if [[ -z ${OTHER_SITE_API_KEY:-} ]]; then
+  other_site=$(LATCHKEY_DATA_DIR="$data_dir" dotnet "$dll" sites create --name "conformance other site" --json)
+  OTHER_SITE_API_KEY=$(node -e 'console.log(JSON.parse(process.argv[1]).adminKey.key)' "$other_site"); export OTHER_SITE_API_KEY
+fi
+
 if [[ -n ${CONFORMANCE_SETUP:-} ]]; then
   # shellcheck disable=SC1090
   source "$CONFORMANCE_SETUP"
 fi
 
-if [[ $# -gt 0 ]]; then suites=("$@"); else suites=(wix-sdk.test.mjs openid-client.test.mjs); fi
+if [[ $# -gt 0 ]]; then suites=("$@"); else suites=(wix-sdk.test.mjs wix-members.test.mjs openid-client.test.mjs); fi
 
 status=0
 # shellcheck disable=SC2086

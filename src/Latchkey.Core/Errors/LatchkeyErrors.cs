@@ -24,6 +24,12 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError MemberIdNotFound =
         new("member_id_not_found", 404, "NOT_FOUND", "No member of this site has that id.");
 
+    // The Members API (issue #24, docs/wire/members.md).
+    public static readonly LatchkeyError QueryInvalid =
+        new("query_invalid", 400, "INVALID_ARGUMENT", "The query's filter, sorting or paging is not one Latchkey can run.");
+    public static readonly LatchkeyError SlugAlreadyExists =
+        new("slug_already_exists", 409, "SLUG_ALREADY_EXISTS", "Another member of this site has this slug.");
+
     // Administration (issue #9).
     public static readonly LatchkeyError ClientIdNotFound =
         new("client_id_not_found", 404, "NOT_FOUND", "No OAuth client of this site has that id.");
@@ -135,6 +141,7 @@ public static class LatchkeyErrors
         MfaCodeInvalid, TotpCodeReused, MfaAlreadyEnabled, MfaNotEnabled, MfaEnrolmentNotStarted, MfaAttemptsThrottled,
         RecoveryTokenInvalid,
         RedirectNotAllowed, RedirectIntentUnsupported, CaptchaMissing, CaptchaInvalid, CaptchaUnavailable, RateLimited, HashingBusy, StorageUnavailable, NotFound, MethodNotAllowed, InternalError,
+        QueryInvalid, SlugAlreadyExists,
     ];
 
     public static LatchkeyError Validation(params FieldViolation[] violations) =>

@@ -29,6 +29,12 @@ public sealed record IdentityProfile
     public IReadOnlyList<JsonElement>? PhonesV2 { get; init; }
     public IReadOnlyList<JsonElement>? Addresses { get; init; }
 
+    /// <summary>The Members API's <c>profile.title</c> (docs/wire/members.md#the-member); not part of the Wix identity.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The Members API's <c>profile.cover</c> image, as the client sent it; not part of the Wix identity.</summary>
+    public JsonElement? Cover { get; init; }
+
     public static IdentityProfile Empty { get; } = new();
 
     /// <summary>Sign-on "updates the profile when present": fields the caller sent win, the rest stay.</summary>
@@ -53,6 +59,8 @@ public sealed record IdentityProfile
         SecondaryEmails = update.SecondaryEmails ?? SecondaryEmails,
         PhonesV2 = update.PhonesV2 ?? PhonesV2,
         Addresses = update.Addresses ?? Addresses,
+        Title = update.Title ?? Title,
+        Cover = update.Cover ?? Cover,
     };
 
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)

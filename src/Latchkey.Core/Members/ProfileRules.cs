@@ -26,6 +26,12 @@ public static class ProfileRules
         Max(violations, "profile.vatId", profile.VatId, 1000);
         Max(violations, "profile.slug", profile.Slug, 255);
         Max(violations, "profile.birthdate", profile.Birthdate, 10);
+        Max(violations, "profile.title", profile.Title, 1000);
+        if (profile.Cover is { } cover && cover.GetRawText().Length > 4096)
+        {
+            violations.Add(new FieldViolation("profile.cover", "The cover image is at most 4096 characters of JSON.", "MAX_LENGTH", "IMAGE"));
+        }
+
         if (profile.Birthdate is { Length: > 0 } birthdate &&
             !DateOnly.TryParseExact(birthdate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
         {

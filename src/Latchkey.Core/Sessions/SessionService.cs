@@ -54,6 +54,9 @@ public sealed class SessionService(
             ExpiresAt = now + MemberSession.IdleLifetime,
         };
         await sessions.AddAsync(session, cancellationToken);
+        // The Members API's lastLoginDate. Written past the change tracker: the member read above may be tracked, and
+        // marking it changed would make any later save of this request update it under a stale revision.
+        await members.RecordSignInAsync(member.Id, now, cancellationToken);
         return new RedeemedSession(member, session, cookie);
     }
 

@@ -128,6 +128,7 @@ public static class LatchkeyServices
         services.AddScoped<SessionCookieIssuer>();
         services.AddScoped<HostedFlow>();
         services.AddLatchkeyAdmin();
+        services.AddMembersApi();
         services.AddDataProtectionInDatabase();
         services.AddAntiforgery(options => options.Cookie.Name = "lk_csrf");
         services.AddLatchkeyApiReference();
@@ -168,6 +169,7 @@ public static class LatchkeyServices
         app.MapMfaEndpoints();
         app.MapSignOnPolicyEndpoints();
         app.MapMemberApprovalEndpoints();
+        app.MapMembersEndpoints();
         app.MapRecoveryEndpoints();
         app.MapAdminClientEndpoints();
         app.MapCaptchaEndpoints();

@@ -12,7 +12,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("95e99bd8-332f-4774-960b-7bc2d5b5e57d"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("0749f90f-9650-4923-83b7-cba02e179891"), entityTypeCount: 22)
         {
         }
 

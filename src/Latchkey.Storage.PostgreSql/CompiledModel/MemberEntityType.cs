@@ -23,9 +23,9 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 "Latchkey.Core.Members.Member",
                 typeof(Member),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 19,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -63,6 +63,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 sentinel: false);
             emailVerified.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var lastLoginAt = runtimeEntityType.AddProperty(
+                "LastLoginAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Member).GetProperty("LastLoginAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<LastLoginAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetTicksConverter());
+            lastLoginAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var mfaEnabled = runtimeEntityType.AddProperty(
                 "MfaEnabled",
                 typeof(bool),
@@ -70,6 +79,14 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 fieldInfo: typeof(Member).GetField("<MfaEnabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
             mfaEnabled.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var nickname = runtimeEntityType.AddProperty(
+                "Nickname",
+                typeof(string),
+                propertyInfo: typeof(Member).GetProperty("Nickname", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Nickname>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            nickname.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var normalizedEmail = runtimeEntityType.AddProperty(
                 "NormalizedEmail",
@@ -104,11 +121,19 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             pendingReasons.SetSentinelFromProviderValue(0);
             pendingReasons.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var privacy = runtimeEntityType.AddProperty(
+                "Privacy",
+                typeof(MemberPrivacy),
+                propertyInfo: typeof(Member).GetProperty("Privacy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Privacy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            privacy.SetSentinelFromProviderValue(0);
+            privacy.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var profile = runtimeEntityType.AddProperty(
                 "Profile",
                 typeof(IdentityProfile),
                 propertyInfo: typeof(Member).GetProperty("Profile", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Member).GetField("<Profile>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                fieldInfo: typeof(Member).GetField("_profile", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             profile.SetValueConverter(new ValueConverter<IdentityProfile, string>(
                 string (IdentityProfile p) => p.ToJson(),
                 IdentityProfile (string json) => IdentityProfile.FromJson(json)));
@@ -144,6 +169,15 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
             siteId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var slug = runtimeEntityType.AddProperty(
+                "Slug",
+                typeof(string),
+                propertyInfo: typeof(Member).GetProperty("Slug", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Slug>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 255);
+            slug.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var status = runtimeEntityType.AddProperty(
                 "Status",
                 typeof(MemberStatus),
@@ -166,7 +200,14 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { siteId, createdAt });
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { siteId, normalizedEmail },
+                unique: true);
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { siteId, slug },
                 unique: true);
 
             return runtimeEntityType;

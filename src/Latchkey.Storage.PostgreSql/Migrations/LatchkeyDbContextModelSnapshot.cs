@@ -262,8 +262,14 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("boolean");
 
+                    b.Property<long?>("LastLoginAt")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("MfaEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Nickname")
+                        .HasColumnType("text");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
@@ -278,6 +284,9 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<int>("PendingReasons")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Privacy")
                         .HasColumnType("integer");
 
                     b.Property<string>("Profile")
@@ -297,6 +306,10 @@ namespace Latchkey.Storage.PostgreSql.Migrations
                     b.Property<Guid>("SiteId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Slug")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -305,7 +318,14 @@ namespace Latchkey.Storage.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SiteId", "CreatedAt");
+
                     b.HasIndex("SiteId", "NormalizedEmail")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SiteId", "NormalizedEmail"), new[] { null, "text_pattern_ops" });
+
+                    b.HasIndex("SiteId", "Slug")
                         .IsUnique();
 
                     b.ToTable("members", (string)null);

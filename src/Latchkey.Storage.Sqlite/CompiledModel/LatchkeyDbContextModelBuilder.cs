@@ -11,7 +11,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("592389a7-8649-42bf-869f-d00897c6fd1b"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("f5631be5-a9e8-4c85-bda3-bdf5cc2e0a04"), entityTypeCount: 22)
         {
         }
 

@@ -22,9 +22,9 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 "Latchkey.Core.Members.Member",
                 typeof(Member),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 19,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -58,12 +58,27 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(Member).GetField("<EmailVerified>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
 
+            var lastLoginAt = runtimeEntityType.AddProperty(
+                "LastLoginAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Member).GetProperty("LastLoginAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<LastLoginAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetTicksConverter());
+
             var mfaEnabled = runtimeEntityType.AddProperty(
                 "MfaEnabled",
                 typeof(bool),
                 propertyInfo: typeof(Member).GetProperty("MfaEnabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Member).GetField("<MfaEnabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var nickname = runtimeEntityType.AddProperty(
+                "Nickname",
+                typeof(string),
+                propertyInfo: typeof(Member).GetProperty("Nickname", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Nickname>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var normalizedEmail = runtimeEntityType.AddProperty(
                 "NormalizedEmail",
@@ -94,11 +109,18 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(Member).GetField("<PendingReasons>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             pendingReasons.SetSentinelFromProviderValue(0);
 
+            var privacy = runtimeEntityType.AddProperty(
+                "Privacy",
+                typeof(MemberPrivacy),
+                propertyInfo: typeof(Member).GetProperty("Privacy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Privacy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            privacy.SetSentinelFromProviderValue(0);
+
             var profile = runtimeEntityType.AddProperty(
                 "Profile",
                 typeof(IdentityProfile),
                 propertyInfo: typeof(Member).GetProperty("Profile", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Member).GetField("<Profile>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                fieldInfo: typeof(Member).GetField("_profile", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             profile.SetValueConverter(new ValueConverter<IdentityProfile, string>(
                 string (IdentityProfile p) => p.ToJson(),
                 IdentityProfile (string json) => IdentityProfile.FromJson(json)));
@@ -130,6 +152,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(Member).GetField("<SiteId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
 
+            var slug = runtimeEntityType.AddProperty(
+                "Slug",
+                typeof(string),
+                propertyInfo: typeof(Member).GetProperty("Slug", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Member).GetField("<Slug>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 255);
+
             var status = runtimeEntityType.AddProperty(
                 "Status",
                 typeof(MemberStatus),
@@ -150,7 +180,14 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { siteId, createdAt });
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { siteId, normalizedEmail },
+                unique: true);
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { siteId, slug },
                 unique: true);
 
             return runtimeEntityType;

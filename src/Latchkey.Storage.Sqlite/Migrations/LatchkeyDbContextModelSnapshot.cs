@@ -255,8 +255,14 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastLoginAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("MfaEnabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Nickname")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
@@ -271,6 +277,9 @@ namespace Latchkey.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PendingReasons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Privacy")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Profile")
@@ -290,6 +299,10 @@ namespace Latchkey.Storage.Sqlite.Migrations
                     b.Property<Guid>("SiteId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Slug")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -298,7 +311,12 @@ namespace Latchkey.Storage.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SiteId", "CreatedAt");
+
                     b.HasIndex("SiteId", "NormalizedEmail")
+                        .IsUnique();
+
+                    b.HasIndex("SiteId", "Slug")
                         .IsUnique();
 
                     b.ToTable("members", (string)null);

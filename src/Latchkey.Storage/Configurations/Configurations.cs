@@ -111,6 +111,13 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
             .Metadata.SetValueComparer(new ValueComparer<IdentityProfile>(
                 (a, b) => a!.ToJson() == b!.ToJson(), p => p.ToJson().GetHashCode(StringComparison.Ordinal), p => p));
         builder.HasOne<Site>().WithMany().HasForeignKey(m => m.SiteId).OnDelete(DeleteBehavior.Cascade);
+
+        // The Members API (docs/wire/members.md): the slug is unique per site in its normal form (NULLs are distinct
+        // on both databases, so members without one do not collide); the nickname and privacy status mirror the
+        // profile so that they can be filtered on; listing pages by creation date per site.
+        builder.Property(m => m.Slug).HasMaxLength(MemberSlug.MaxLength);
+        builder.HasIndex(m => new { m.SiteId, m.Slug }).IsUnique();
+        builder.HasIndex(m => new { m.SiteId, m.CreatedAt });
     }
 }
 

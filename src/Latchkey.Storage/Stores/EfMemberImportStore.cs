@@ -35,6 +35,7 @@ internal sealed class EfMemberImportStore(LatchkeyDbContext db) : IMemberImportS
             return true;
         }
 
+        await FreeTakenSlugsAsync(members, cancellationToken);
         var entity = db.Model.FindEntityType(typeof(Member))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties().Where(p => p.GetColumnName(table) is not null).ToArray();
@@ -87,12 +88,44 @@ internal sealed class EfMemberImportStore(LatchkeyDbContext db) : IMemberImportS
                     return false;
                 }
 
+                // Or a slug was taken meanwhile: the importer retries the batch, and the next try leaves it out.
+                var slugs = members.Where(m => m.Slug is not null).Select(m => m.Slug!).ToArray();
+                if (await db.Members.AsNoTracking().AnyAsync(m => m.SiteId == siteId && slugs.Contains(m.Slug!), cancellationToken))
+                {
+                    return false;
+                }
+
                 throw;
             }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// A slug is unique per site (docs/wire/members.md#slugs): an imported profile's slug that another member holds,
+    /// or that an earlier row of the batch claims, is left out rather than failing the batch; the member can set
+    /// another through the Members API.
+    /// </summary>
+    private async Task FreeTakenSlugsAsync(IReadOnlyList<Member> members, CancellationToken cancellationToken)
+    {
+        var slugs = members.Where(m => m.Slug is not null).Select(m => m.Slug!).Distinct(StringComparer.Ordinal).ToArray();
+        if (slugs.Length == 0)
+        {
+            return;
+        }
+
+        var siteId = members[0].SiteId;
+        var taken = (await db.Members.AsNoTracking().Where(m => m.SiteId == siteId && slugs.Contains(m.Slug!)).Select(m => m.Slug!)
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (member.Slug is { } slug && !taken.Add(slug))
+            {
+                member.Profile = member.Profile with { Slug = null };
+            }
         }
     }
 

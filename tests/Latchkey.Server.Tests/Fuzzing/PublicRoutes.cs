@@ -38,6 +38,13 @@ public static class PublicRoutes
     private static readonly string[] Register = ["loginId.email", "password", "captchaTokens", "clientMetaData", .. Profile];
     private static readonly string[] Login = ["loginId.email", "password", "captchaTokens", "clientMetaData", "stateToken"];
     private static readonly string[] Redirect = ["redirect.url", "redirect.clientId"];
+    private static readonly string[] MembersQuery =
+        ["query.filter.loginEmail", "query.filter.status", "query.filter.createdDate", "query.filter.$and", "query.filter.$or", "query.filter.$not",
+        "query.sort", "query.sorting", "query.paging.limit", "query.paging.offset", "fieldsets", "search"];
+    private static readonly string[] MemberPatch =
+        ["member.id", "member.loginEmail", "member.status", "member.privacyStatus", "member.contact.firstName", "member.contact.phones",
+        "member.contact.emails", "member.contact.addresses", "member.contact.birthdate", "member.profile.nickname", "member.profile.slug",
+        "member.profile.photo", "member.profile.cover", "member.profile.title"];
 
     public static readonly FuzzRoute[] All = Build();
 
@@ -100,6 +107,14 @@ public static class PublicRoutes
         {
             routes.Add(new("POST", prefix + "/{id}/approve", ErrorFamily.Wix, []));
             routes.Add(new("POST", prefix + "/{id}/block", ErrorFamily.Wix, []));
+            routes.Add(new("GET", prefix + "/my", ErrorFamily.Wix, ["fieldsets"]));
+            routes.Add(new("DELETE", prefix + "/my", ErrorFamily.Wix, ["contentAssigneeId"]));
+            routes.Add(new("POST", prefix + "/my/slug", ErrorFamily.Wix, ["slug"]));
+            routes.Add(new("GET", prefix, ErrorFamily.Wix, ["paging.limit", "paging.offset", "fieldsets", ".r", "sorting.fieldName", "sorting.order"]));
+            routes.Add(new("POST", prefix + "/query", ErrorFamily.Wix, MembersQuery));
+            routes.Add(new("GET", prefix + "/{id}", ErrorFamily.Wix, ["fieldsets"]));
+            routes.Add(new("PATCH", prefix + "/{id}", ErrorFamily.Wix, MemberPatch));
+            routes.Add(new("DELETE", prefix + "/{id}", ErrorFamily.Wix, []));
         }
 
         foreach (var prefix in (string[])["/oauth2", "/_api/oauth2"])
