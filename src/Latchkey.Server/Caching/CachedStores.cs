@@ -16,15 +16,17 @@ namespace Latchkey.Server.Caching;
 /// </summary>
 public static class CachedStores
 {
-
     public static IServiceCollection AddCachedStores(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        // One per node, like the cache: the stores are scoped, and a change in one request must stop a read under way
+        // in another from caching what it read.
+        services.AddSingleton<CacheGenerations>();
         Decorate<ISiteStore>(services, (inner, sp) => Lifetimes(sp).SiteSeconds > 0
-            ? new CachedSiteStore(inner, sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromSeconds(Lifetimes(sp).SiteSeconds))
+            ? new CachedSiteStore(inner, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<CacheGenerations>(), TimeSpan.FromSeconds(Lifetimes(sp).SiteSeconds))
             : inner);
         Decorate<IClientStore>(services, (inner, sp) => Lifetimes(sp).ClientSeconds > 0
-            ? new CachedClientStore(inner, sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromSeconds(Lifetimes(sp).ClientSeconds))
+            ? new CachedClientStore(inner, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<CacheGenerations>(), TimeSpan.FromSeconds(Lifetimes(sp).ClientSeconds))
             : inner);
         return services;
     }
@@ -40,41 +42,39 @@ public static class CachedStores
         services.Add(ServiceDescriptor.Describe(typeof(T), sp => decorate((T)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!), sp), original.Lifetime));
     }
 
-    private sealed class CachedSiteStore(ISiteStore inner, IMemoryCache cache, TimeSpan lifetime) : ISiteStore
+    private sealed class CachedSiteStore(ISiteStore inner, IMemoryCache cache, CacheGenerations generations, TimeSpan lifetime) : ISiteStore
     {
-        private readonly CacheGenerations _generations = new();
 
         public Task<Site?> FindAsync(Guid siteId, CancellationToken cancellationToken) =>
-            _generations.GetOrReadAsync(cache, ("site", siteId), lifetime, () => inner.FindAsync(siteId, cancellationToken));
+            generations.GetOrReadAsync(cache, ("site", siteId), lifetime, () => inner.FindAsync(siteId, cancellationToken));
 
         public Task<bool> AnyAsync(CancellationToken cancellationToken) => inner.AnyAsync(cancellationToken);
 
         public async Task UpdateAsync(Site site, CancellationToken cancellationToken)
         {
             await inner.UpdateAsync(site, cancellationToken);
-            _generations.Forget(cache, ("site", site.Id));
+            generations.Forget(cache, ("site", site.Id));
         }
 
         public async Task AddAsync(Site site, CancellationToken cancellationToken)
         {
             await inner.AddAsync(site, cancellationToken);
-            _generations.Forget(cache, ("site", site.Id));
+            generations.Forget(cache, ("site", site.Id));
         }
     }
 
-    private sealed class CachedClientStore(IClientStore inner, IMemoryCache cache, TimeSpan lifetime) : IClientStore
+    private sealed class CachedClientStore(IClientStore inner, IMemoryCache cache, CacheGenerations generations, TimeSpan lifetime) : IClientStore
     {
-        private readonly CacheGenerations _generations = new();
 
         public Task<SiteClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
-            _generations.GetOrReadAsync(cache, ("client", clientId), lifetime, () => inner.FindAsync(clientId, cancellationToken));
+            generations.GetOrReadAsync(cache, ("client", clientId), lifetime, () => inner.FindAsync(clientId, cancellationToken));
 
         public Task<IReadOnlyList<SiteClient>> FindBySiteAsync(Guid siteId, CancellationToken cancellationToken) =>
-            _generations.GetOrReadAsync(cache, ("site-clients", siteId), lifetime, () => inner.FindBySiteAsync(siteId, cancellationToken));
+            generations.GetOrReadAsync(cache, ("site-clients", siteId), lifetime, () => inner.FindBySiteAsync(siteId, cancellationToken));
 
         // One entry for the whole list, so that a flood of preflights from unknown origins cannot fill the cache.
         public Task<IReadOnlyList<SiteClient>> ListAllAsync(CancellationToken cancellationToken) =>
-            _generations.GetOrReadAsync(cache, "all-clients", lifetime, () => inner.ListAllAsync(cancellationToken));
+            generations.GetOrReadAsync(cache, "all-clients", lifetime, () => inner.ListAllAsync(cancellationToken));
 
         public async Task AddAsync(SiteClient client, CancellationToken cancellationToken)
         {
@@ -90,9 +90,9 @@ public static class CachedStores
 
         private void Forget(SiteClient client)
         {
-            _generations.Forget(cache, ("client", client.ClientId));
-            _generations.Forget(cache, ("site-clients", client.SiteId));
-            _generations.Forget(cache, "all-clients");
+            generations.Forget(cache, ("client", client.ClientId));
+            generations.Forget(cache, ("site-clients", client.SiteId));
+            generations.Forget(cache, "all-clients");
         }
 
         public Task<ApiKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) => inner.FindApiKeyAsync(keyHash, cancellationToken);
