@@ -19,6 +19,12 @@ public sealed class ApiKeyAdmin(IClientStore clients, IAdminStore admin, TokenHa
     public static ApiKeyPermissions? Parse(IEnumerable<string> names)
     {
         var result = ApiKeyPermissions.None;
+        // A JSON list can hold null; it names no permission.
+        if (names.Any(n => n is null))
+        {
+            return null;
+        }
+
         foreach (var name in names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var lower = name.ToLowerInvariant();

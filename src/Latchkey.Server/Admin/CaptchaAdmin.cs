@@ -64,7 +64,7 @@ public sealed class CaptchaAdmin(ISiteStore sites, CaptchaSecrets secrets, Outbo
             AltchaMaxNumber = patch.AltchaMaxNumber ?? current.AltchaMaxNumber,
             RiskAfterFailures = patch.RiskAfterFailures ?? current.RiskAfterFailures,
             FailOpen = patch.FailOpen ?? current.FailOpen,
-            Hostnames = patch.Hostnames is { } hostnames ? string.Join(' ', hostnames.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct()) : current.Hostnames,
+            Hostnames = patch.Hostnames is { } hostnames ? string.Join(' ', hostnames.Select(h => (h ?? "").Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct()) : current.Hostnames,
         };
         if (next.Provider != current.Provider)
         {
@@ -94,7 +94,7 @@ public sealed class CaptchaAdmin(ISiteStore sites, CaptchaSecrets secrets, Outbo
             violations.Add(new FieldViolation("verifyUrl", "verifyUrl is an absolute http(s) URL.", "FORMAT", "URL"));
         }
 
-        if (patch.Hostnames is { } names && (names.Count > 20 || names.Any(h => Uri.CheckHostName(h.Trim()) is UriHostNameType.Unknown or UriHostNameType.Basic)))
+        if (patch.Hostnames is { } names && (names.Count > 20 || names.Any(h => h is null || Uri.CheckHostName(h.Trim()) is UriHostNameType.Unknown or UriHostNameType.Basic)))
         {
             violations.Add(new FieldViolation("hostnames", "hostnames is a list of at most 20 host names, e.g. shop.example.", "FORMAT", "STRING"));
         }
