@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Latchkey.Server.Http;
 
 /// <summary>
-/// The last line: whatever escapes an endpoint (a bad request the framework caught, or a bug) still leaves in the
-/// Wix envelope with a catalog code. Bugs are logged with the trace id; the client never sees a stack trace.
+/// The last line: whatever escapes an endpoint (a bad request the framework caught, or a bug) still leaves with a
+/// catalog code, in the endpoint's error shape (the Wix envelope where there is no endpoint). Bugs are logged with the trace id; the client never sees a stack trace.
 /// </summary>
 public static partial class ErrorHandling
 {
@@ -36,9 +36,11 @@ public static partial class ErrorHandling
                 LogUnhandled(logger, exception, context.TraceIdentifier);
             }
 
-            // The exception handler cleared the headers set earlier in the pipeline.
+            // The exception handler cleared the headers set earlier in the pipeline, and the endpoint: its error shape
+            // (the Wix envelope, or problem details on Latchkey's own API) comes from the feature.
             context.Response.Headers["x-wix-request-id"] = context.TraceIdentifier;
-            await WixErrors.ToResult(error).ExecuteAsync(context);
+            var shape = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ErrorShape>() ?? ErrorShape.Wix;
+            await shape.ToResult(error).ExecuteAsync(context);
         }));
 
         app.UseStatusCodePages(async status =>

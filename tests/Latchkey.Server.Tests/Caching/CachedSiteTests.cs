@@ -34,7 +34,10 @@ public sealed class CachedSiteTests : IDisposable
 
         var patch = await admin.PatchAsJsonAsync(SitePath, new { requireEmailVerification = true });
 
-        Assert.False(patch.IsSuccessStatusCode);
+        // The admin API's shape even for a failure nobody planned: RFC 9457 with the catalog code.
+        Assert.Equal(HttpStatusCode.InternalServerError, patch.StatusCode);
+        Assert.Equal("application/problem+json", patch.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("internal_error", (await patch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         _app.Execute("DROP TRIGGER refuse_site_updates");
         var site = await admin.GetFromJsonAsync<JsonElement>(SitePath);
         Assert.False(site.GetProperty("requireEmailVerification").GetBoolean());
