@@ -14,22 +14,41 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace Latchkey.Server.HostedPages;
 
 /// <summary>
-/// One request of the hosted flow. Every page carries the authorize query it started from (<see cref="ReturnQuery"/>,
-/// without <c>prompt=login</c>): it names the client, hence the site and its branding, and the flow ends by returning
-/// to it, where the browser's new session cookie makes <c>/oauth2/authorize</c> redirect to the client's
-/// allow-listed redirect URI with the code. OpenIddict validates that query again there, so nothing here trusts it.
+/// One request of the hosted flow. Every page carries the query it started from (<see cref="ReturnQuery"/>, without
+/// <c>prompt=login</c>): it names the client, hence the site and its branding, and the flow ends by returning to it
+/// (<see cref="ContinueUrl"/>). Started by an authorize request, that is <c>/oauth2/authorize</c>, where the browser's
+/// new session cookie makes OpenIddict redirect to the client's allow-listed redirect URI with the code; started by
+/// the login intent of a redirect session, it is <see cref="LoginIntentPage"/>, which sends the browser to the site's
+/// allow-listed <c>postFlowUrl</c>. Both check the query again there, so nothing here trusts it.
 /// </summary>
-public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery, string language)
+public sealed class HostedContext(
+    HttpContext http, IAntiforgery antiforgery, Site site, SiteClient client, string returnQuery, string language, Uri? postFlowUrl = null,
+    bool loginIntent = false)
 {
+    private const string AuthorizePath = "/oauth2/authorize";
+
     public HttpContext Http { get; } = http;
     public Site Site { get; } = site;
     public SiteClient Client { get; } = client;
     public string ReturnQuery { get; } = returnQuery;
     public PageText Text { get; } = PageText.For(language);
 
-    public string AuthorizeUrl => "/oauth2/authorize" + ReturnQuery;
+    /// <summary>The login intent's return address at the site, checked against the client's allow-list.</summary>
+    public Uri? PostFlowUrl { get; } = postFlowUrl;
 
-    public string SignInUrl => AuthorizeUrl + (ReturnQuery.Length > 0 ? "&" : "?") + "prompt=login";
+    /// <summary>Where the flow goes once the browser is signed in: authorize (the code), or the login intent's page.</summary>
+    public string ContinueUrl => (loginIntent ? LoginIntentPage.Path : AuthorizePath) + ReturnQuery;
+
+    public string SignInUrl => ContinueUrl + (ReturnQuery.Length > 0 ? "&" : "?") + "prompt=login";
+
+    /// <summary>
+    /// A path of this server that a flow can return to (<see cref="ContinueUrl"/> or <see cref="SignInUrl"/>, as stored
+    /// by the recovery email): its query, or null for anything else (an absolute URL of a site).
+    /// </summary>
+    public static string? HostedReturnQuery(string url) =>
+        url.StartsWith(AuthorizePath + "?", StringComparison.Ordinal) || url.StartsWith(LoginIntentPage.Path + "?", StringComparison.Ordinal)
+            ? url[url.IndexOf('?', StringComparison.Ordinal)..]
+            : null;
 
     public string PageUrl(string path) => path + ReturnQuery;
 
@@ -43,8 +62,9 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
         </form>
         """;
 
+    /// <summary>A page of the flow; its form posts may end in a redirect to the flow's return address, which CSP must allow.</summary>
     public IResult Page(string title, string body, int status = 200, bool captcha = false) =>
-        PageLayout.Render(Http, Site, Text, title, body, status, Client.RedirectUris, captcha);
+        PageLayout.Render(Http, Site, Text, title, body, status, PostFlowUrl is { } target ? [target.AbsoluteUri] : Client.RedirectUris, captcha);
 
     private GuardedAction _asked;
 
@@ -96,7 +116,7 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
     public static IReadOnlyList<CaptchaToken> CaptchaTokens(IFormCollection form) =>
         form["altcha"] is { Count: > 0 } altcha && altcha.ToString().Length is > 0 and <= 4096 ? [new CaptchaToken("Altcha", altcha.ToString())] : [];
 
-    /// <summary>Where an outcome leads: the code (through authorize), or the page of the step that stands in the way.</summary>
+    /// <summary>Where an outcome leads: the flow's return (<see cref="ContinueUrl"/>), or the page of the step that stands in the way.</summary>
     public async Task<IResult> ContinueAsync(AuthOutcome outcome, SessionService sessions, CancellationToken cancellationToken)
     {
         var redeemed = await SignInAsync(outcome, sessions, cancellationToken);
@@ -118,7 +138,7 @@ public sealed class HostedContext(HttpContext http, IAntiforgery antiforgery, Si
             return Results.Redirect(PageUrl(MfaSetupPage.Path), permanent: false, preserveMethod: false);
         }
 
-        return Results.Redirect(AuthorizeUrl, permanent: false, preserveMethod: false);
+        return Results.Redirect(ContinueUrl, permanent: false, preserveMethod: false);
     }
 
     /// <summary>

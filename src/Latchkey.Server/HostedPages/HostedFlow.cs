@@ -1,11 +1,16 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Clients;
 using Latchkey.Core.Sites;
 using Latchkey.Core.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.HostedPages;
-/// <summary>Builds a <see cref="HostedContext"/> from an authorize query or from a posted form.</summary>
+/// <summary>
+/// Builds a <see cref="HostedContext"/> from the query a flow started with (an authorize request, or the login intent's
+/// <see cref="LoginIntentPage"/>) or from a posted form. Null when it names no client, or when the login intent's
+/// <c>postFlowUrl</c> is not on the client's allow-list: a flow that could only end at a refused address never starts.
+/// </summary>
 public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, AbuseGuard guard)
 {
     public async Task<HostedContext?> FromQueryAsync(HttpContext http, string query, CancellationToken cancellationToken)
@@ -20,7 +25,14 @@ public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, I
             return null;
         }
 
-        var context = new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site));
+        var loginIntent = LoginIntentPage.Is(parsed);
+        var postFlowUrl = ClientRedirect.Check(loginIntent ? parsed.GetValueOrDefault("postFlowUrl").ToString() : null, client, "postFlowUrl");
+        if (!postFlowUrl.IsSuccess)
+        {
+            return null;
+        }
+
+        var context = new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site), postFlowUrl.Value, loginIntent);
         if (site.Captcha.Mode == CaptchaMode.Risk && site.Captcha.Provider == CaptchaProvider.Altcha)
         {
             // Risk mode: the widget shows from the first page when this address (or the site) is already under attack.

@@ -10,6 +10,7 @@ public static class HostedPagesEndpoints
         app.ExcludeFromDescription();
         HostedAssets.Map(app);
         SignInPage.Map(app);
+        LoginIntentPage.Map(app);
         MfaChallengePage.Map(app);
         SignUpPage.Map(app);
         VerifyEmailPage.Map(app);

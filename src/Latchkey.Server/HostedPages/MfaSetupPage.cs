@@ -31,7 +31,7 @@ public static class MfaSetupPage
         HttpContext http, HostedFlow flow, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken) =>
         await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context ? Results.BadRequest()
         : await SessionAsync(context, sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
-        : session.Member.MfaEnabled ? Results.Redirect(context.AuthorizeUrl)
+        : session.Member.MfaEnabled ? Results.Redirect(context.ContinueUrl)
         : await mfa.PendingAsync(context.Site, session.Member.Id, cancellationToken) is { } pending
             ? Render(context, pending.Secret, pending.OtpAuthUri, error: null)
             : RenderStart(context);
@@ -54,7 +54,7 @@ public static class MfaSetupPage
     private static async Task<IResult> StartAsync(HostedContext context, Member member, ManageMfa mfa, CancellationToken cancellationToken)
     {
         var started = await mfa.StartAsync(context.Site, member.Id, cancellationToken);
-        return started.IsSuccess ? Render(context, started.Value.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.AuthorizeUrl);
+        return started.IsSuccess ? Render(context, started.Value.Secret, started.Value.OtpAuthUri, error: null) : Results.Redirect(context.ContinueUrl);
     }
 
     private static async Task<IResult> ConfirmAsync(HostedPost post, Member member, ManageMfa mfa, CancellationToken cancellationToken)
@@ -94,7 +94,7 @@ public static class MfaSetupPage
             {PageHtml.Paragraph(t["mfaDone.intro"])}
             <h2 id="codes-title">{PageHtml.Encode(t["mfaDone.codes"])}</h2>
             <ul class="lk-codes" aria-labelledby="codes-title">{codes}</ul>
-            <p><a class="lk-button lk-primary" href="{PageHtml.Encode(context.AuthorizeUrl)}">{PageHtml.Encode(t["mfaDone.continue"])}</a></p>
+            <p><a class="lk-button lk-primary" href="{PageHtml.Encode(context.ContinueUrl)}">{PageHtml.Encode(t["mfaDone.continue"])}</a></p>
             """;
         return context.Page(t["mfaDone.title"], body);
     }
@@ -120,7 +120,7 @@ public static class MfaSetupPage
             {PageHtml.Alert(error)}
             {PageHtml.Paragraph(t["mfaSetup.startIntro"])}
             {context.Form(Path, PageHtml.Button(t["mfaSetup.start"]), ("start", "1"))}
-            <p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, t["mfaSetup.skip"])}</p>
+            <p class="lk-links">{PageHtml.Link(context.ContinueUrl, t["mfaSetup.skip"])}</p>
             """;
         return context.Page(t["mfaSetup.title"], body, error is null ? 200 : 400);
     }
@@ -138,7 +138,7 @@ public static class MfaSetupPage
             <figure class="lk-qr-figure">{QrSvg.Render(otpAuthUri, "qr-label")}<figcaption id="qr-label">{PageHtml.Encode(t["mfaSetup.qrLabel"])}</figcaption></figure>
             <p>{PageHtml.Encode(t["mfaSetup.manual"])} <code class="lk-secret" id="totp-secret">{PageHtml.Encode(secret)}</code></p>
             {form}
-            <p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, t["mfaSetup.skip"])}</p>
+            <p class="lk-links">{PageHtml.Link(context.ContinueUrl, t["mfaSetup.skip"])}</p>
             """;
         return context.Page(t["mfaSetup.title"], body, error is null ? 200 : status);
     }

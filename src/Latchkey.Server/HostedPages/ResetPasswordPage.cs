@@ -20,8 +20,6 @@ public static class ResetPasswordPage
 {
     public const string Path = "/recovery/reset-password";
 
-    private const string HostedSignIn = "/oauth2/authorize?";
-
     public static string Url(PublicBaseUrl baseUrl) => baseUrl.ForEmail() + Path;
 
     public static void MapResetPasswordPage(this IEndpointRouteBuilder app)
@@ -76,15 +74,16 @@ public static class ResetPasswordPage
         ResetPost post, RecoveryOutcome recovered, HostedFlow hosted, SessionService sessions, CancellationToken cancellationToken)
     {
         var returnTo = recovered.ReturnTo;
-        if (returnTo is not null && !returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal))
+        var hostedQuery = returnTo is null ? null : HostedContext.HostedReturnQuery(returnTo);
+        if (returnTo is not null && hostedQuery is null)
         {
             return Results.Redirect(returnTo, permanent: false, preserveMethod: false);
         }
 
-        return returnTo is not null &&
-               await hosted.FromQueryAsync(post.Http, returnTo[(HostedSignIn.Length - 1)..], cancellationToken) is { } context &&
+        return hostedQuery is not null &&
+               await hosted.FromQueryAsync(post.Http, hostedQuery, cancellationToken) is { } context &&
                await context.SignInAsync(recovered.Outcome, sessions, cancellationToken) is { IsSuccess: true }
-            ? Done(post, "reset.signedIn", $"""<p class="lk-links">{PageHtml.Link(context.AuthorizeUrl, post.Link.Text["mfaDone.continue"])}</p>""")
+            ? Done(post, "reset.signedIn", $"""<p class="lk-links">{PageHtml.Link(context.ContinueUrl, post.Link.Text["mfaDone.continue"])}</p>""")
             : Done(post, "reset.done", returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, post.Link.Text["signIn.title"])}</p>""");
     }
 
@@ -106,8 +105,8 @@ public static class ResetPasswordPage
         var way = returnTo switch
         {
             null => "",
-            _ when returnTo.StartsWith(HostedSignIn, StringComparison.Ordinal) =>
-                PageHtml.Link(ForgotPasswordPage.Path + "?" + returnTo[HostedSignIn.Length..], text["reset.newLink"]),
+            _ when HostedContext.HostedReturnQuery(returnTo) is { } hostedQuery =>
+                PageHtml.Link(ForgotPasswordPage.Path + hostedQuery, text["reset.newLink"]),
             _ => PageHtml.Link(returnTo, text["reset.backToSite"]),
         };
         var body = PageHtml.Heading(text["reset.endedTitle"]) + PageHtml.Paragraph(text["reset.ended"]) +

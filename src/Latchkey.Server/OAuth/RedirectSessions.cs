@@ -1,18 +1,18 @@
 using Latchkey.Core.Clients;
 using Latchkey.Core.Errors;
-using Latchkey.Core.Features.Logout;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Callers;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Wire;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// Create Redirect Session (docs/wire/redirects.md#redirects-api): turns an <c>auth</c> or <c>logout</c> intent into an
-/// absolute URL on Latchkey's public base, after checking the client and its allow-lists, so the SDK can navigate or
-/// load it.
+/// Create Redirect Session (docs/wire/redirects.md#redirects-api): turns an <c>auth</c>, <c>login</c> or <c>logout</c>
+/// intent into an absolute URL on Latchkey's public base, after checking the client and its allow-lists, so the SDK can
+/// navigate or load it.
 /// </summary>
 public sealed class RedirectSessions(IClientStore clients, SessionService sessions)
 {
@@ -21,8 +21,9 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
     {
         var result = intent switch
         {
-            { Auth: { } auth } => await AuthAsync(auth, caller, cancellationToken),
-            { Logout: { } logout } => await LogoutAsync(logout, intent.Callbacks, caller, cancellationToken),
+            { Auth: { } auth } => await AuthAsync(auth, caller, publicBase, cancellationToken),
+            { Login: not null } => await LoginAsync(intent.Callbacks, caller, publicBase, cancellationToken),
+            { Logout: { } logout } => await LogoutAsync(logout, intent.Callbacks, caller, publicBase, cancellationToken),
             _ => LatchkeyErrors.RedirectIntentUnsupported,
         };
         if (!result.IsSuccess)
@@ -37,14 +38,14 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
             await sessions.EndAsync(sessionId, cancellationToken);
         }
 
-        var (path, parameters) = result.Value;
-        var endpoint = publicBase + path;
+        var (endpoint, parameters) = result.Value;
         var fullUrl = QueryHelpers.AddQueryString(endpoint, parameters.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
         return new RedirectSessionResponse(new RedirectSession(Guid.CreateVersion7().ToString(), fullUrl, fullUrl, intent.Auth?.AuthRequest?.SessionToken,
             new UrlDetails(endpoint, parameters)));
     }
 
-    private async Task<Result<(string, Dictionary<string, string>)>> AuthAsync(AuthIntent auth, Caller caller, CancellationToken cancellationToken)
+    private async Task<Result<(string, Dictionary<string, string>)>> AuthAsync(
+        AuthIntent auth, Caller caller, string publicBase, CancellationToken cancellationToken)
     {
         var authorize = auth.AuthRequest;
         if (authorize?.ClientId is not { Length: > 0 } clientId)
@@ -77,11 +78,33 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
         Add(parameters, "sessionToken", authorize.SessionToken);
         Add(parameters, "nonce", authorize.Nonce);
         Add(parameters, "prompt", auth.Prompt ?? authorize.Prompt);
-        return ("/_api/oauth2/authorize", parameters);
+        return (publicBase + "/_api/oauth2/authorize", parameters);
+    }
+
+    /// <summary>
+    /// The hosted sign in, returning to <c>callbacks.postFlowUrl</c>: the intent names no client, so it is the client the
+    /// caller's token was issued to, whose allow-list the return address must be on.
+    /// </summary>
+    private async Task<Result<(string, Dictionary<string, string>)>> LoginAsync(
+        RedirectCallbacks? callbacks, Caller caller, string publicBase, CancellationToken cancellationToken)
+    {
+        if (caller.ClientId is not { } clientId)
+        {
+            return LatchkeyErrors.ClientNotFound.WithDetail(
+                "The login intent returns through the OAuth client of the caller's visitor or member token; an API key has none.");
+        }
+
+        if (await clients.FindOfSiteAsync(clientId, caller.Site.Id, cancellationToken) is not { } client)
+        {
+            return ClientNotFound(clientId);
+        }
+
+        var redirect = ClientRedirect.Check(callbacks?.PostFlowUrl, client, "callbacks.postFlowUrl");
+        return redirect.IsSuccess ? LoginIntentPage.Url(publicBase, clientId, redirect.Value) : redirect.Error;
     }
 
     private async Task<Result<(string, Dictionary<string, string>)>> LogoutAsync(
-        LogoutIntent logout, RedirectCallbacks? callbacks, Caller caller, CancellationToken cancellationToken)
+        LogoutIntent logout, RedirectCallbacks? callbacks, Caller caller, string publicBase, CancellationToken cancellationToken)
     {
         if (logout.ClientId is not { Length: > 0 } clientId)
         {
@@ -93,7 +116,7 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
             return ClientNotFound(clientId);
         }
 
-        var redirect = LogoutRedirect.Check(callbacks?.PostFlowUrl, client);
+        var redirect = ClientRedirect.Check(callbacks?.PostFlowUrl, client, "postLogoutRedirectUri");
         if (!redirect.IsSuccess)
         {
             return redirect.Error;
@@ -101,7 +124,7 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
 
         var parameters = new Dictionary<string, string> { ["clientId"] = clientId };
         Add(parameters, "postLogoutRedirectUri", redirect.Value?.AbsoluteUri);
-        return ("/_api/iam/authentication/v1/logout", parameters);
+        return (publicBase + "/_api/iam/authentication/v1/logout", parameters);
     }
 
     private static void Add(Dictionary<string, string> parameters, string name, string? value)

@@ -148,6 +148,7 @@ public static class PublicRoutes
             routes.Add(new("GET", path, ErrorFamily.Page, ["client_id", "redirect_uri", "token", "response_type", "code_challenge"]));
         }
 
+        routes.Add(new("GET", "/sign-in", ErrorFamily.Page, ["clientId", "client_id", "postFlowUrl", "prompt", "responseType", "ui_locales"]));
         routes.Add(new("GET", "/_latchkey/assets/{name}", ErrorFamily.Page, []));
         routes.Add(new("GET", "/_latchkey/wix-sdk.mjs", ErrorFamily.Page, []));
         routes.Add(new("GET", "/_latchkey/wix-sdk.js", ErrorFamily.Page, []));

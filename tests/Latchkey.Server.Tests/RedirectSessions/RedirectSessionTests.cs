@@ -140,7 +140,7 @@ public class RedirectSessionTests
 
     [Theory]
     [InlineData("""{"ecomCheckout":{}}""")]
-    [InlineData("""{"login":{}}""")]
+    [InlineData("""{"login":null}""")]
     [InlineData("""{}""")]
     public async Task Other_intents_are_400_redirect_intent_unsupported(string json)
     {

@@ -17,7 +17,7 @@ public sealed record LogoutTarget(Uri? Redirect, Site? Site);
 
 /// <summary>
 /// Logout (docs/wire/authentication.md#logout, docs/wire/oauth.md#logout): ends the browser session and decides where
-/// to go. The redirect is checked first (<see cref="LogoutRedirect"/>), so a refused one ends nothing.
+/// to go. The redirect is checked first (<see cref="ClientRedirect"/>), so a refused one ends nothing.
 /// </summary>
 public sealed class LogOutBrowser(IClientStore clients, ISiteStore sites, SessionService sessions)
 {
@@ -29,7 +29,7 @@ public sealed class LogOutBrowser(IClientStore clients, ISiteStore sites, Sessio
             return LatchkeyErrors.ClientNotFound.WithDetail($"No OAuth client has clientId '{input.ClientId}'.");
         }
 
-        var redirect = LogoutRedirect.Check(input.PostLogoutRedirectUri, client);
+        var redirect = ClientRedirect.Check(input.PostLogoutRedirectUri, client, "postLogoutRedirectUri");
         if (!redirect.IsSuccess)
         {
             return redirect.Error;
