@@ -121,7 +121,10 @@ public sealed class LoginIntentTests : IDisposable
         using var otherAdmin = await SignedIn.OtherSiteAdminAsync(_app);
         var created = await otherAdmin.PostAsJsonAsync("/admin/v1/clients", new
         {
-            displayName = "Other shop", kind = "wixSdk", allowedOrigins = new[] { OAuthFlow.AppOrigin }, redirectUris = new[] { OAuthFlow.Callback },
+            displayName = "Other shop",
+            kind = "wixSdk",
+            allowedOrigins = new[] { OAuthFlow.AppOrigin },
+            redirectUris = new[] { OAuthFlow.Callback },
         });
         var otherClient = (await created.JsonAsync()).GetProperty("clientId").GetString();
 
