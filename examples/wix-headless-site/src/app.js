@@ -1,13 +1,14 @@
 // The example site's code: the Wix SDK as any headless site uses it, plus one line (useLatchkey) that sends the SDK's
 // requests to Latchkey instead of Wix. Every step of docs/wix-sdk.md's quick start happens here.
 import { useLatchkey } from '@latchkey/wix-sdk';
+import { redirects } from '@wix/redirects';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 
 const { latchkeyUrl, clientId } = window.LATCHKEY_SITE;
 useLatchkey(latchkeyUrl); // ← the one line: everything below is unchanged Wix SDK code
 
 const saved = JSON.parse(localStorage.getItem('tokens') ?? 'null');
-const client = createClient({ auth: OAuthStrategy({ clientId, ...(saved && { tokens: saved }) }) });
+const client = createClient({ modules: { redirects }, auth: OAuthStrategy({ clientId, ...(saved && { tokens: saved }) }) });
 const here = window.location.origin;
 const $ = (id) => document.getElementById(id);
 
@@ -119,6 +120,19 @@ async function home() {
     const { authUrl } = await client.auth.getAuthUrl(data);
     window.location.href = authUrl;
   });
+  button('login-intent', async () => {
+    // Latchkey's sign-in page, then back here with ?wixMemberLoggedIn=true (the redirect session's login intent).
+    const { redirectSession } = await client.redirects.createRedirectSession({ login: {}, callbacks: { postFlowUrl: `${here}/` } });
+    window.location.href = redirectSession.fullUrl;
+  });
+  if (new URLSearchParams(window.location.search).get('wixMemberLoggedIn') === 'true') {
+    // Back from the sign-in page: Latchkey's browser session answers authorize without asking again.
+    const data = client.auth.generateOAuthData(`${here}/callback.html`, `${here}/`);
+    sessionStorage.setItem('oauthData', JSON.stringify(data));
+    const { authUrl } = await client.auth.getAuthUrl(data, { prompt: 'none' });
+    window.location.href = authUrl;
+    return;
+  }
   try {
     await showWho();
   } catch (error) {

@@ -109,6 +109,17 @@ public sealed partial class EveryPageTests(BrowserFixture browser) : IAsyncLifet
         await page.GotoAsync(new Uri(_server.BaseUrl, $"/_api/iam/authentication/v1/logout?clientId={_server.ClientId}").AbsoluteUri);
         await Check("de-signed-out");
 
+        // The login intent with no return address (the SDK's syncToWixPages): sign in, second factor, "signed in".
+        await page.GotoAsync(new Uri(_server.BaseUrl, $"/sign-in?clientId={_server.ClientId}&prompt=login").AbsoluteUri);
+        await page.GetByLabel("E-Mail-Adresse").FillAsync(Email);
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync(NewPassword);
+        await SolveCaptchaAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" }).ClickAsync();
+        _server.App.Clock.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Code aus Ihrer Authenticator-App oder ein Wiederherstellungscode").FillAsync(Totp(secret));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bestätigen" }).ClickAsync();
+        await Check("de-signed-in");
+
         // Owner approval: a new member waits.
         await _server.PatchAsync("/_api/iam/signon/v1/sign-on-policies", new { signOnPolicy = new { requireEmailVerification = false, requireOwnerApproval = true } });
         await _server.NewContextAsync(browser);
@@ -123,7 +134,7 @@ public sealed partial class EveryPageTests(BrowserFixture browser) : IAsyncLifet
         await Check("de-owner-approval");
 
         Assert.Empty(_pagesWithoutPolicy);
-        Assert.True(_pagesSeen >= 12, $"only {_pagesSeen} pages were watched");
+        Assert.True(_pagesSeen >= 13, $"only {_pagesSeen} pages were watched");
     }
 
     private async Task Check(string name)

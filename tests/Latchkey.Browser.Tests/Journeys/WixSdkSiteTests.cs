@@ -195,6 +195,32 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_login_intent_signs_in_on_Latchkey_s_page_and_returns_to_the_site_which_then_gets_member_tokens()
+    {
+        await OpenSiteAsync();
+        await FillAndSubmitAsync("register", "Register", ("Email", "cy@example.com"), ("Password", Password));
+        await Assertions.Expect(Who).ToHaveTextAsync("a member");
+        var memberId = await _page.Locator("#member-id").TextContentAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await _page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await _page.GotoAsync(_site.Origin + "/");
+        await Assertions.Expect(Who).ToHaveTextAsync("a visitor");
+
+        // redirects.createRedirectSession({ login: {}, callbacks: { postFlowUrl } }): Latchkey's sign-in page, on its origin.
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in on Latchkey and come back" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.StartsWith(_latchkeyUrl + "/sign-in?", StringComparison.Ordinal));
+        await _page.GetByLabel("Email").FillAsync("cy@example.com");
+        await _page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // Back at postFlowUrl, the site asks authorize with prompt=none and the browser session answers with the code.
+        await _page.WaitForURLAsync(_site.Origin + "/");
+        await Assertions.Expect(Who).ToHaveTextAsync("a member");
+        await Assertions.Expect(_page.Locator("#member-id")).ToHaveTextAsync(memberId!);
+        Assert.Empty(_wixHosts);
+    }
+
+    [Fact]
     public async Task A_page_on_an_origin_no_client_allows_is_blocked_by_the_browser()
     {
         // The client allows the site's origin on 127.0.0.2; the same pages are served from 127.0.0.3.
