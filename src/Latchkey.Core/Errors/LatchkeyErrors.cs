@@ -104,7 +104,7 @@ public static class LatchkeyErrors
         new("redirect_not_allowed", 400, "REDIRECT_NOT_ALLOWED", "The redirect URI is not on the client's allow-list.");
 
     public static readonly LatchkeyError RedirectIntentUnsupported =
-        new("redirect_intent_unsupported", 400, "UNSUPPORTED_INTENT", "Latchkey creates redirect sessions for the auth and logout intents only.");
+        new("redirect_intent_unsupported", 400, "UNSUPPORTED_INTENT", "Latchkey creates redirect sessions for the auth, login and logout intents only.");
 
     // Abuse protection (docs/abuse-protection.md#the-guard).
     public static readonly LatchkeyError CaptchaMissing =
