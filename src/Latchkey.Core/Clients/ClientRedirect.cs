@@ -9,11 +9,19 @@ namespace Latchkey.Core.Clients;
 /// </summary>
 public static class ClientRedirect
 {
+    /// <summary>Wix's limit on a redirect session's callbacks; a return address needs no more.</summary>
+    public const int MaxLength = 2048;
+
     public static Result<Uri?> Check(string? url, SiteClient? client, string field)
     {
         if (string.IsNullOrEmpty(url))
         {
             return (Uri?)null;
+        }
+
+        if (url.Length > MaxLength)
+        {
+            return LatchkeyErrors.Validation(new FieldViolation(field, $"{field} must be at most {MaxLength} characters.", "MAX_LENGTH", "URL"));
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))

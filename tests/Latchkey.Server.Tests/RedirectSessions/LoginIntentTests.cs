@@ -73,6 +73,14 @@ public sealed class LoginIntentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_post_flow_url_over_Wix_s_2048_characters_is_400_validation_failed()
+    {
+        var response = await CreateAsync(Welcome + "?pad=" + new string('x', 2048));
+
+        await response.AssertWixErrorAsync(400, "validation_failed");
+    }
+
+    [Fact]
     public async Task An_api_key_has_no_client_to_return_through_and_is_400_client_not_found()
     {
         using var admin = _app.ApiKeyClient();
