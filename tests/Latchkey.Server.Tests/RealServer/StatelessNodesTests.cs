@@ -111,6 +111,8 @@ public sealed class TwoNodes : IAsyncLifetime
 public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes>
 {
     private const string NewPassword = "a brand new passphrase";
+    private static readonly string[] AppCallback = ["https://app.example/callback"];
+    private static readonly string[] AppOrigin = ["https://app.example"];
     private readonly ServerNode _a = nodes.A;
     private readonly ServerNode _b = nodes.B;
     private readonly string _clientId = nodes.Bootstrap?.ClientId ?? "";
@@ -150,6 +152,67 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         await old.AssertWixErrorAsync(401, "invalid_credentials");
         var fresh = await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/login", visitor, new { loginId = new { email = "ann@example.com" }, password = NewPassword });
         Assert.Equal("SUCCESS", (await fresh.JsonAsync()).GetProperty("state").GetString());
+    }
+
+    /// <summary>A member signed in through <paramref name="node"/>: its session token exchanged there for tokens.</summary>
+    private async Task<(string Id, TokenSet Tokens)> SignedInAsync(ServerNode node, string email)
+    {
+        var visitor = await node.VisitorTokenAsync(_clientId);
+        var register = await (await node.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email }, password = Wix.Password })).JsonAsync();
+        var (code, verifier) = await node.AuthorizeAsync(_clientId, register.GetProperty("sessionToken").GetString()!);
+        var tokens = await (await node.Http.ExchangeAsJsonAsync(_clientId, code, verifier)).TokensAsync();
+        return (register.GetProperty("identity").GetProperty("id").GetString()!, tokens);
+    }
+
+    /// <summary>Issue #25: revocation is exact across nodes. Whatever ends a session on A, B refuses its tokens at the next request.</summary>
+    [Fact]
+    public async Task A_session_ended_on_A_by_logout_or_deletion_refuses_its_refresh_and_access_tokens_on_B_at_once()
+    {
+        PostgresTestDatabase.ServerOrSkip();
+        var (_, loggedOut) = await SignedInAsync(_a, "lou@example.com");
+        var (deletedId, deleted) = await SignedInAsync(_a, "dee@example.com");
+        // B has served both: anything it might keep from these requests is warm.
+        Assert.Equal(HttpStatusCode.OK, (await _b.Http.RefreshAsJsonAsync(_clientId, loggedOut.RefreshToken!)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _b.Http.RefreshAsJsonAsync(_clientId, deleted.RefreshToken!)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _b.SendAsync(HttpMethod.Get, "/members/v1/members/my", deleted.AccessToken)).StatusCode);
+
+        // Logout on A: the SDK's logout, a redirect session's logout intent with the member's token.
+        var logout = await _a.SendAsync(HttpMethod.Post, "/_api/redirects-api/v1/redirect-session", loggedOut.AccessToken,
+            new { logout = new { clientId = _clientId }, callbacks = new { postFlowUrl = OAuthFlow.AppOrigin + "/" } });
+        Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
+        // Deletion on A, by the site's admin.
+        Assert.Equal(HttpStatusCode.OK, (await _a.SendAsync(HttpMethod.Delete, $"/members/v1/members/{deletedId}", nodes.Bootstrap.ApiKey)).StatusCode);
+
+        await (await _b.Http.RefreshAsJsonAsync(_clientId, loggedOut.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        await (await _b.Http.RefreshAsJsonAsync(_clientId, deleted.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        await (await _b.SendAsync(HttpMethod.Get, "/members/v1/members/my", loggedOut.AccessToken)).AssertWixErrorAsync(401, "unauthenticated");
+        await (await _b.SendAsync(HttpMethod.Get, "/members/v1/members/my", deleted.AccessToken)).AssertWixErrorAsync(401, "unauthenticated");
+    }
+
+    /// <summary>Issue #25: a rotating client's used refresh token presented on A revokes the family, and B refuses its newest token.</summary>
+    [Fact]
+    public async Task A_rotated_refresh_token_reused_on_A_revokes_the_family_that_B_rotated()
+    {
+        PostgresTestDatabase.ServerOrSkip();
+        var created = await _a.SendAsync(HttpMethod.Post, "/admin/v1/clients", nodes.Bootstrap.ApiKey, new
+        {
+            kind = "standard",
+            confidential = false,
+            redirectUris = AppCallback,
+            allowedOrigins = AppOrigin,
+        });
+        var clientId = (await created.JsonAsync()).GetProperty("clientId").GetString()!;
+        var visitor = await _a.VisitorTokenAsync(_clientId);
+        var register = await (await _a.SendAsync(HttpMethod.Post, $"{Wix.Auth}/v2/register", visitor, new { loginId = new { email = "rot@example.com" }, password = Wix.Password })).JsonAsync();
+        var authorize = new AuthorizeParameters(clientId, Pkce.New()) { SessionToken = register.GetProperty("sessionToken").GetString(), RedirectUri = "https://app.example/callback" };
+        var code = OAuthFlow.CodeFrom(await _a.Http.GetAsync(authorize.Url()), "https://app.example/callback");
+        var first = await (await _a.Http.ExchangeAsFormAsync(clientId, code, authorize.Pkce.Verifier, "https://app.example/callback")).TokensAsync();
+
+        var second = await (await _b.Http.RefreshAsFormAsync(clientId, first.RefreshToken!)).TokensAsync();
+        Assert.NotEqual(first.RefreshToken, second.RefreshToken);
+
+        await (await _a.Http.RefreshAsFormAsync(clientId, first.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
+        await (await _b.Http.RefreshAsFormAsync(clientId, second.RefreshToken!)).AssertOAuthErrorAsync("invalid_grant");
     }
 
     [Fact]
