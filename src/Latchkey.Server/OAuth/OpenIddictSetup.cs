@@ -116,6 +116,7 @@ public static class OpenIddictSetup
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysFromDatabase>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, SharedApplicationCache>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken>, CompiledTokenStore>());
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, PlannedDispatcher>());
         return services;
     }
 
