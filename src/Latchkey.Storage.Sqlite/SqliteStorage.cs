@@ -34,18 +34,26 @@ public static class SqliteStorage
     /// <summary>The model built from the entity configurations: for the EF tools and the test that compares the two.</summary>
     public static DbContextOptionsBuilder ConfigureWithBuiltModel(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
-            .AddInterceptors(SynchronousNormal.Instance)
+            .AddInterceptors(ConnectionPragmas.Instance)
             .UseOpenIddict();
 
     /// <summary>
-    /// <c>synchronous</c> is a per-connection setting, not stored in the file: set once in <see cref="MigrateAsync"/>
-    /// it applied to the migrating connection only, and every pooled connection committed with the default FULL
-    /// (an fsync of the WAL per write transaction). This sets NORMAL (decision 0001) once per SQLite connection
-    /// handle, the first time the pool hands it out.
+    /// Per-connection settings, not stored in the file, applied once per SQLite connection handle the first time the
+    /// pool hands it out:
+    /// <list type="bullet">
+    /// <item><c>synchronous=NORMAL</c> (decision 0001). Set once in <see cref="MigrateAsync"/> it applied to the
+    /// migrating connection only, and every pooled connection committed with the default FULL (an fsync of the WAL per
+    /// write transaction).</item>
+    /// <item><c>busy_timeout</c>: a writer that finds another writer's lock waits inside SQLite, which retries after
+    /// 1, 2, 5, 10… ms. Without it SQLite answers SQLITE_BUSY at once and Microsoft.Data.Sqlite retries after a fixed
+    /// <c>Thread.Sleep(150)</c> that also holds a thread-pool thread: concurrent sign-ins waited 150 ms steps (issue #25,
+    /// the flow's p99 of 617 ms in docs/benchmarks.md). Past it, Microsoft.Data.Sqlite's own retries go on until the
+    /// connection's <c>DefaultTimeout</c>.</item>
+    /// </list>
     /// </summary>
-    private sealed class SynchronousNormal : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    private sealed class ConnectionPragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
     {
-        public static readonly SynchronousNormal Instance = new();
+        public static readonly ConnectionPragmas Instance = new();
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
 
         public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
@@ -62,7 +70,7 @@ public static class SqliteStorage
             if (connection is SqliteConnection { Handle: { } handle } sqlite && !Configured.TryGetValue(handle, out _))
             {
                 using var command = sqlite.CreateCommand();
-                command.CommandText = "PRAGMA synchronous=NORMAL;";
+                command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
                 command.ExecuteNonQuery();
                 Configured.AddOrUpdate(handle, handle);
             }

@@ -8,7 +8,18 @@ namespace Latchkey.Server.Tests.Storage;
 public class SqliteConnectionTests
 {
     [Fact]
-    public async Task Every_pooled_connection_commits_with_synchronous_normal_as_decision_0001_says()
+    public Task Every_pooled_connection_commits_with_synchronous_normal_as_decision_0001_says() =>
+        EveryPooledConnectionAnswersAsync("PRAGMA synchronous;", 1L); // 1 = NORMAL, 2 = FULL
+
+    /// <summary>
+    /// A writer that meets another writer's lock waits inside SQLite (short, growing steps), not in Microsoft.Data.Sqlite's
+    /// fixed 150 ms sleeps on a thread-pool thread (issue #25: the flow benchmark's p99).
+    /// </summary>
+    [Fact]
+    public Task Every_pooled_connection_waits_for_a_writer_inside_SQLite() =>
+        EveryPooledConnectionAnswersAsync("PRAGMA busy_timeout;", 5000L);
+
+    private static async Task EveryPooledConnectionAnswersAsync(string pragma, long expected)
     {
         using var app = new LatchkeyApp();
         using var client = app.CreateClient();
@@ -23,8 +34,8 @@ public class SqliteConnectionTests
                 var db = scope.ServiceProvider.GetRequiredService<LatchkeyDbContext>();
                 await db.Database.OpenConnectionAsync();
                 using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA synchronous;";
-                Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!); // 1 = NORMAL, 2 = FULL
+                command.CommandText = pragma;
+                Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
             }
         }
         finally
