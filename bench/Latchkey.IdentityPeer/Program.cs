@@ -23,6 +23,24 @@ using (var scope = app.Services.CreateScope())
 }
 
 app.MapIdentityApi<IdentityUser>();
+
+// The floor (issue #25): the least a token endpoint can do on this machine, for the benchmark to set beside
+// Latchkey's visitor tokens. /floor/json answers a fixed token-shaped body; /floor/es256 signs a new ES256 JWT
+// with a fresh subject, the one thing a visitor token cannot skip. Neither reads the request body nor the database.
+var floorKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+var floorHeader = Base64Url("""{"alg":"ES256","kid":"floor","typ":"at+jwt"}"""u8);
+app.MapPost("/floor/json", () => Results.Json(new { access_token = "x", token_type = "Bearer", expires_in = 14400 }));
+app.MapPost("/floor/es256", () =>
+{
+    var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+    var payload = Base64Url(System.Text.Encoding.UTF8.GetBytes(
+        $$"""{"sub":"{{Guid.CreateVersion7()}}","role":"visitor","iat":{{now}},"exp":{{now + 14400}}}"""));
+    var signingInput = floorHeader + "." + payload;
+    var signature = floorKey.SignData(System.Text.Encoding.ASCII.GetBytes(signingInput), System.Security.Cryptography.HashAlgorithmName.SHA256);
+    return Results.Json(new { access_token = signingInput + "." + Base64Url(signature), token_type = "Bearer", expires_in = 14400 });
+});
 await app.RunAsync();
+
+static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
 internal sealed class PeerDb(DbContextOptions<PeerDb> options) : IdentityDbContext<IdentityUser>(options);

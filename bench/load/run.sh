@@ -57,7 +57,7 @@ server_dll=$publish/latchkey.dll
 load() { dotnet bench/Latchkey.Load/bin/Release/net10.0/Latchkey.Load.dll "$@"; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 # wrk <script> <threads> <connections> <seconds>: prints the script's result line (see bench/load/lua/common.lua).
-wrk_run() { wrk -t "$2" -c "$3" -d "${4}s" --timeout 30s -s "bench/load/lua/$1.lua" "$base" | grep -P '^[a-z-]+\t' | tail -n 1; }
+wrk_run() { wrk -t "$2" -c "$3" -d "${4}s" --timeout 30s -s "bench/load/lua/$1.lua" "$base" | grep -P '^[a-z0-9-]+\t' | tail -n 1; }
 export LK_PASSWORD="correct horse battery" LK_RUN="$$-$(date +%s)"
 # PKCE: one verifier and its S256 challenge for every flow (each code is still new).
 export LK_VERIFIER=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
@@ -250,12 +250,16 @@ peer_rows() {
   export LK_PEER_REFRESH
   row identity-refresh 1 64
   row identity-login 1 8
+  row floor-json 1 64
+  row floor-es256 1 64
   stop
 }
-if [[ -z $only || $only == *",identity-"* ]]; then peer_rows; fi
+if [[ -z $only || $only == *",identity-"* || $only == *",floor-"* ]]; then peer_rows; fi
 ratio_of() { [[ -f $data/$1.ops && -f $data/$2.ops ]] && awk -v a="$(<"$data/$1.ops")" -v b="$(<"$data/$2.ops")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }' || printf -- '-'; }
 printf '\nbeside ASP.NET Core Identity (same run): refresh ÷ Identity refresh %s (target ≥ 2 on SQLite, ≥ 1.5 on PostgreSQL), visitor tokens ÷ Identity refresh %s (target ≥ 5), login ÷ Identity login %s\n' \
   "$(ratio_of refresh identity-refresh)" "$(ratio_of anonymous identity-refresh)" "$(ratio_of login identity-login)"
+printf 'the floor on this machine (same run): Identity refresh ÷ ES256 floor %s, visitor tokens ÷ ES256 floor %s, ES256 floor ÷ JSON floor %s\n' \
+  "$(ratio_of identity-refresh floor-es256)" "$(ratio_of anonymous floor-es256)" "$(ratio_of floor-es256 floor-json)"
 if [[ $database == postgresql ]]; then
   printf '\nPostgreSQL per operation (pg_stat_statements of the node'"'"'s database; CPU of all PostgreSQL processes):\n\n'
   printf '| scenario | statements/op | writes/op | pool checkouts/op | db execution ms/op | WAL KB/op | db CPU ms/op |\n|---|---|---|---|---|---|---|\n'

@@ -48,7 +48,7 @@ perf record -e cpu-clock -F 499 -g -a -o "$out/perf.data" -- sleep $((seconds - 
 echo $pid >"$out/perf.data.pid"
 wait $wrk_pid
 cpu1=$(awk '{print ($14 + $15) * 10}' /proc/$pid/stat)
-line=$(grep -P '^[a-z-]+\t' "$out/wrk.txt" | tail -n 1)
+line=$(grep -P '^[a-z0-9-]+\t' "$out/wrk.txt" | tail -n 1)
 echo "$line"
 awk -v a="$cpu0" -v b="$cpu1" -v n="$(cut -f6 <<<"$line")" 'BEGIN { printf "server CPU ms/op %.3f\n", (b - a) / n }'
 # perf resolves JIT frames through /tmp/perf-<pid>.map, which the runtime leaves behind.
