@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 // PBKDF2-HMAC-SHA512 with 100,000 iterations, Data Protection bearer tokens (one hour) and refresh tokens (14 days),
 // the security stamp checked on refresh. The only choice made here is the database, given as
 //   --database "Data Source=<file>"            (SQLite, created on start)
-//   --database "Host=...;Database=..." --postgres
+//   --database "Host=...;Database=..." --postgres true
 // Kestrel's address comes from --urls, as for any ASP.NET Core app.
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.ClearProviders();

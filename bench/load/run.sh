@@ -234,7 +234,7 @@ peer_rows() {
   local connection=(--database "Data Source=$data/peer.db")
   if [[ $database == postgresql ]]; then
     psql_as postgres postgres -c "CREATE DATABASE peer OWNER latchkey"
-    connection=(--database "Host=127.0.0.1;Port=$pg_port;Username=latchkey;Password=latchkey;Database=peer;Maximum Pool Size=$pg_pool" --postgres)
+    connection=(--database "Host=127.0.0.1;Port=$pg_port;Username=latchkey;Password=latchkey;Database=peer;Maximum Pool Size=$pg_pool" --postgres true)
   fi
   dotnet bench/Latchkey.IdentityPeer/bin/Release/net10.0/Latchkey.IdentityPeer.dll --urls "$base" "${connection[@]}" >"$data/peer.log" 2>&1 &
   pid=$!
