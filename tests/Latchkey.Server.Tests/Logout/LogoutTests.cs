@@ -57,6 +57,19 @@ public class LogoutTests
     }
 
     [Fact]
+    public async Task A_post_logout_redirect_uri_over_2048_characters_is_400_without_a_redirect_even_on_an_allowed_origin()
+    {
+        using var app = new LatchkeyApp();
+        using var client = NoRedirects(app);
+        var redirect = "http://localhost:3000/bye?pad=" + new string('x', 2048);
+
+        var response = await client.GetAsync($"{Wix.Auth}/v1/logout?clientId={app.Bootstrap.ClientId}&postLogoutRedirectUri={Uri.EscapeDataString(redirect)}");
+
+        await response.AssertWixErrorAsync(400, "validation_failed");
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
     public async Task An_unknown_client_is_400()
     {
         using var app = new LatchkeyApp();
