@@ -36,8 +36,11 @@ public sealed class HostedContext(
     /// <summary>The login intent's return address at the site, checked against the client's allow-list.</summary>
     public Uri? PostFlowUrl { get; } = postFlowUrl;
 
+    /// <summary>Started by a redirect session's login intent (<see cref="LoginIntentPage"/>), not by an authorize request.</summary>
+    public bool IsLoginIntent { get; } = loginIntent;
+
     /// <summary>Where the flow goes once the browser is signed in: authorize (the code), or the login intent's page.</summary>
-    public string ContinueUrl => (loginIntent ? LoginIntentPage.Path : AuthorizePath) + ReturnQuery;
+    public string ContinueUrl => (IsLoginIntent ? LoginIntentPage.Path : AuthorizePath) + ReturnQuery;
 
     public string SignInUrl => ContinueUrl + (ReturnQuery.Length > 0 ? "&" : "?") + "prompt=login";
 

@@ -42,8 +42,8 @@ public static class LoginIntentPage
 
     private static async Task<IResult> ShowAsync(HttpContext http, HostedFlow flow, SessionService sessions, CancellationToken cancellationToken)
     {
-        var query = http.Request.QueryString.Value ?? "";
-        if (!Is(QueryHelpers.ParseQuery(query)) || await flow.FromQueryAsync(http, query, cancellationToken) is not { } context)
+        // An authorize query here is no login intent: its flow would end at authorize, not at a postFlowUrl.
+        if (await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { IsLoginIntent: true } context)
         {
             return Unusable(http);
         }
