@@ -9,7 +9,9 @@ namespace Latchkey.Storage.PostgreSql.Tests;
 /// <summary>
 /// The Members API's <c>loginEmail $startsWith</c> stays on the (site, normalized email) index on a site of 100,000
 /// members (issue #24): PostgreSQL's own plan for the SQL the store sends, count and page alike. The index's
-/// text_pattern_ops class is what lets LIKE 'prefix%' use it whatever the database's collation.
+/// text_pattern_ops class is what lets LIKE 'prefix%' use it whatever the database's collation; the email column's
+/// finer histogram (migration MemberEmailStatistics) is what keeps the planner from walking the creation-time index
+/// instead, which it did in 5 of 40 runs of this test with the default statistics.
 /// </summary>
 public sealed class MemberQueryPlanTests : IAsyncLifetime
 {
