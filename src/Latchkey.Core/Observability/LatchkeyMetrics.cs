@@ -42,6 +42,10 @@ public static class LatchkeyMetrics
     public static readonly Counter<long> TokensIssued =
         Meter.CreateCounter<long>("latchkey.tokens.issued", "{token}", "OAuth tokens issued by the token endpoint, by grant type and token type.");
 
+    /// <summary>Token requests answered without OpenIddict's request pipeline (ADR 0025), by <c>grant_type</c>.</summary>
+    public static readonly Counter<long> TokenFastPath =
+        Meter.CreateCounter<long>("latchkey.token.fast_path", "{request}", "Token requests served by the fast path, by grant type.");
+
     /// <summary>Token requests refused, by <c>grant_type</c> and the RFC 6749 <c>error</c>.</summary>
     public static readonly Counter<long> TokenErrors =
         Meter.CreateCounter<long>("latchkey.token.errors", "{request}", "Token endpoint requests answered with an error, by grant type and error.");

@@ -149,6 +149,7 @@ public static class LatchkeyServices
         app.UseLatchkeyErrors();
         app.UseWixRequestId();
         app.UseLatchkeyCors();
+        app.UseTokenFastPath();
         app.UseAuthentication();
 
         app.MapHealth();

@@ -40,13 +40,19 @@ public sealed class AnonymousGrant(IClientStore clients) : IOpenIddictServerHand
             return;
         }
 
+        context.SignIn(VisitorPrincipal(client.SiteId));
+    }
+
+    /// <summary>A new visitor of <paramref name="siteId"/>: its own subject, every claim for the access token.</summary>
+    public static ClaimsPrincipal VisitorPrincipal(Guid siteId)
+    {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, LatchkeyClaims.Role);
         identity.SetClaim(Claims.Subject, Guid.CreateVersion7().ToString());
-        identity.SetClaim(LatchkeyClaims.Site, client.SiteId.ToString());
+        identity.SetClaim(LatchkeyClaims.Site, siteId.ToString());
         identity.SetClaim(LatchkeyClaims.Role, LatchkeyClaims.VisitorRole);
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(Scopes.OfflineAccess);
         principal.SetDestinations(static _ => [Destinations.AccessToken]);
-        context.SignIn(principal);
+        return principal;
     }
 }

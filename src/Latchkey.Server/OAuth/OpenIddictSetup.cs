@@ -114,6 +114,7 @@ public static class OpenIddictSetup
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysFromDatabase>();
+        services.AddSingleton<TokenFastPath.Counts>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, SharedApplicationCache>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken>, CompiledTokenStore>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, PlannedDispatcher>());

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Latchkey.Server.OAuth;
+using Latchkey.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Server.Tests.Tokens;
+
+/// <summary>
+/// The token fast path (ADR 0025) against OpenIddict's own pipeline, in one server: the Wix SDK's exact JSON shape is
+/// served by the fast path (its counter says so), the same request as a snake_case form by OpenIddict, and everything
+/// a client can see of the two answers must be the same. Requests a check refuses must reach OpenIddict.
+/// </summary>
+public sealed class TokenFastPathTests
+{
+    private static readonly string[] VolatileHeaders = ["Date", "x-wix-request-id", "Content-Length"];
+
+    [Fact]
+    public async Task A_visitor_token_from_the_fast_path_is_the_one_OpenIddict_would_have_issued()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var counts = app.Services.GetRequiredService<TokenFastPath.Counts>();
+
+        var fast = await client.PostAsync("/oauth2/token", Exact($$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"anonymous"}"""));
+        Assert.Equal(1, counts.Visitor);
+        var slow = await client.PostAsync("/oauth2/token", Form(("client_id", app.Bootstrap.ClientId), ("grant_type", "anonymous")));
+        Assert.Equal(1, counts.Visitor);
+
+        await AssertSameAnswerAsync(slow, fast);
+    }
+
+    [Fact]
+    public async Task A_fast_visitor_refresh_token_is_accepted_by_OpenIddict()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var tokens = await (await client.PostAsync("/oauth2/token", Exact($$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"anonymous"}"""))).JsonAsync();
+
+        var refreshed = await client.PostAsync("/oauth2/token", Form(
+            ("client_id", app.Bootstrap.ClientId), ("grant_type", "refresh_token"), ("refresh_token", tokens.GetProperty("refresh_token").GetString()!)));
+
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var access = OAuthFlow.JwtPart((await refreshed.JsonAsync()).GetProperty("access_token").GetString()!, 1);
+        Assert.Equal(OAuthFlow.JwtPart(tokens.GetProperty("access_token").GetString()!, 1).GetProperty("sub").GetString(), access.GetProperty("sub").GetString());
+        Assert.Equal(0, app.Count("OpenIddictTokens"));
+    }
+
+    [Theory]
+    [InlineData("""{"clientId":"no-such-client","grantType":"anonymous"}""", "invalid_client", 401)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"anonymous","scope":"openid"}""", null, 200)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"anonymous","clientId":"CLIENT"}""", null, 200)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"anonymous"} {}""", "invalid_request", 400)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"anonymous","refreshToken":"x"}""", null, 200)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"password"}""", "unsupported_grant_type", 400)]
+    [InlineData("""{"clientId":"CLIENT","grantType":"client_credentials"}""", "invalid_request", 400)]
+    [InlineData("""{"clientId":"CLIENT","grantType":7}""", "unsupported_grant_type", 400)]
+    [InlineData("""["CLIENT","anonymous"]""", "invalid_request", 400)]
+    public async Task A_request_the_fast_path_does_not_take_gets_OpenIddicts_answer(string body, string? error, int status)
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var raw = body.Replace("CLIENT", app.Bootstrap.ClientId, StringComparison.Ordinal);
+
+        var answer = await client.PostAsync("/oauth2/token", Exact(raw));
+        var chunked = await client.PostAsync("/oauth2/token", Chunked(raw));
+
+        Assert.Equal(0, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+        foreach (var response in new[] { answer, chunked })
+        {
+            var json = await response.JsonAsync();
+            Assert.Equal(error, json.TryGetProperty("error", out var e) ? e.GetString() : null);
+            Assert.Equal(status, (int)response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_confidential_client_is_left_to_OpenIddict_which_asks_for_its_secret()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var confidential = await app.RegisterStandardClientAsync(confidential: true);
+
+        var answer = await client.PostAsync("/oauth2/token", Exact($$"""{"clientId":"{{confidential.ClientId}}","grantType":"anonymous"}"""));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        Assert.Equal("invalid_client", (await answer.JsonAsync()).GetProperty("error").GetString());
+        Assert.Equal(0, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+    }
+
+    [Fact]
+    public async Task A_browser_origin_of_another_site_is_left_to_OpenIddict_which_refuses_it()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var other = await app.RegisterStandardClientAsync(confidential: false, origin: "https://other.example");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
+        {
+            Content = Exact($$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"anonymous"}"""),
+        };
+        request.Headers.Add("Origin", "https://other.example");
+
+        var answer = await client.SendAsync(request);
+
+        // The standard client is of the bootstrap site too, so the origin is allowed: served, with the CORS headers.
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("https://other.example", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(1, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+        _ = other;
+
+        var otherSite = await app.AddSiteWithClientAsync();
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
+        {
+            Content = Exact($$"""{"clientId":"{{otherSite}}","grantType":"anonymous"}"""),
+        };
+        foreign.Headers.Add("Origin", "https://other.example");
+        var refused = await client.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("origin_not_allowed", (await refused.JsonAsync()).GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+    }
+
+    /// <summary>Status, headers and body members alike; the tokens alike in every header and claim but their own identity and time.</summary>
+    internal static async Task AssertSameAnswerAsync(HttpResponseMessage expected, HttpResponseMessage actual)
+    {
+        Assert.Equal(expected.StatusCode, actual.StatusCode);
+        Assert.Equal(Headers(expected), Headers(actual));
+        var (want, got) = (await expected.JsonAsync(), await actual.JsonAsync());
+        Assert.Equal(want.EnumerateObject().Select(p => p.Name), got.EnumerateObject().Select(p => p.Name));
+        foreach (var member in want.EnumerateObject())
+        {
+            var other = got.GetProperty(member.Name);
+            switch (member.Name)
+            {
+                case "access_token":
+                    AssertSameJwt(member.Value.GetString()!, other.GetString()!);
+                    break;
+                case "refresh_token":
+                    Assert.Equal(Part(member.Value.GetString()!, 0), Part(other.GetString()!, 0));
+                    Assert.Equal(member.Value.GetString()!.Split('.').Length, other.GetString()!.Split('.').Length);
+                    break;
+                default:
+                    Assert.Equal(member.Value.GetRawText(), other.GetRawText());
+                    break;
+            }
+        }
+    }
+
+    private static void AssertSameJwt(string expected, string actual)
+    {
+        Assert.Equal(Part(expected, 0), Part(actual, 0));
+        var (want, got) = (OAuthFlow.JwtPart(expected, 1), OAuthFlow.JwtPart(actual, 1));
+        Assert.Equal(want.EnumerateObject().Select(p => p.Name), got.EnumerateObject().Select(p => p.Name));
+        foreach (var claim in want.EnumerateObject().Where(c => c.Name is not ("jti" or "sub" or "iat" or "exp")))
+        {
+            Assert.Equal(claim.Value.GetRawText(), got.GetProperty(claim.Name).GetRawText());
+        }
+
+        Assert.Equal(want.GetProperty("exp").GetInt64() - want.GetProperty("iat").GetInt64(), got.GetProperty("exp").GetInt64() - got.GetProperty("iat").GetInt64());
+    }
+
+    private static string Part(string token, int part) => System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[part]));
+
+    private static List<string> Headers(HttpResponseMessage response) =>
+        response.Headers.Concat(response.Content.Headers)
+            .Where(h => !VolatileHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}").Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A JSON body with its length, as the Wix SDK's fetch sends it.</summary>
+    internal static ByteArrayContent Exact(string json)
+    {
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static StreamContent Chunked(string json)
+    {
+        var content = new StreamContent(new NonSeekable(System.Text.Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    internal static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    /// <summary>A body whose length HttpClient cannot know, so it is sent chunked.</summary>
+    private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
