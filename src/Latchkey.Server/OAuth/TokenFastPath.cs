@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+using Latchkey.Core.Clients;
 using Latchkey.Core.Observability;
+using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Cors;
@@ -86,7 +88,53 @@ public static class TokenFastPath
             return true;
         }
 
+        if (request.GrantType == GrantTypes.RefreshToken && request.RefreshToken is { Length: > 0 } && client.Kind == ClientKind.WixSdk &&
+            await StableRefreshPrincipalAsync(context, request) is var (refreshTransaction, refreshPrincipal))
+        {
+            await RespondAsync(refreshTransaction, refreshPrincipal, settings, refreshToken: false);
+            services.GetRequiredService<Counts>().Served(request.GrantType);
+            return true;
+        }
+
         return false;
+    }
+
+    /// <summary>
+    /// The checks of OpenIddict's refresh grant, then Latchkey's: the token validated by OpenIddict itself (its row,
+    /// payload, lifetime, status and authorization: <see cref="ValidateTokenContext"/>), presented by a client it was
+    /// issued to (ValidatePresenters; a token naming no presenter is left to OpenIddict), and, for a member, a live
+    /// session, slid as <see cref="RefreshPolicy.RequireLiveSession"/> slides it. A Wix-SDK client keeps its refresh
+    /// token (<see cref="RefreshPolicy"/>), so nothing is redeemed or issued in its place.
+    /// </summary>
+    private static async Task<(OpenIddictServerTransaction, ClaimsPrincipal)?> StableRefreshPrincipalAsync(HttpContext context, FastTokenRequest request)
+    {
+        var transaction = await TransactionAsync(context, request);
+        var validation = new ValidateTokenContext(transaction) { Token = request.RefreshToken!, ValidTokenTypes = { TokenTypeIdentifiers.RefreshToken } };
+        await Dispatcher(transaction).DispatchAsync(validation);
+        if (validation.IsRejected || validation.IsRequestHandled || validation.IsRequestSkipped || validation.Principal is not { } principal ||
+            principal.GetPresenters() is not { IsDefaultOrEmpty: false } presenters || !presenters.Contains(request.ClientId, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        switch (principal.GetClaim(LatchkeyClaims.Role))
+        {
+            case LatchkeyClaims.MemberRole:
+                if (MemberPrincipal.SiteOf(principal) is not { } site || MemberPrincipal.SessionOf(principal) is not { } session ||
+                    !await context.RequestServices.GetRequiredService<SessionService>().IsUsableAsync(site, session, slide: true, context.RequestAborted))
+                {
+                    return null;
+                }
+
+                break;
+            case LatchkeyClaims.VisitorRole:
+                transaction.Properties[LatchkeyClaims.StatelessTransaction] = true;
+                break;
+            default:
+                return null;
+        }
+
+        return (transaction, principal);
     }
 
     /// <summary>What OpenIddict's ASP.NET Core host sets up for a request it handles (ResolveRequestUri, InferEndpointType).</summary>
@@ -100,7 +148,6 @@ public static class TokenFastPath
         transaction.RequestUri = new Uri(Microsoft.AspNetCore.Http.Extensions.UriHelper.GetEncodedUrl(http), UriKind.Absolute);
         transaction.EndpointType = OpenIddictServerEndpointType.Token;
         transaction.Request = new OpenIddictRequest { ClientId = request.ClientId, GrantType = request.GrantType, RefreshToken = request.RefreshToken };
-        context.Features.Set(new OpenIddictServerAspNetCoreFeature { Transaction = transaction });
         return transaction;
     }
 
@@ -165,6 +212,7 @@ public static class TokenFastPath
         }
 
         transaction.Response = response;
+        transaction.GetHttpRequest()!.HttpContext.Features.Set(new OpenIddictServerAspNetCoreFeature { Transaction = transaction });
         var apply = new ApplyTokenResponseContext(transaction);
         await Dispatcher(transaction).DispatchAsync(apply);
         if (!apply.IsRequestHandled)

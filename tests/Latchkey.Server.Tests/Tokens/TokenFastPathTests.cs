@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Latchkey.Server.OAuth;
 using Latchkey.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,6 +119,72 @@ public sealed class TokenFastPathTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("origin_not_allowed", (await refused.JsonAsync()).GetProperty("error_description").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+    }
+
+    [Fact]
+    public async Task A_stable_member_refresh_from_the_fast_path_is_the_one_OpenIddict_would_have_issued()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var counts = app.Services.GetRequiredService<TokenFastPath.Counts>();
+        var tokens = await app.MemberTokensAsync((await app.RegisterMemberAsync()).SessionToken);
+        var served = counts.Refresh;
+
+        var fast = await client.PostAsync("/oauth2/token", Exact(
+            $$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"refresh_token","refreshToken":"{{tokens.RefreshToken}}"}"""));
+        Assert.Equal(served + 1, counts.Refresh);
+        var slow = await client.PostAsync("/oauth2/token", Form(
+            ("client_id", app.Bootstrap.ClientId), ("grant_type", "refresh_token"), ("refresh_token", tokens.RefreshToken!)));
+        Assert.Equal(served + 1, counts.Refresh);
+
+        // The same members as OpenIddict's answer, which keeps the Wix-SDK client's refresh token: none is issued.
+        await AssertSameAnswerAsync(slow, fast);
+    }
+
+    [Fact]
+    public async Task A_refresh_the_fast_path_refuses_gets_OpenIddicts_answer()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var counts = app.Services.GetRequiredService<TokenFastPath.Counts>();
+        var tokens = await app.MemberTokensAsync((await app.RegisterMemberAsync()).SessionToken);
+        var otherSiteClient = await app.AddSiteWithClientAsync();
+        var served = counts.Refresh;
+
+        // Another client presenting the token (ValidatePresenters), a token that is not one, an access token.
+        foreach (var (clientId, token) in new[] { (otherSiteClient, tokens.RefreshToken!), (app.Bootstrap.ClientId, "not-a-token"), (app.Bootstrap.ClientId, tokens.AccessToken) })
+        {
+            var answer = await client.PostAsync("/oauth2/token", Exact($$"""{"clientId":"{{clientId}}","grantType":"refresh_token","refreshToken":"{{token}}"}"""));
+            await answer.AssertOAuthErrorAsync("invalid_grant");
+        }
+
+        // The member's session ended (the SDK's logout): refused on the next refresh, by OpenIddict's path.
+        using var member = app.CreateClient();
+        member.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/_api/redirects-api/v1/redirect-session", new
+        {
+            logout = new { clientId = app.Bootstrap.ClientId },
+            callbacks = new { postFlowUrl = "http://localhost:3000/" },
+        })).StatusCode);
+        var ended = await client.PostAsync("/oauth2/token", Exact(
+            $$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"refresh_token","refreshToken":"{{tokens.RefreshToken}}"}"""));
+        await ended.AssertOAuthErrorAsync("invalid_grant");
+        Assert.Equal(served, counts.Refresh);
+    }
+
+    [Fact]
+    public async Task A_rotating_clients_refresh_is_left_to_OpenIddict()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var standard = await app.RegisterStandardClientAsync(confidential: false);
+        var tokens = await app.MemberTokensAsync(standard, (await app.RegisterMemberAsync()).SessionToken);
+
+        var rotated = await (await client.PostAsync("/oauth2/token", Exact(
+            $$"""{"clientId":"{{standard.ClientId}}","grantType":"refresh_token","refreshToken":"{{tokens.RefreshToken}}"}"""))).TokensAsync();
+
+        Assert.NotEqual(tokens.RefreshToken, rotated.RefreshToken);
+        Assert.Equal(0, app.Services.GetRequiredService<TokenFastPath.Counts>().Refresh);
     }
 
     /// <summary>Status, headers and body members alike; the tokens alike in every header and claim but their own identity and time.</summary>
