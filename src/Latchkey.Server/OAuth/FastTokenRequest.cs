@@ -12,44 +12,33 @@ public sealed record FastTokenRequest(string ClientId, string GrantType, string?
     private const int MaxBody = 4096;
 
     /// <summary>
-    /// Reads a candidate body. The request's body is left to be read again from the start, for OpenIddict when the
-    /// request goes there after all: a body of known length is kept as the bytes read; one of unknown length (a chunked
-    /// upload) is buffered by ASP.NET Core.
+    /// Reads a candidate body. The request's body is then the bytes read, for OpenIddict to read from the start when the
+    /// request goes there after all. A body of unknown length (chunked) is not read at all: buffering it would let a
+    /// stranger's large upload reach the disk, and the SDK's fetch always sends a length.
     /// </summary>
     public static async Task<FastTokenRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!HttpMethods.IsPost(request.Method) || !request.HasJsonContentType() || !request.Host.HasValue ||
-            request.ContentLength is <= 0 or > MaxBody)
+        if (!HttpMethods.IsPost(request.Method) || request.ContentLength is not (> 0 and <= MaxBody) ||
+            !request.HasJsonContentType() || !request.Host.HasValue)
         {
             return null;
         }
 
+        var body = new byte[(int)request.ContentLength.Value];
+        int read;
         try
         {
-            if (request.ContentLength is { } length)
-            {
-                var body = new byte[(int)length];
-                var read = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
-                request.Body = new MemoryStream(body, 0, read, writable: false);
-                return read == body.Length ? Parse(body) : null;
-            }
-
-            request.EnableBuffering(MaxBody + 1);
-            var chunked = new byte[MaxBody + 1];
-            var total = await request.Body.ReadAtLeastAsync(chunked, chunked.Length, throwOnEndOfStream: false, cancellationToken);
-            request.Body.Position = 0;
-            return total <= MaxBody ? Parse(chunked.AsSpan(0, total)) : null;
+            read = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
         }
         catch (BadHttpRequestException)
         {
-            // A body that cannot be read: OpenIddict's extractor reads what is left and answers invalid_request.
-            if (request.Body.CanSeek)
-            {
-                request.Body.Position = 0;
-            }
-
+            // A body that cannot be read: OpenIddict's extractor reads nothing and answers invalid_request.
+            request.Body = Stream.Null;
             return null;
         }
+
+        request.Body = new MemoryStream(body, 0, read, writable: false);
+        return read == body.Length ? Parse(body) : null;
     }
 
     private static FastTokenRequest? Parse(ReadOnlySpan<byte> body)

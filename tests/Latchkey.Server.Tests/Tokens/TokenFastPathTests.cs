@@ -76,6 +76,21 @@ public sealed class TokenFastPathTests
     }
 
     [Fact]
+    public async Task A_body_of_unknown_length_is_not_read()
+    {
+        var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("""{"clientId":"c","grantType":"anonymous"}"""));
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        (http.Request.Method, http.Request.ContentType, http.Request.Host, http.Request.Body) = ("POST", "application/json", new("latchkey.test"), body);
+
+        Assert.Null(await FastTokenRequest.ReadAsync(http.Request, CancellationToken.None));
+        Assert.Same(body, http.Request.Body);
+        Assert.Equal(0, body.Position);
+
+        http.Request.ContentLength = body.Length;
+        Assert.Equal(new FastTokenRequest("c", "anonymous", null), await FastTokenRequest.ReadAsync(http.Request, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_confidential_client_is_left_to_OpenIddict_which_asks_for_its_secret()
     {
         using var app = new LatchkeyApp();
