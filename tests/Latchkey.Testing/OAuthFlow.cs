@@ -164,9 +164,13 @@ public static partial class OAuthFlow
             ["redirect_uri"] = redirectUri,
         }));
 
-    /// <summary>refresh_token as the Wix SDK's renewToken sends it.</summary>
+    /// <summary>
+    /// refresh_token as the Wix SDK's renewToken sends it: JSON with its length, the shape the token fast path serves
+    /// (ADR 0025), where PostAsJsonAsync would stream it chunked.
+    /// </summary>
     public static Task<HttpResponseMessage> RefreshAsJsonAsync(this HttpClient client, string clientId, string refreshToken) =>
-        client.PostAsJsonAsync(Token, new { clientId, refreshToken, grantType = "refresh_token" });
+        client.PostAsync(Token, new StringContent(
+            JsonSerializer.Serialize(new { clientId, refreshToken, grantType = "refresh_token" }), Encoding.UTF8, "application/json"));
 
     /// <summary>refresh_token as a standard client sends it.</summary>
     public static Task<HttpResponseMessage> RefreshAsFormAsync(this HttpClient client, string clientId, string refreshToken, string? clientSecret = null) =>

@@ -175,6 +175,10 @@ public sealed class StatelessNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes
         Assert.Equal(HttpStatusCode.OK, (await _b.Http.RefreshAsJsonAsync(_clientId, loggedOut.RefreshToken!)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _b.Http.RefreshAsJsonAsync(_clientId, deleted.RefreshToken!)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _b.SendAsync(HttpMethod.Get, "/members/v1/members/my", deleted.AccessToken)).StatusCode);
+        // B served those refreshes on the token fast path (ADR 0025), which must see the ends below just as well.
+        var fast = System.Text.RegularExpressions.Regex.Match(await _b.Http.GetStringAsync("/metrics"),
+            """latchkey_token_fast_path_total\{[^}]*grant_type="refresh_token"[^}]*\} (\d+)""");
+        Assert.True(fast.Success && long.Parse(fast.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, "B's refreshes did not take the fast path");
 
         // Logout on A: the SDK's logout, a redirect session's logout intent with the member's token.
         var logout = await _a.SendAsync(HttpMethod.Post, "/_api/redirects-api/v1/redirect-session", loggedOut.AccessToken,
