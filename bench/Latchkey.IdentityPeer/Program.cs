@@ -39,6 +39,44 @@ app.MapPost("/floor/es256", () =>
     var signature = floorKey.SignData(System.Text.Encoding.ASCII.GetBytes(signingInput), System.Security.Cryptography.HashAlgorithmName.SHA256);
     return Results.Json(new { access_token = signingInput + "." + Base64Url(signature), token_type = "Bearer", expires_in = 14400 });
 });
+
+// /floor/visitor: the tokens a visitor-token answer must carry, made by the library OpenIddict makes them with
+// (Microsoft.IdentityModel's JsonWebTokenHandler) in the formats Latchkey answers: an ES256 access token with the
+// claims of a visitor's, and a refresh token signed with HMAC-SHA256 and encrypted with A256KW / A256CBC-HS512
+// (docs/tokens.md). No request parsing, no client, no database: what is left of a visitor token when nothing else is.
+var visitorTokens = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+var visitorSigning = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+    new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(floorKey) { KeyId = "floor" }, "ES256");
+var privateSigning = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+    new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "floor-hs" }, "HS256");
+var refreshEncryption = new Microsoft.IdentityModel.Tokens.EncryptingCredentials(
+    new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "floor-enc" },
+    "A256KW", "A256CBC-HS512");
+app.MapPost("/floor/visitor", () =>
+{
+    var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+    var subject = Guid.CreateVersion7().ToString();
+    var access = visitorTokens.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+    {
+        Issuer = "http://127.0.0.1/", IssuedAt = now, Expires = now.AddHours(4), TokenType = "at+jwt", SigningCredentials = visitorSigning,
+        Claims = new Dictionary<string, object>
+        {
+            ["scope"] = "offline_access", ["jti"] = Guid.CreateVersion7().ToString(), ["sub"] = subject, ["site"] = Guid.Empty.ToString(),
+            ["role"] = "visitor", ["oi_prst"] = Guid.Empty.ToString(), ["client_id"] = Guid.Empty.ToString(),
+        },
+    });
+    var refresh = visitorTokens.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+    {
+        Issuer = "http://127.0.0.1/", IssuedAt = now, Expires = now.AddDays(365), TokenType = "oi_reft+jwt",
+        SigningCredentials = privateSigning, EncryptingCredentials = refreshEncryption,
+        Claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject, ["site"] = Guid.Empty.ToString(), ["role"] = "visitor", ["oi_scp"] = "offline_access",
+            ["oi_prst"] = Guid.Empty.ToString(), ["oi_tkn_id"] = Guid.CreateVersion7().ToString(),
+        },
+    });
+    return Results.Json(new { access_token = access, token_type = "Bearer", expires_in = 14400, scope = "offline_access", refresh_token = refresh });
+});
 await app.RunAsync();
 
 static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

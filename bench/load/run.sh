@@ -252,6 +252,7 @@ peer_rows() {
   row identity-login 1 8
   row floor-json 1 64
   row floor-es256 1 64
+  row floor-visitor 1 64
   stop
 }
 if [[ -z $only || $only == *",identity-"* || $only == *",floor-"* ]]; then peer_rows; fi
@@ -260,6 +261,8 @@ printf '\nbeside ASP.NET Core Identity (same run): refresh ÷ Identity refresh %
   "$(ratio_of refresh identity-refresh)" "$(ratio_of anonymous identity-refresh)" "$(ratio_of login identity-login)"
 printf 'the floor on this machine (same run): Identity refresh ÷ ES256 floor %s, visitor tokens ÷ ES256 floor %s, ES256 floor ÷ JSON floor %s\n' \
   "$(ratio_of identity-refresh floor-es256)" "$(ratio_of anonymous floor-es256)" "$(ratio_of floor-es256 floor-json)"
+printf 'the visitor floor (the two tokens alone, same run): visitor floor ÷ Identity refresh %s (the most visitor tokens ÷ Identity refresh can reach), visitor tokens ÷ visitor floor %s\n' \
+  "$(ratio_of floor-visitor identity-refresh)" "$(ratio_of anonymous floor-visitor)"
 if [[ $database == postgresql ]]; then
   printf '\nPostgreSQL per operation (pg_stat_statements of the node'"'"'s database; CPU of all PostgreSQL processes):\n\n'
   printf '| scenario | statements/op | writes/op | pool checkouts/op | db execution ms/op | WAL KB/op | db CPU ms/op |\n|---|---|---|---|---|---|---|\n'
