@@ -58,21 +58,38 @@ app.MapPost("/floor/visitor", () =>
     var subject = Guid.CreateVersion7().ToString();
     var access = visitorTokens.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
     {
-        Issuer = "http://127.0.0.1/", IssuedAt = now, Expires = now.AddHours(4), TokenType = "at+jwt", SigningCredentials = visitorSigning,
+        Issuer = "http://127.0.0.1/",
+        IssuedAt = now,
+        Expires = now.AddHours(4),
+        TokenType = "at+jwt",
+        SigningCredentials = visitorSigning,
         Claims = new Dictionary<string, object>
         {
-            ["scope"] = "offline_access", ["jti"] = Guid.CreateVersion7().ToString(), ["sub"] = subject, ["site"] = Guid.Empty.ToString(),
-            ["role"] = "visitor", ["oi_prst"] = Guid.Empty.ToString(), ["client_id"] = Guid.Empty.ToString(),
+            ["scope"] = "offline_access",
+            ["jti"] = Guid.CreateVersion7().ToString(),
+            ["sub"] = subject,
+            ["site"] = Guid.Empty.ToString(),
+            ["role"] = "visitor",
+            ["oi_prst"] = Guid.Empty.ToString(),
+            ["client_id"] = Guid.Empty.ToString(),
         },
     });
     var refresh = visitorTokens.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
     {
-        Issuer = "http://127.0.0.1/", IssuedAt = now, Expires = now.AddDays(365), TokenType = "oi_reft+jwt",
-        SigningCredentials = privateSigning, EncryptingCredentials = refreshEncryption,
+        Issuer = "http://127.0.0.1/",
+        IssuedAt = now,
+        Expires = now.AddDays(365),
+        TokenType = "oi_reft+jwt",
+        SigningCredentials = privateSigning,
+        EncryptingCredentials = refreshEncryption,
         Claims = new Dictionary<string, object>
         {
-            ["sub"] = subject, ["site"] = Guid.Empty.ToString(), ["role"] = "visitor", ["oi_scp"] = "offline_access",
-            ["oi_prst"] = Guid.Empty.ToString(), ["oi_tkn_id"] = Guid.CreateVersion7().ToString(),
+            ["sub"] = subject,
+            ["site"] = Guid.Empty.ToString(),
+            ["role"] = "visitor",
+            ["oi_scp"] = "offline_access",
+            ["oi_prst"] = Guid.Empty.ToString(),
+            ["oi_tkn_id"] = Guid.CreateVersion7().ToString(),
         },
     });
     return Results.Json(new { access_token = access, token_type = "Bearer", expires_in = 14400, scope = "offline_access", refresh_token = refresh });
