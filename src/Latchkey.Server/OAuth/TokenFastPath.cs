@@ -109,7 +109,16 @@ public static class TokenFastPath
     private static async Task<(OpenIddictServerTransaction, ClaimsPrincipal)?> StableRefreshPrincipalAsync(HttpContext context, FastTokenRequest request)
     {
         var transaction = await TransactionAsync(context, request);
-        var validation = new ValidateTokenContext(transaction) { Token = request.RefreshToken!, ValidTokenTypes = { TokenTypeIdentifiers.RefreshToken } };
+        // As OpenIddict's ValidateRefreshToken sets it up for the refresh grant (the presenters are checked below, as
+        // its ValidatePresenters checks them).
+        var validation = new ValidateTokenContext(transaction)
+        {
+            DisableAudienceValidation = true,
+            DisablePresenterValidation = true,
+            Token = request.RefreshToken!,
+            ValidTokenTypes = { TokenTypeIdentifiers.RefreshToken },
+            ValidPresenters = { request.ClientId },
+        };
         await Dispatcher(transaction).DispatchAsync(validation);
         if (validation.IsRejected || validation.IsRequestHandled || validation.IsRequestSkipped || validation.Principal is not { } principal ||
             principal.GetPresenters() is not { IsDefaultOrEmpty: false } presenters || !presenters.Contains(request.ClientId, StringComparer.Ordinal))
@@ -199,8 +208,7 @@ public static class TokenFastPath
 
         if (refreshToken)
         {
-            var refresh = principal.Clone(static claim => claim.Type is not (Claims.JwtId or Claims.Private.TokenId or
-                Claims.ExpiresAt or Claims.IssuedAt or Claims.NotBefore));
+            var refresh = principal.Clone(static claim => !IsAny(claim, Inherited));
             refresh.SetCreationDate(now);
             if ((principal.GetRefreshTokenLifetime() ?? Lifetime(settings, Settings.TokenLifetimes.RefreshToken) ?? options.RefreshTokenLifetime) is { } refreshLifetime)
             {
@@ -224,14 +232,20 @@ public static class TokenFastPath
     private static IOpenIddictServerDispatcher Dispatcher(OpenIddictServerTransaction transaction) =>
         transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<IOpenIddictServerDispatcher>();
 
-    /// <summary>PrepareAccessTokenPrincipal's claim filter.</summary>
-    private static bool KeepForAccessToken(Claim claim) => claim.Type switch
-    {
-        Claims.Subject or Claims.Private.AuthorizationId or Claims.Private.Presenter or Claims.Private.Scope => true,
-        Claims.JwtId or Claims.Private.TokenId or Claims.ExpiresAt or Claims.IssuedAt or Claims.NotBefore => false,
-        _ when claim.Type.StartsWith(Claims.Prefixes.Private, StringComparison.OrdinalIgnoreCase) => false,
-        _ => claim.HasDestination(Destinations.AccessToken),
-    };
+    /// <summary>Claims a new token never inherits from the principal it is made from (its own id, times and binding).</summary>
+    private static readonly string[] Inherited =
+        [Claims.JwtId, Claims.Private.TokenId, Claims.ExpiresAt, Claims.IssuedAt, Claims.NotBefore, Claims.Confirmation];
+
+    private static readonly string[] AlwaysInAccessToken =
+        [Claims.Subject, Claims.Private.AuthorizationId, Claims.Private.Presenter, Claims.Private.Scope];
+
+    /// <summary>PrepareAccessTokenPrincipal's claim filter, compared as it compares (ignoring case).</summary>
+    private static bool KeepForAccessToken(Claim claim) =>
+        IsAny(claim, AlwaysInAccessToken) ||
+        (!IsAny(claim, Inherited) && !claim.Type.StartsWith(Claims.Prefixes.Private, StringComparison.OrdinalIgnoreCase) &&
+         claim.HasDestination(Destinations.AccessToken));
+
+    private static bool IsAny(Claim claim, string[] types) => types.Contains(claim.Type, StringComparer.OrdinalIgnoreCase);
 
     private static TimeSpan? Lifetime(IReadOnlyDictionary<string, string> settings, string name) =>
         settings.TryGetValue(name, out var value) && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var lifetime) ? lifetime : null;
