@@ -18,8 +18,10 @@ public sealed record FastTokenRequest(string ClientId, string GrantType, string?
     /// </summary>
     public static async Task<FastTokenRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // A client that also authenticates in a header (OpenIddict reads Basic credentials over the body's client id)
+        // is OpenIddict's to answer.
         if (!HttpMethods.IsPost(request.Method) || request.ContentLength is not (> 0 and <= MaxBody) ||
-            !request.HasJsonContentType() || !request.Host.HasValue)
+            !request.HasJsonContentType() || !request.Host.HasValue || request.Headers.Authorization.Count > 0)
         {
             return null;
         }

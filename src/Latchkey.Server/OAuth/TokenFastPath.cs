@@ -102,7 +102,8 @@ public static class TokenFastPath
     /// <summary>
     /// The checks of OpenIddict's refresh grant, then Latchkey's: the token validated by OpenIddict itself (its row,
     /// payload, lifetime, status and authorization: <see cref="ValidateTokenContext"/>), presented by a client it was
-    /// issued to (ValidatePresenters; a token naming no presenter is left to OpenIddict), and, for a member, a live
+    /// issued to (ValidatePresenters; a token naming no presenter is left to OpenIddict), not one of an OpenID Connect
+    /// sign-in (its refresh also answers an identity token, which only OpenIddict's path makes), and, for a member, a live
     /// session, slid as <see cref="RefreshPolicy.RequireLiveSession"/> slides it. A Wix-SDK client keeps its refresh
     /// token (<see cref="RefreshPolicy"/>), so nothing is redeemed or issued in its place.
     /// </summary>
@@ -121,7 +122,8 @@ public static class TokenFastPath
         };
         await Dispatcher(transaction).DispatchAsync(validation);
         if (validation.IsRejected || validation.IsRequestHandled || validation.IsRequestSkipped || validation.Principal is not { } principal ||
-            principal.GetPresenters() is not { IsDefaultOrEmpty: false } presenters || !presenters.Contains(request.ClientId, StringComparer.Ordinal))
+            principal.GetPresenters() is not { IsDefaultOrEmpty: false } presenters || !presenters.Contains(request.ClientId, StringComparer.Ordinal) ||
+            principal.HasScope(Scopes.OpenId))
         {
             return null;
         }

@@ -202,6 +202,43 @@ public sealed class TokenFastPathTests
         Assert.Equal(0, app.Services.GetRequiredService<TokenFastPath.Counts>().Refresh);
     }
 
+    [Fact]
+    public async Task A_request_that_also_authenticates_in_a_header_is_left_to_OpenIddict()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
+        {
+            Content = Exact($$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"anonymous"}"""),
+        };
+        // A public client presenting a secret in Basic credentials: OpenIddict refuses the mix.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes(app.Bootstrap.ClientId + ":not-a-secret")));
+
+        var answer = await client.SendAsync(request);
+
+        await answer.AssertOAuthErrorAsync("invalid_client");
+        Assert.Equal(0, app.Services.GetRequiredService<TokenFastPath.Counts>().Visitor);
+    }
+
+    [Fact]
+    public async Task An_OpenID_Connect_refresh_is_left_to_OpenIddict_which_answers_its_identity_token()
+    {
+        using var app = new LatchkeyApp();
+        using var browser = app.Browser();
+        var session = (await app.RegisterMemberAsync()).SessionToken;
+        var authorize = app.Authorize(session) with { Scope = "openid offline_access" };
+        var code = OAuthFlow.CodeFrom(await browser.GetAsync(authorize.Url()));
+        var tokens = await (await browser.ExchangeAsJsonAsync(app.Bootstrap.ClientId, code, authorize.Pkce.Verifier)).TokensAsync();
+        var served = app.Services.GetRequiredService<TokenFastPath.Counts>().Refresh;
+
+        var refreshed = await (await browser.PostAsync("/oauth2/token", Exact(
+            $$"""{"clientId":"{{app.Bootstrap.ClientId}}","grantType":"refresh_token","refreshToken":"{{tokens.RefreshToken}}"}"""))).TokensAsync();
+
+        Assert.True(refreshed.Body.TryGetProperty("id_token", out _));
+        Assert.Equal(served, app.Services.GetRequiredService<TokenFastPath.Counts>().Refresh);
+    }
+
     /// <summary>Status, headers and body members alike; the tokens alike in every header and claim but their own identity and time.</summary>
     internal static async Task AssertSameAnswerAsync(HttpResponseMessage expected, HttpResponseMessage actual)
     {
