@@ -5,7 +5,8 @@ namespace Latchkey.Server.OAuth;
 /// <summary>
 /// The two token requests the fast path serves (ADR 0025), exactly as the Wix SDK sends them: a JSON object of string
 /// members <c>clientId</c> and <c>grantType</c>, and <c>refreshToken</c> for a refresh. Anything else (a form, another
-/// member, a duplicate, a number, a body over 4 KiB or of unknown length) is not read here and goes to OpenIddict whole.
+/// member, a duplicate, a number, a body over 4 KiB or of unknown length, an Authorization header) is not read here and
+/// goes to OpenIddict whole.
 /// </summary>
 public sealed record FastTokenRequest(string ClientId, string GrantType, string? RefreshToken)
 {

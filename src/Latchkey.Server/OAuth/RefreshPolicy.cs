@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Latchkey.Core.Clients;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Storage;
@@ -177,12 +178,16 @@ public static class RefreshPolicy
                 return;
             }
 
-            if (MemberPrincipal.SiteOf(principal) is not { } site || MemberPrincipal.SessionOf(principal) is not { } session ||
-                !await sessions.IsUsableAsync(site, session, slide: true, context.CancellationToken))
+            if (!await IsLiveAsync(sessions, principal, context.CancellationToken))
             {
                 context.Reject(Errors.InvalidGrant, "The member's session has ended (logout, password change or block); sign in again.");
             }
         }
+
+        /// <summary>The member principal's session is usable, and is slid; also the token fast path's check (ADR 0025).</summary>
+        internal static async Task<bool> IsLiveAsync(SessionService sessions, ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+            MemberPrincipal.SiteOf(principal) is { } site && MemberPrincipal.SessionOf(principal) is { } session &&
+            await sessions.IsUsableAsync(site, session, slide: true, cancellationToken);
     }
 
     /// <summary>

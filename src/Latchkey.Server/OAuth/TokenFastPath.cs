@@ -131,8 +131,8 @@ public static class TokenFastPath
         switch (principal.GetClaim(LatchkeyClaims.Role))
         {
             case LatchkeyClaims.MemberRole:
-                if (MemberPrincipal.SiteOf(principal) is not { } site || MemberPrincipal.SessionOf(principal) is not { } session ||
-                    !await context.RequestServices.GetRequiredService<SessionService>().IsUsableAsync(site, session, slide: true, context.RequestAborted))
+                if (!await RefreshPolicy.RequireLiveSession.IsLiveAsync(
+                        context.RequestServices.GetRequiredService<SessionService>(), principal, context.RequestAborted))
                 {
                     return null;
                 }
