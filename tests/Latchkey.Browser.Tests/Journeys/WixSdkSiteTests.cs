@@ -27,6 +27,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
     private readonly SmtpMailbox _mailbox = new();
     private readonly ConcurrentQueue<string> _preflights = new();
     private readonly List<string> _wixHosts = [];
+    private readonly ConcurrentQueue<string> _trail = new();
     private LatchkeyApp _latchkey = null!;
     private string _latchkeyUrl = null!;
     private ExampleSite _site = null!;
@@ -53,6 +54,12 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
                 _wixHosts.Add(request.Url);
             }
         };
+
+        // What the page did, for a step that times out to say why (a flake once stopped at "Log out" with no trace).
+        // Paths only: an authorize URL's query carries a session token.
+        _page.Response += (_, response) => _trail.Enqueue($"{response.Status} {response.Request.Method} {response.Url.Split('?')[0]}");
+        _page.RequestFailed += (_, request) => _trail.Enqueue($"failed {request.Method} {request.Url.Split('?')[0]}: {request.Failure}");
+        _page.Console += (_, message) => _trail.Enqueue($"console {message.Type}: {message.Text}");
     }
 
     public async ValueTask DisposeAsync()
@@ -105,6 +112,26 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await locator.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
     }
 
+    /// <summary>The site's "Log out": the SDK's logout URL, Latchkey's logout, then back to the site's bye page.</summary>
+    private async Task LogOutAsync()
+    {
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        try
+        {
+            await _page.WaitForURLAsync(_site.Origin + "/bye.html");
+        }
+        catch (TimeoutException timeout)
+        {
+            var message = _page.Url.StartsWith(_site.Origin + "/", StringComparison.Ordinal)
+                ? await Message.TextContentAsync(new() { Timeout = 1_000 })
+                : null;
+            throw new TimeoutException(
+                $"Log out did not reach bye.html. The page is at {_page.Url}, its message \"{message}\". What the page did last:\n" +
+                string.Join('\n', _trail.TakeLast(25)),
+                timeout);
+        }
+    }
+
     [Fact]
     public async Task The_example_site_signs_members_in_through_Latchkey_with_the_unmodified_SDK()
     {
@@ -130,8 +157,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await Assertions.Expect(Who).ToHaveTextAsync("a member");
 
         // Log out with a redirect back to the site (an allowed origin of the client).
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await LogOutAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the shop" }).ClickAsync();
         await Assertions.Expect(Who).ToHaveTextAsync("a visitor");
 
@@ -139,8 +165,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await FillAndSubmitAsync("login", "Log in", ("Email", "ann@example.com"), ("Password", Password));
         await Assertions.Expect(Who).ToHaveTextAsync("a member");
         await Assertions.Expect(page.Locator("#member-id")).ToHaveTextAsync($" ({memberId})");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await LogOutAsync();
         await page.GotoAsync(_site.Origin + "/");
         await Assertions.Expect(Who).ToHaveTextAsync("a visitor");
 
@@ -153,8 +178,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await page.WaitForURLAsync(_site.Origin + "/");
         await Assertions.Expect(Who).ToHaveTextAsync("a member");
         await Assertions.Expect(page.Locator("#member-id")).ToHaveTextAsync($" ({memberId})");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await LogOutAsync();
         await page.GotoAsync(_site.Origin + "/");
 
         // Recovery: the emailed link opens Latchkey's reset page, which returns to the site; the new password works.
@@ -169,8 +193,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the shop" }).ClickAsync();
         await FillAndSubmitAsync("login", "Log in", ("Email", "ann@example.com"), ("Password", NewPassword));
         await Assertions.Expect(Who).ToHaveTextAsync("a member");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await LogOutAsync();
         await page.GotoAsync(_site.Origin + "/");
 
         // Verification: with the site's sign-on policy asking for it, registration waits for the emailed code.
@@ -201,8 +224,7 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await FillAndSubmitAsync("register", "Register", ("Email", "cy@example.com"), ("Password", Password));
         await Assertions.Expect(Who).ToHaveTextAsync("a member");
         var memberId = await _page.Locator("#member-id").TextContentAsync();
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await _page.WaitForURLAsync(_site.Origin + "/bye.html");
+        await LogOutAsync();
         await _page.GotoAsync(_site.Origin + "/");
         await Assertions.Expect(Who).ToHaveTextAsync("a visitor");
 
