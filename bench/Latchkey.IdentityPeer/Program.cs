@@ -94,6 +94,8 @@ app.MapPost("/floor/visitor", () =>
     });
     return Results.Json(new { access_token = access, token_type = "Bearer", expires_in = 14400, scope = "offline_access", refresh_token = refresh });
 });
+// /floor/refresh: the same for a member's stable refresh (RefreshFloor.cs).
+await RefreshFloor.MapAsync(app, connection, postgres, visitorSigning);
 await app.RunAsync();
 
 static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

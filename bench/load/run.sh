@@ -248,11 +248,14 @@ peer_rows() {
   curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d "$account" "$base/register"
   LK_PEER_REFRESH=$(curl -fs -X POST -H 'Content-Type: application/json' -d "$account" "$base/login" | sed -E 's/.*"refreshToken":"([^"]+)".*/\1/')
   export LK_PEER_REFRESH
+  LK_FLOOR_REFRESH=$(curl -fs "$base/floor/refresh-token")
+  export LK_FLOOR_REFRESH
   row identity-refresh 1 64
   row identity-login 1 8
   row floor-json 1 64
   row floor-es256 1 64
   row floor-visitor 1 64
+  row floor-refresh 1 64
   stop
 }
 if [[ -z $only || $only == *",identity-"* || $only == *",floor-"* ]]; then peer_rows; fi
@@ -263,6 +266,8 @@ printf 'the floor on this machine (same run): Identity refresh ÷ ES256 floor %s
   "$(ratio_of identity-refresh floor-es256)" "$(ratio_of anonymous floor-es256)" "$(ratio_of floor-es256 floor-json)"
 printf 'the visitor floor (the two tokens alone, same run): visitor floor ÷ Identity refresh %s (the most visitor tokens ÷ Identity refresh can reach), visitor tokens ÷ visitor floor %s\n' \
   "$(ratio_of floor-visitor identity-refresh)" "$(ratio_of anonymous floor-visitor)"
+printf 'the refresh floor (token checks, one read, one access token, same run): refresh floor ÷ Identity refresh %s (the most refresh ÷ Identity refresh can reach), refresh ÷ refresh floor %s\n' \
+  "$(ratio_of floor-refresh identity-refresh)" "$(ratio_of refresh floor-refresh)"
 if [[ $database == postgresql ]]; then
   printf '\nPostgreSQL per operation (pg_stat_statements of the node'"'"'s database; CPU of all PostgreSQL processes):\n\n'
   printf '| scenario | statements/op | writes/op | pool checkouts/op | db execution ms/op | WAL KB/op | db CPU ms/op |\n|---|---|---|---|---|---|---|\n'
