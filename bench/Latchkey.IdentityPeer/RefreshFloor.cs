@@ -33,8 +33,13 @@ internal static class RefreshFloor
             EncryptingCredentials = new EncryptingCredentials(encryption, "A256KW", "A256CBC-HS512"),
             Claims = new Dictionary<string, object>
             {
-                ["sub"] = memberId.ToString(), ["site"] = site.ToString(), ["role"] = "member", ["sid"] = sessionId.ToString(),
-                ["oi_scp"] = "offline_access", ["oi_prst"] = site.ToString(), ["oi_tkn_id"] = tokenId.ToString(),
+                ["sub"] = memberId.ToString(),
+                ["site"] = site.ToString(),
+                ["role"] = "member",
+                ["sid"] = sessionId.ToString(),
+                ["oi_scp"] = "offline_access",
+                ["oi_prst"] = site.ToString(),
+                ["oi_tkn_id"] = tokenId.ToString(),
             },
         });
 
@@ -106,9 +111,14 @@ internal static class RefreshFloor
                 SigningCredentials = accessSigning,
                 Claims = new Dictionary<string, object>
                 {
-                    ["scope"] = "offline_access", ["jti"] = Guid.CreateVersion7().ToString(), ["sub"] = result.Claims["sub"],
-                    ["site"] = result.Claims["site"], ["role"] = "member", ["sid"] = result.Claims["sid"],
-                    ["oi_prst"] = result.Claims["oi_prst"], ["client_id"] = result.Claims["oi_prst"],
+                    ["scope"] = "offline_access",
+                    ["jti"] = Guid.CreateVersion7().ToString(),
+                    ["sub"] = result.Claims["sub"],
+                    ["site"] = result.Claims["site"],
+                    ["role"] = "member",
+                    ["sid"] = result.Claims["sid"],
+                    ["oi_prst"] = result.Claims["oi_prst"],
+                    ["client_id"] = result.Claims["oi_prst"],
                 },
             });
             return Results.Json(new { access_token = access, token_type = "Bearer", expires_in = 14400, scope = "offline_access" });
