@@ -33,6 +33,8 @@ public sealed class LatchkeyDbContext(DbContextOptions<LatchkeyDbContext> option
     public DbSet<MfaRecoveryCode> MfaRecoveryCodes => Set<MfaRecoveryCode>();
     public DbSet<SiteEmailSettings> SiteEmailSettings => Set<SiteEmailSettings>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Core.SocialSignIn.IdentityProvider> IdentityProviders => Set<Core.SocialSignIn.IdentityProvider>();
+    public DbSet<Core.SocialSignIn.LinkedIdentity> LinkedIdentities => Set<Core.SocialSignIn.LinkedIdentity>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

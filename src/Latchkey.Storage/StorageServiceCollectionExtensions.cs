@@ -25,6 +25,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Core.Storage.IRegistrationDecoyStore, EfRegistrationDecoyStore>();
         services.AddScoped<IMfaStore, EfMfaStore>();
         services.AddScoped<ISiteEmailSettingsStore, EfSiteEmailSettingsStore>();
+        services.AddScoped<IIdentityProviderStore, EfIdentityProviderStore>();
+        services.AddScoped<ILinkedIdentityStore, EfLinkedIdentityStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();
         services.AddScoped<IAdminStore, EfAdminStore>();
         return services;

@@ -19,6 +19,9 @@ public static class AuditActions
     public const string CaptchaPolicyUpdated = "site.captcha_policy_updated";
     public const string EmailSettingsUpdated = "site.email_settings_updated";
     public const string EmailSettingsDeleted = "site.email_settings_deleted";
+    public const string IdentityProviderCreated = "identity_provider.created";
+    public const string IdentityProviderUpdated = "identity_provider.updated";
+    public const string IdentityProviderDeleted = "identity_provider.deleted";
     public const string MemberMfaPaused = "member.mfa_paused";
     public const string MemberEmailCodesPaused = "member.email_codes_paused";
 }

@@ -30,6 +30,14 @@ public static class LatchkeyErrors
     public static readonly LatchkeyError SlugAlreadyExists =
         new("slug_already_exists", 409, "SLUG_ALREADY_EXISTS", "Another member of this site has this slug.");
 
+    // Social sign-in (issue #26, docs/flows/social-sign-in.md).
+    public static readonly LatchkeyError IdentityProviderNotFound =
+        new("identity_provider_not_found", 404, "NOT_FOUND", "No identity provider of this site has that id.");
+    public static readonly LatchkeyError IdentityProviderFailed =
+        new("identity_provider_failed", 502, "IDENTITY_PROVIDER_FAILED", "The identity provider did not complete the sign-in.");
+    public static readonly LatchkeyError IdentityProviderEmailMissing =
+        new("identity_provider_email_missing", 400, "IDENTITY_PROVIDER_EMAIL_MISSING", "The identity provider shared no email address, and signing in needs one.");
+
     // Administration (issue #9).
     public static readonly LatchkeyError ClientIdNotFound =
         new("client_id_not_found", 404, "NOT_FOUND", "No OAuth client of this site has that id.");
@@ -133,6 +141,7 @@ public static class LatchkeyErrors
     [
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
         ClientIdNotFound, ApiKeyNotFound,
+        IdentityProviderNotFound, IdentityProviderFailed, IdentityProviderEmailMissing,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound, OriginNotAllowed,
         SessionTokenInvalid, MemberTokenRequired,

@@ -16,6 +16,7 @@ public static class AdminRegistration
         services.AddScoped<BrandingAdmin>();
         services.AddScoped<CaptchaAdmin>();
         services.AddScoped<EmailSettingsAdmin>();
+        services.AddScoped<IdentityProviderAdmin>();
         return services;
     }
 }

@@ -40,6 +40,7 @@ public static class LatchkeyCli
         SetupCommands.Add(root, runner);
         SiteCommands.Add(root, runner);
         ClientCommands.Add(root, runner);
+        IdentityProviderCommands.Add(root, runner);
         ApiKeyCommands.Add(root, runner);
         MemberCommands.Add(root, runner);
         KeyCommands.Add(root, runner);

@@ -116,6 +116,10 @@ public static class LatchkeyServices
         services.AddScoped<ChangePassword>();
         // TOTP secrets are sealed under their own derived key, not the outbox's.
         services.AddSingleton(sp => new MfaSecretSealer(new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("mfa/v1"))));
+        // Identity providers' secrets and Apple's keys likewise (issue #26).
+        services.AddSingleton(sp => new Latchkey.Core.SocialSignIn.IdentityProviderSecretSealer(
+            new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("identity-provider/v1"))));
+        services.AddScoped<Latchkey.Core.Features.IdentityProviders.SaveIdentityProvider>();
         services.AddScoped<MfaFactors>();
         services.AddScoped<ManageMfa>();
         services.AddScoped<VerifyMfaCode>();
@@ -182,6 +186,7 @@ public static class LatchkeyServices
         app.MapAdminMemberEndpoints();
         app.MapAdminAuditEndpoints();
         app.MapEmailSettingsEndpoints();
+        app.MapIdentityProviderEndpoints();
         app.MapLatchkeyApiReference();
         return app;
     }

@@ -12,7 +12,7 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0749f90f-9650-4923-83b7-cba02e179891"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("15546037-c54a-4d12-b6bb-8be1399d18e3"), entityTypeCount: 24)
         {
         }
 
@@ -30,6 +30,8 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             var memberSession = MemberSessionEntityType.Create(this);
             var site = SiteEntityType.Create(this);
             var siteEmailSettings = SiteEmailSettingsEntityType.Create(this);
+            var identityProvider = IdentityProviderEntityType.Create(this);
+            var linkedIdentity = LinkedIdentityEntityType.Create(this);
             var sessionToken = SessionTokenEntityType.Create(this);
             var dataProtectionKeyRecord = DataProtectionKeyRecordEntityType.Create(this);
             var signingKey = SigningKeyEntityType.Create(this);
@@ -50,6 +52,9 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             MfaRecoveryCodeEntityType.CreateForeignKey1(mfaRecoveryCode, member);
             MemberSessionEntityType.CreateForeignKey1(memberSession, member);
             SiteEmailSettingsEntityType.CreateForeignKey1(siteEmailSettings, site);
+            IdentityProviderEntityType.CreateForeignKey1(identityProvider, site);
+            LinkedIdentityEntityType.CreateForeignKey1(linkedIdentity, member);
+            LinkedIdentityEntityType.CreateForeignKey2(linkedIdentity, identityProvider);
             SessionTokenEntityType.CreateForeignKey1(sessionToken, member);
             OpenIddictEntityFrameworkCoreAuthorizationEntityType.CreateForeignKey1(openIddictEntityFrameworkCoreAuthorization, openIddictEntityFrameworkCoreApplication);
             OpenIddictEntityFrameworkCoreTokenEntityType.CreateForeignKey1(openIddictEntityFrameworkCoreToken, openIddictEntityFrameworkCoreApplication);
@@ -67,6 +72,8 @@ namespace Latchkey.Storage.PostgreSql.CompiledModel
             MemberSessionEntityType.CreateAnnotations(memberSession);
             SiteEntityType.CreateAnnotations(site);
             SiteEmailSettingsEntityType.CreateAnnotations(siteEmailSettings);
+            IdentityProviderEntityType.CreateAnnotations(identityProvider);
+            LinkedIdentityEntityType.CreateAnnotations(linkedIdentity);
             SessionTokenEntityType.CreateAnnotations(sessionToken);
             DataProtectionKeyRecordEntityType.CreateAnnotations(dataProtectionKeyRecord);
             SigningKeyEntityType.CreateAnnotations(signingKey);

@@ -11,7 +11,7 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
     public partial class LatchkeyDbContextModel
     {
         private LatchkeyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f5631be5-a9e8-4c85-bda3-bdf5cc2e0a04"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("a8f49a0c-e99b-4d82-8a30-25956b49e87a"), entityTypeCount: 24)
         {
         }
 
@@ -29,6 +29,8 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             var memberSession = MemberSessionEntityType.Create(this);
             var site = SiteEntityType.Create(this);
             var siteEmailSettings = SiteEmailSettingsEntityType.Create(this);
+            var identityProvider = IdentityProviderEntityType.Create(this);
+            var linkedIdentity = LinkedIdentityEntityType.Create(this);
             var sessionToken = SessionTokenEntityType.Create(this);
             var dataProtectionKeyRecord = DataProtectionKeyRecordEntityType.Create(this);
             var signingKey = SigningKeyEntityType.Create(this);
@@ -49,6 +51,9 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             MfaRecoveryCodeEntityType.CreateForeignKey1(mfaRecoveryCode, member);
             MemberSessionEntityType.CreateForeignKey1(memberSession, member);
             SiteEmailSettingsEntityType.CreateForeignKey1(siteEmailSettings, site);
+            IdentityProviderEntityType.CreateForeignKey1(identityProvider, site);
+            LinkedIdentityEntityType.CreateForeignKey1(linkedIdentity, member);
+            LinkedIdentityEntityType.CreateForeignKey2(linkedIdentity, identityProvider);
             SessionTokenEntityType.CreateForeignKey1(sessionToken, member);
             OpenIddictEntityFrameworkCoreAuthorizationEntityType.CreateForeignKey1(openIddictEntityFrameworkCoreAuthorization, openIddictEntityFrameworkCoreApplication);
             OpenIddictEntityFrameworkCoreTokenEntityType.CreateForeignKey1(openIddictEntityFrameworkCoreToken, openIddictEntityFrameworkCoreApplication);
@@ -66,6 +71,8 @@ namespace Latchkey.Storage.Sqlite.CompiledModel
             MemberSessionEntityType.CreateAnnotations(memberSession);
             SiteEntityType.CreateAnnotations(site);
             SiteEmailSettingsEntityType.CreateAnnotations(siteEmailSettings);
+            IdentityProviderEntityType.CreateAnnotations(identityProvider);
+            LinkedIdentityEntityType.CreateAnnotations(linkedIdentity);
             SessionTokenEntityType.CreateAnnotations(sessionToken);
             DataProtectionKeyRecordEntityType.CreateAnnotations(dataProtectionKeyRecord);
             SigningKeyEntityType.CreateAnnotations(signingKey);

@@ -233,6 +233,40 @@ internal sealed class SiteEmailSettingsConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class IdentityProviderConfiguration : IEntityTypeConfiguration<Core.SocialSignIn.IdentityProvider>
+{
+    public void Configure(EntityTypeBuilder<Core.SocialSignIn.IdentityProvider> builder)
+    {
+        builder.ToTable("identity_providers");
+        builder.HasKey(p => p.Id);
+        builder.HasIndex(p => p.SiteId);
+        builder.Property(p => p.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(p => p.DisplayName).HasMaxLength(64);
+        builder.Property(p => p.ClientId).HasMaxLength(255);
+        builder.Property(p => p.Issuer).HasMaxLength(2048);
+        builder.Property(p => p.Tenant).HasMaxLength(255);
+        builder.Property(p => p.TeamId).HasMaxLength(10);
+        builder.Property(p => p.KeyId).HasMaxLength(10);
+        builder.HasOne<Site>().WithMany().HasForeignKey(p => p.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LinkedIdentityConfiguration : IEntityTypeConfiguration<Core.SocialSignIn.LinkedIdentity>
+{
+    public void Configure(EntityTypeBuilder<Core.SocialSignIn.LinkedIdentity> builder)
+    {
+        builder.ToTable("linked_identities");
+        builder.HasKey(i => i.Id);
+        // One upstream account belongs to at most one member: the key two racing sign-ins meet on.
+        builder.HasIndex(i => new { i.ProviderId, i.Subject }).IsUnique();
+        builder.HasIndex(i => i.MemberId);
+        builder.Property(i => i.Subject).HasMaxLength(255);
+        builder.Property(i => i.Email).HasMaxLength(EmailAddress.MaxLength);
+        builder.HasOne<Core.SocialSignIn.IdentityProvider>().WithMany().HasForeignKey(i => i.ProviderId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Member>().WithMany().HasForeignKey(i => i.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
 {
     public void Configure(EntityTypeBuilder<AuditEvent> builder)

@@ -41,6 +41,9 @@ public static class PublicRoutes
     private static readonly string[] MembersQuery =
         ["query.filter.loginEmail", "query.filter.status", "query.filter.createdDate", "query.filter.$and", "query.filter.$or", "query.filter.$not",
         "query.sort", "query.sorting", "query.paging.limit", "query.paging.offset", "fieldsets", "search"];
+    private static readonly string[] IdentityProviderFields =
+        ["kind", "displayName", "clientId", "clientSecret", "issuer", "tenant", "teamId", "keyId", "trustEmail", "enabled"];
+
     private static readonly string[] MemberPatch =
         ["member.id", "member.loginEmail", "member.status", "member.privacyStatus", "member.contact.firstName", "member.contact.phones",
         "member.contact.emails", "member.contact.addresses", "member.contact.birthdate", "member.profile.nickname", "member.profile.slug",
@@ -168,6 +171,11 @@ public static class PublicRoutes
         routes.Add(new("GET", "/admin/v1/email-settings", ErrorFamily.Own, []));
         routes.Add(new("PUT", "/admin/v1/email-settings", ErrorFamily.Own, ["host", "port", "security", "userName", "password", "from"]));
         routes.Add(new("DELETE", "/admin/v1/email-settings", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/identity-providers", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/identity-providers/{id}", ErrorFamily.Own, []));
+        routes.Add(new("POST", "/admin/v1/identity-providers", ErrorFamily.Own, IdentityProviderFields));
+        routes.Add(new("PATCH", "/admin/v1/identity-providers/{id}", ErrorFamily.Own, IdentityProviderFields));
+        routes.Add(new("DELETE", "/admin/v1/identity-providers/{id}", ErrorFamily.Own, []));
         routes.Add(new("GET", "/admin/v1/signing-keys", ErrorFamily.Own, []));
         routes.Add(new("GET", "/admin/v1/audit-events", ErrorFamily.Own, ["action", "actor", "target", "from", "to", "pageSize", "cursor"]));
         routes.Add(new("GET", "/admin/v1/clients", ErrorFamily.Own, []));
