@@ -99,7 +99,7 @@ if [[ -n ${CONFORMANCE_SETUP:-} ]]; then
   source "$CONFORMANCE_SETUP"
 fi
 
-if [[ $# -gt 0 ]]; then suites=("$@"); else suites=(wix-sdk.test.mjs wix-members.test.mjs wix-redirects.test.mjs openid-client.test.mjs); fi
+if [[ $# -gt 0 ]]; then suites=("$@"); else suites=(wix-sdk.test.mjs wix-members.test.mjs wix-redirects.test.mjs openid-client.test.mjs social-sign-in.test.mjs); fi
 
 status=0
 # shellcheck disable=SC2086

@@ -45,5 +45,9 @@ public sealed record CaptchaPolicy
     public IReadOnlyList<string> HostnameList =>
         Hostnames is { Length: > 0 } list ? [.. list.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant())] : [];
 
-    public bool Covers(GuardedAction action) => Mode != CaptchaMode.Off && Actions.HasFlag(action);
+    /// <summary>
+    /// Whether this action asks for a CAPTCHA. Never the return from an identity provider: nothing can show a widget
+    /// there, and the provider's own sign-in is the check that a person is present.
+    /// </summary>
+    public bool Covers(GuardedAction action) => Mode != CaptchaMode.Off && action != GuardedAction.SocialSignIn && Actions.HasFlag(action);
 }

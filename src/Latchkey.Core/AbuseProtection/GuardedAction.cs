@@ -12,4 +12,7 @@ public enum GuardedAction
     Recovery = 4,
     Verification = 8,
     SignOn = 16,
+
+    /// <summary>The return from an identity provider (docs/flows/social-sign-in.md): rate-limited, never a CAPTCHA.</summary>
+    SocialSignIn = 32,
 }

@@ -9,9 +9,9 @@ public sealed class ThrottleOptions
 {
     public const string Section = "Latchkey:Throttling";
 
-    public ActionLimits PerIpPerMinute { get; set; } = new() { Login = 60, Register = 20, Recovery = 10, Verification = 30, SignOn = 0 };
+    public ActionLimits PerIpPerMinute { get; set; } = new() { Login = 60, Register = 20, Recovery = 10, Verification = 30, SignOn = 0, SocialSignIn = 60 };
 
-    public ActionLimits PerSitePerMinute { get; set; } = new() { Login = 6_000, Register = 1_000, Recovery = 600, Verification = 3_000, SignOn = 6_000 };
+    public ActionLimits PerSitePerMinute { get; set; } = new() { Login = 6_000, Register = 1_000, Recovery = 600, Verification = 3_000, SignOn = 6_000, SocialSignIn = 6_000 };
 
     /// <summary>Failed logins on one account within <see cref="AccountWindowMinutes"/> after which it is slowed down.</summary>
     public int AccountFailuresBeforeThrottle { get; set; } = 10;
@@ -27,6 +27,7 @@ public sealed class ActionLimits
     public int Recovery { get; set; }
     public int Verification { get; set; }
     public int SignOn { get; set; }
+    public int SocialSignIn { get; set; }
 
     public int For(GuardedAction action) => action switch
     {
@@ -35,6 +36,7 @@ public sealed class ActionLimits
         GuardedAction.Recovery => Recovery,
         GuardedAction.Verification => Verification,
         GuardedAction.SignOn => SignOn,
+        GuardedAction.SocialSignIn => SocialSignIn,
         _ => 0,
     };
 }

@@ -9,6 +9,9 @@ public interface IIdentityProviderStore
 
     Task<IdentityProvider?> FindAsync(Guid siteId, Guid id, CancellationToken cancellationToken);
 
+    /// <summary>By id alone, for the id OpenIddict's client carries in its own state token; never for a caller's input.</summary>
+    Task<IdentityProvider?> FindByIdAsync(Guid id, CancellationToken cancellationToken);
+
     Task AddAsync(IdentityProvider provider, CancellationToken cancellationToken);
 
     /// <summary>False when the registration is no longer there.</summary>

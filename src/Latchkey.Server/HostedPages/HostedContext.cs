@@ -55,6 +55,20 @@ public sealed class HostedContext(
 
     public string PageUrl(string path) => path + ReturnQuery;
 
+    /// <summary>Where a provider's button leads: the social sign-in's start (docs/flows/social-sign-in.md), with this flow's query.</summary>
+    public const string SocialSignInPath = "/sign-in/social";
+
+    /// <summary>The site's enabled identity providers, a button each on the sign-in and sign-up pages.</summary>
+    public IReadOnlyList<Latchkey.Core.SocialSignIn.IdentityProvider> IdentityProviders { get; init; } = [];
+
+    /// <summary>"Continue with …" for each of <see cref="IdentityProviders"/>; nothing when the site has none.</summary>
+    public string ProviderButtons() => IdentityProviders.Count == 0 ? "" : $"""
+        <div class="lk-providers">
+        {string.Concat(IdentityProviders.Select(p =>
+            $"""<a class="lk-button lk-secondary lk-provider" href="{PageHtml.Encode(PageUrl($"{SocialSignInPath}/{p.Id}"))}">{PageHtml.Encode(string.Format(Text.Culture, Text["social.continueWith"], p.DisplayName))}</a>"""))}
+        </div>
+        """;
+
     /// <summary>A post form with the antiforgery token and the return query; CSRF is checked on every post.</summary>
     public string Form(string action, string inner, params (string Name, string Value)[] hidden) => $"""
         <form method="post" action="{action}">

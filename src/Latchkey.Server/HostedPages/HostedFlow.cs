@@ -11,7 +11,7 @@ namespace Latchkey.Server.HostedPages;
 /// <see cref="LoginIntentPage"/>) or from a posted form. Null when it names no client, or when the login intent's
 /// <c>postFlowUrl</c> is not on the client's allow-list: a flow that could only end at a refused address never starts.
 /// </summary>
-public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, AbuseGuard guard)
+public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, ISiteStore sites, IIdentityProviderStore providers, AbuseGuard guard)
 {
     public async Task<HostedContext?> FromQueryAsync(HttpContext http, string query, CancellationToken cancellationToken)
     {
@@ -32,7 +32,10 @@ public sealed class HostedFlow(IAntiforgery antiforgery, IClientStore clients, I
             return null;
         }
 
-        var context = new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site), postFlowUrl.Value, loginIntent);
+        var context = new HostedContext(http, antiforgery, site, client, returnQuery, Language(parsed, site), postFlowUrl.Value, loginIntent)
+        {
+            IdentityProviders = [.. (await providers.ListAsync(site.Id, cancellationToken)).Where(p => p.Enabled)],
+        };
         if (site.Captcha.Mode == CaptchaMode.Risk && site.Captcha.Provider == CaptchaProvider.Altcha)
         {
             // Risk mode: the widget shows from the first page when this address (or the site) is already under attack.

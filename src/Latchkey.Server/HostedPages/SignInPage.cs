@@ -60,6 +60,7 @@ public static class SignInPage
         var body = $"""
             {PageHtml.Heading(t["signIn.title"])}
             {PageHtml.Alert(error)}
+            {context.ProviderButtons()}
             {form}
             <p class="lk-links">{PageHtml.Link(context.PageUrl(ForgotPasswordPage.Path), t["signIn.forgot"])}</p>
             <p class="lk-links">{PageHtml.Encode(t["signIn.noAccount"])} {PageHtml.Link(context.PageUrl(SignUpPage.Path), t["signIn.signUp"])}</p>

@@ -53,6 +53,7 @@ public static class SignUpPage
         var body = $"""
             {PageHtml.Heading(t["signUp.title"])}
             {PageHtml.Alert(error)}
+            {context.ProviderButtons()}
             {form}
             <p class="lk-links">{PageHtml.Encode(t["signUp.haveAccount"])} {PageHtml.Link(context.SignInUrl, t["signUp.signIn"])}</p>
             """;

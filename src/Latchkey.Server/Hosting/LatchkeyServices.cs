@@ -21,6 +21,7 @@ using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Observability;
+using Latchkey.Server.SocialSignIn;
 using Latchkey.Server.WixSdk;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -88,6 +89,7 @@ public static class LatchkeyServices
         services.AddLatchkeyStores();
         services.AddCachedStores();
         services.AddLatchkeyOpenIddict();
+        services.AddLatchkeySocialSignIn();
         services.AddSigningKeyRotation();
         services.AddLatchkeyEmail();
         services.AddAbuseProtection();
@@ -187,6 +189,7 @@ public static class LatchkeyServices
         app.MapAdminAuditEndpoints();
         app.MapEmailSettingsEndpoints();
         app.MapIdentityProviderEndpoints();
+        app.MapSocialSignInEndpoints();
         app.MapLatchkeyApiReference();
         return app;
     }

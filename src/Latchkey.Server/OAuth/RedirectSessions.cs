@@ -14,7 +14,7 @@ namespace Latchkey.Server.OAuth;
 /// intent into an absolute URL on Latchkey's public base, after checking the client and its allow-lists, so the SDK can
 /// navigate or load it.
 /// </summary>
-public sealed class RedirectSessions(IClientStore clients, SessionService sessions)
+public sealed class RedirectSessions(IClientStore clients, SessionService sessions, IIdentityProviderStore providers)
 {
     public async Task<Result<RedirectSessionResponse>> CreateAsync(
         Caller caller, RedirectSessionRequest intent, string publicBase, CancellationToken cancellationToken)
@@ -78,7 +78,31 @@ public sealed class RedirectSessions(IClientStore clients, SessionService sessio
         Add(parameters, "sessionToken", authorize.SessionToken);
         Add(parameters, "nonce", authorize.Nonce);
         Add(parameters, "prompt", auth.Prompt ?? authorize.Prompt);
+        if (authorize.Idp is { Length: > 0 } idp)
+        {
+            // getAuthUrl(data, { idp }): straight to that provider, whose return continues this authorize request
+            // (docs/flows/social-sign-in.md#the-round-trip).
+            return await ProviderOfAsync(caller.Site.Id, idp, cancellationToken) is { } provider
+                ? (publicBase + HostedContext.SocialSignInPath + "/" + provider.Id, parameters)
+                : LatchkeyErrors.IdentityProviderNotFound.WithDetail($"authRequest.idp '{idp}' is not an enabled identity provider of this site.");
+        }
+
         return (publicBase + "/_api/oauth2/authorize", parameters);
+    }
+
+    /// <summary>
+    /// The Wix SDK's <c>idp</c>: Google's or Facebook's fixed id names the site's registration of that kind, any other
+    /// id is a registration's own (its connection id).
+    /// </summary>
+    private async Task<Latchkey.Core.SocialSignIn.IdentityProvider?> ProviderOfAsync(Guid siteId, string idp, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(idp, out var id))
+        {
+            return null;
+        }
+
+        var enabled = (await providers.ListAsync(siteId, cancellationToken)).Where(p => p.Enabled);
+        return Latchkey.Core.SocialSignIn.WixIdp.KindOf(id) is { } kind ? enabled.FirstOrDefault(p => p.Kind == kind) : enabled.FirstOrDefault(p => p.Id == id);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ internal sealed class EfIdentityProviderStore(LatchkeyDbContext db) : IIdentityP
     public Task<IdentityProvider?> FindAsync(Guid siteId, Guid id, CancellationToken cancellationToken) =>
         db.IdentityProviders.AsNoTracking().FirstOrDefaultAsync(p => p.SiteId == siteId && p.Id == id, cancellationToken);
 
+    public Task<IdentityProvider?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        db.IdentityProviders.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+
     public async Task AddAsync(IdentityProvider provider, CancellationToken cancellationToken)
     {
         db.IdentityProviders.Add(provider);

@@ -124,4 +124,22 @@ public sealed class FuzzFindingsTests
 
         await response.AssertWixErrorAsync(400, "malformed_body");
     }
+
+    // Regression: #26 — a social sign-in return whose state was a self-contained token (one of Latchkey's own access
+    // tokens), or a post that was not a form, made OpenIddict 7.8's client throw NullReferenceException: 500.
+    [Fact]
+    public async Task A_provider_return_with_a_self_contained_state_or_without_a_form_is_a_400()
+    {
+        using var app = new LatchkeyApp();
+        using var client = app.CreateClient();
+        var accessToken = await app.VisitorTokenAsync();
+
+        var selfContained = await client.GetAsync($"/sign-in/social/callback?code=x&state={accessToken}");
+        var json = await client.PostAsync("/sign-in/social/callback", HttpAssertions.Json("""{"code":"x","state":"y"}"""));
+        var nothing = await client.GetAsync("/sign-in/social/callback");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, selfContained.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, nothing.StatusCode);
+    }
 }

@@ -152,6 +152,9 @@ public static class PublicRoutes
         }
 
         routes.Add(new("GET", "/sign-in", ErrorFamily.Page, ["clientId", "client_id", "postFlowUrl", "prompt", "responseType", "ui_locales"]));
+        routes.Add(new("GET", "/sign-in/social/{id}", ErrorFamily.Page, ["clientId", "client_id", "redirectUri", "responseType", "codeChallenge", "prompt"]));
+        routes.Add(new("GET", "/sign-in/social/callback", ErrorFamily.Page, ["code", "state", "iss", "error", "error_description"]));
+        routes.Add(new("POST", "/sign-in/social/callback", ErrorFamily.Page, ["code", "state", "user", "error"]));
         routes.Add(new("GET", "/_latchkey/assets/{name}", ErrorFamily.Page, []));
         routes.Add(new("GET", "/_latchkey/wix-sdk.mjs", ErrorFamily.Page, []));
         routes.Add(new("GET", "/_latchkey/wix-sdk.js", ErrorFamily.Page, []));

@@ -1,0 +1,122 @@
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Flows;
+using Latchkey.Core.Members;
+using Latchkey.Core.Sites;
+using Latchkey.Core.SocialSignIn;
+using Latchkey.Core.Storage;
+
+namespace Latchkey.Core.Features.SocialSignIn;
+
+/// <summary>
+/// The end of a social sign-in (docs/flows/social-sign-in.md): the provider's identity, already mapped by
+/// <see cref="ProviderProfiles"/>, goes through the linking rule (<see cref="SocialLinking"/>) to a member, and from there
+/// the way a password login goes (<see cref="OutcomeIssuer"/>): a blocked member is refused, a pending one waits, an MFA
+/// member is asked for the second factor. Nothing is written before the decision is made.
+/// </summary>
+public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStore identities, OutcomeIssuer outcomes, AbuseGuard guard, TimeProvider clock)
+{
+    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, IdentityProvider provider, ExternalIdentity identity, CancellationToken cancellationToken)
+    {
+        var pass = await guard.CheckAsync(request, cancellationToken);
+        if (pass.IsFailure)
+        {
+            return pass.Error;
+        }
+
+        var site = request.Site;
+        var linked = await identities.FindAsync(provider.Id, identity.Subject, cancellationToken);
+        var linkedMember = linked is null ? null : await members.FindAsync(site.Id, linked.MemberId, cancellationToken);
+        if (linked is not null && linkedMember is null or { Status: MemberStatus.Deleted })
+        {
+            // The member it named was deleted: the identity is a stranger again.
+            await identities.UnlinkAsync(site.Id, linked.MemberId, linked.Id, cancellationToken);
+            (linked, linkedMember) = (null, null);
+        }
+
+        var email = identity.Email is { } raw ? EmailAddress.Parse(raw, "email") : default(Result<EmailAddress>?);
+        if (email is { IsFailure: true })
+        {
+            return LatchkeyErrors.IdentityProviderFailed.WithDetail("The provider's email is not an address Latchkey can use.");
+        }
+
+        var holder = linked is null && email is { Value: { } address } ? await members.FindByEmailAsync(site.Id, address.Normalized, cancellationToken) : null;
+        if (holder is { Status: MemberStatus.Deleted })
+        {
+            holder = null;
+        }
+
+        var decision = SocialLinking.Decide(identity, provider.TrustEmail, linkedMember?.Id, holder is null ? null : new SocialLinking.Holder(holder.Id, holder.EmailVerified));
+        if (decision.IsFailure)
+        {
+            return decision.Error;
+        }
+
+        var now = clock.GetUtcNow();
+        switch (decision.Value)
+        {
+            case LinkDecision.SignIn:
+                await identities.TouchAsync(linked!.Id, identity.Email, now, cancellationToken);
+                return await ConcludeAsync(site, linkedMember!, cancellationToken);
+            case LinkDecision.Link:
+                if (!await identities.LinkAsync(Link(provider, identity, holder!, now), cancellationToken))
+                {
+                    // Another sign-in linked this upstream account a moment ago: start over rather than guess.
+                    return LatchkeyErrors.IdentityProviderFailed.WithDetail("This account was linked by another sign-in at the same time; sign in again.");
+                }
+
+                return await ConcludeAsync(site, holder!, cancellationToken);
+            case LinkDecision.Create { EmailProven: true }:
+                return await CreateAsync(site, provider, identity, email!.Value.Value!, now, cancellationToken);
+            default:
+                // Proving an existing account, or an email the provider did not prove, continues on pages that are not
+                // served yet (docs/flows/social-sign-in.md#linking): refused, with nothing written.
+                return LatchkeyErrors.IdentityProviderUnprovenEmail;
+        }
+    }
+
+    private async Task<Result<AuthOutcome>> CreateAsync(
+        Site site, IdentityProvider provider, ExternalIdentity identity, EmailAddress email, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reasons = site.RequireOwnerApproval ? PendingReasons.AdminApprovalRequired : PendingReasons.None;
+        var member = new Member
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            Email = email.Value,
+            NormalizedEmail = email.Normalized,
+            // Proven by the provider and trusted by the site: the email check is done.
+            EmailVerified = true,
+            Status = reasons == PendingReasons.None ? MemberStatus.Active : MemberStatus.Pending,
+            PendingReasons = reasons,
+            Profile = IdentityProfile.Empty with { FirstName = identity.FirstName, LastName = identity.LastName, Nickname = identity.Nickname },
+            SecurityStamp = Tokens.SecretGenerator.NewToken(16),
+            Revision = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (!await members.TryAddAsync(member, cancellationToken) || !await identities.LinkAsync(Link(provider, identity, member, now), cancellationToken))
+        {
+            // A registration of the same email, or a sign-in with the same account, won the race: start over.
+            return LatchkeyErrors.IdentityProviderFailed.WithDetail("Another sign-up with this email or account happened at the same time; sign in again.");
+        }
+
+        return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
+    }
+
+    /// <summary>As a password login would go on from here; a blocked member is told so only after the provider proved who they are.</summary>
+    private async Task<Result<AuthOutcome>> ConcludeAsync(Site site, Member member, CancellationToken cancellationToken) =>
+        member.Status == MemberStatus.Blocked ? LatchkeyErrors.MemberBlocked : await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken);
+
+    private static LinkedIdentity Link(IdentityProvider provider, ExternalIdentity identity, Member member, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        SiteId = provider.SiteId,
+        ProviderId = provider.Id,
+        Subject = identity.Subject,
+        MemberId = member.Id,
+        Email = identity.Email,
+        LinkedAt = now,
+        LastSignInAt = now,
+    };
+}

@@ -1,0 +1,159 @@
+using System.Net.Http.Json;
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Errors;
+using Latchkey.Core.Features;
+using Latchkey.Core.Features.SocialSignIn;
+using Latchkey.Core.Flows;
+using Latchkey.Core.SocialSignIn;
+using Latchkey.Core.Storage;
+using Latchkey.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Latchkey.Server.Tests.SocialSignIn;
+
+/// <summary>
+/// The end of a social sign-in on a real database (issue #26): the linking rule's outcomes, from a stranger's identity
+/// to a takeover attempt by an email the provider never verified. The provider's round trip is in the conformance
+/// suite (tests/conformance/social-sign-in.test.mjs, against oidc-provider).
+/// </summary>
+public sealed class SignInWithProviderTests : IDisposable
+{
+    private readonly LatchkeyApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<IdentityProvider> ProviderAsync(bool trustEmail)
+    {
+        using var admin = _app.ApiKeyClient();
+        var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new
+        {
+            kind = "google",
+            clientId = "c.apps.googleusercontent.com",
+            clientSecret = "s",
+            trustEmail,
+        })).JsonAsync();
+        using var scope = _app.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(
+            Guid.Parse(_app.Bootstrap.SiteId), created.GetProperty("id").GetGuid(), CancellationToken.None))!;
+    }
+
+    private async Task<Result<AuthOutcome>> SignInAsync(IdentityProvider provider, ExternalIdentity identity)
+    {
+        using var scope = _app.Services.CreateScope();
+        var site = (await scope.ServiceProvider.GetRequiredService<ISiteStore>().FindAsync(provider.SiteId, CancellationToken.None))!;
+        var guarded = new GuardedRequest(site, GuardedAction.SocialSignIn, identity.Email, "203.0.113.7", []);
+        return await scope.ServiceProvider.GetRequiredService<SignInWithProvider>().HandleAsync(guarded, provider, identity, CancellationToken.None);
+    }
+
+    private async Task<string> RegisterAsync(string email)
+    {
+        using var visitor = await _app.VisitorClientAsync();
+        var body = await (await visitor.RegisterAsync(email)).JsonAsync();
+        return body.GetProperty("identity").GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task A_stranger_with_a_proven_email_becomes_a_member_and_signs_in_as_it_again()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var identity = new ExternalIdentity("google-sub-1", "Ann@Example.com", EmailVerified: true) { FirstName = "Ann" };
+
+        var first = (await SignInAsync(provider, identity)).ValueOrThrow();
+        var second = (await SignInAsync(provider, identity with { Email = "ann@elsewhere.example" })).ValueOrThrow();
+
+        Assert.Equal(StateType.Success, first.State);
+        Assert.NotNull(first.SessionToken);
+        Assert.True(first.Member.EmailVerified);
+        Assert.Equal("Ann", first.Member.Profile.FirstName);
+        // Keyed on the subject: a changed email upstream is still the same member.
+        Assert.Equal(first.Member.Id, second.Member.Id);
+        Assert.Equal(1, _app.Count("linked_identities"));
+    }
+
+    [Fact]
+    public async Task An_existing_verified_member_is_linked_only_when_the_site_trusts_the_provider_s_verified_email()
+    {
+        var email = "bob@example.com";
+        var memberId = await RegisterAsync(email);
+        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
+        var untrusted = await ProviderAsync(trustEmail: false);
+
+        var refused = await SignInAsync(untrusted, new ExternalIdentity("sub-bob", email, EmailVerified: true));
+
+        Assert.True(refused.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        Assert.Equal(0, _app.Count("linked_identities"));
+
+        using (var admin = _app.ApiKeyClient())
+        {
+            (await admin.PatchAsJsonAsync($"/admin/v1/identity-providers/{untrusted.Id}", new { trustEmail = true })).EnsureSuccessStatusCode();
+        }
+
+        var trusted = await ReloadAsync(untrusted.Id);
+        var linked = (await SignInAsync(trusted, new ExternalIdentity("sub-bob", email, EmailVerified: true))).ValueOrThrow();
+        Assert.Equal(memberId, linked.Member.Id.ToString());
+        Assert.Equal(1, _app.Count("linked_identities"));
+    }
+
+    [Fact]
+    public async Task An_unverified_email_at_the_provider_never_takes_over_a_member_or_squats_an_address()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        await RegisterAsync("carol@example.com");
+
+        var takeover = await SignInAsync(provider, new ExternalIdentity("attacker", "carol@example.com", EmailVerified: false));
+        var squat = await SignInAsync(provider, new ExternalIdentity("attacker", "dave@example.com", EmailVerified: false));
+
+        Assert.True(takeover.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        Assert.True(squat.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        Assert.Equal(0, _app.Count("linked_identities"));
+        Assert.Equal(1, _app.Count("members"));
+    }
+
+    [Fact]
+    public async Task A_member_whose_local_email_is_unverified_is_never_linked_by_email_even_from_a_trusted_provider()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        // A squatter registered the victim's address with a password and never verified it.
+        await RegisterAsync("erin@example.com");
+
+        var result = await SignInAsync(provider, new ExternalIdentity("erin-real", "erin@example.com", EmailVerified: true));
+
+        Assert.True(result.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        Assert.Equal(0, _app.Count("linked_identities"));
+    }
+
+    [Fact]
+    public async Task A_blocked_member_signing_in_through_a_linked_identity_is_refused()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var identity = new ExternalIdentity("frank-sub", "frank@example.com", EmailVerified: true);
+        var member = (await SignInAsync(provider, identity)).ValueOrThrow().Member;
+        using (var admin = _app.ApiKeyClient())
+        {
+            (await admin.PostAsync($"/admin/v1/members/{member.Id}/block", null)).EnsureSuccessStatusCode();
+        }
+
+        var result = await SignInAsync(provider, identity);
+
+        Assert.True(result.Error?.Is(LatchkeyErrors.MemberBlocked));
+    }
+
+    [Fact]
+    public async Task An_identity_without_an_email_signs_in_only_to_the_member_it_is_linked_to()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var missing = await SignInAsync(provider, new ExternalIdentity("no-email", null, EmailVerified: false));
+        var member = (await SignInAsync(provider, new ExternalIdentity("gina-sub", "gina@example.com", EmailVerified: true))).ValueOrThrow().Member;
+
+        var again = (await SignInAsync(provider, new ExternalIdentity("gina-sub", null, EmailVerified: false))).ValueOrThrow();
+
+        Assert.True(missing.Error?.Is(LatchkeyErrors.IdentityProviderEmailMissing));
+        Assert.Equal(member.Id, again.Member.Id);
+    }
+
+    private async Task<IdentityProvider> ReloadAsync(Guid id)
+    {
+        using var scope = _app.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(Guid.Parse(_app.Bootstrap.SiteId), id, CancellationToken.None))!;
+    }
+}

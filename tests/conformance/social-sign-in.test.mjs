@@ -1,0 +1,211 @@
+// Conformance: social sign-in (issue #26, docs/flows/social-sign-in.md) against a real OpenID Provider: npm's
+// oidc-provider, a certified implementation, on a loopback port of this process, with its development login pages
+// (any login name signs in as that account). The unmodified Wix SDK starts the flow (getAuthUrl), the hosted page
+// shows the provider's button, and the browser is played here: a cookie jar per origin, redirects followed by hand.
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import Provider from 'oidc-provider';
+import { createClient, OAuthStrategy } from '@wix/sdk';
+import { members } from '@wix/members';
+import { CALLBACK_URI, env, requireEnv, test, uniqueEmail } from './helpers.mjs';
+
+requireEnv(['WIX_TEST_BASE', 'CLIENT_ID', 'API_KEY']);
+
+/** A login name "unverified:<email>" is an account whose email the provider did not verify; any other is the email. */
+function claimsOf(accountId) {
+  const unverified = accountId.startsWith('unverified:');
+  const email = unverified ? accountId.slice('unverified:'.length) : accountId;
+  return { sub: accountId, email, email_verified: !unverified, given_name: 'Ann', family_name: 'Provider', name: 'Ann Provider' };
+}
+
+async function startProvider() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const client = {
+    client_id: `latchkey-${randomBytes(4).toString('hex')}`,
+    client_secret: randomBytes(24).toString('hex'),
+    redirect_uris: [`${env.base}/sign-in/social/callback`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+  };
+  const provider = new Provider(issuer, {
+    clients: [client],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
+    conformIdTokenClaims: false,
+    findAccount: (ctx, id) => ({ accountId: id, claims: () => claimsOf(id) }),
+  });
+  provider.on('server_error', (ctx, error) => console.error(`oidc-provider: ${ctx.method} ${ctx.path}: ${error.stack}`));
+  server.on('request', provider.callback());
+  return { issuer, client, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const provider = await startProvider();
+process.on('exit', () => provider.close());
+
+async function admin(path, init = {}) {
+  return fetch(`${env.base}${path}`, {
+    ...init,
+    headers: { authorization: env.apiKey, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+}
+
+const registered = await admin('/admin/v1/identity-providers', {
+  method: 'POST',
+  body: JSON.stringify({
+    kind: 'openIdConnect', issuer: provider.issuer, clientId: provider.client.client_id, clientSecret: provider.client.client_secret,
+    displayName: 'Test Provider', trustEmail: true,
+  }),
+});
+assert.equal(registered.status, 201, await registered.clone().text());
+const providerId = (await registered.json()).id;
+
+/** A browser: one cookie jar per origin, redirects followed by hand so each hop can be checked. */
+function browser() {
+  const jars = new Map();
+  return async function go(url, init = {}) {
+    const target = new URL(url, env.base);
+    const jar = jars.get(target.origin) ?? new Map();
+    jars.set(target.origin, jar);
+    const headers = { ...(init.headers ?? {}) };
+    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(target, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return res;
+  };
+}
+
+const decode = (s) => s.replaceAll('&amp;', '&').replaceAll('&#x2B;', '+').replaceAll('&#x2F;', '/').replaceAll('&#x3D;', '=').replaceAll('&quot;', '"');
+
+/** Follows redirects (GET) until one leaves the provider, answering its login and consent pages as the person would. */
+async function signInAtProvider(go, start, login) {
+  let res = await go(start);
+  for (let hop = 0; hop < 20; hop++) {
+    const location = res.headers.get('location');
+    if (location) {
+      const next = new URL(location, res.url || start);
+      if (next.origin !== provider.issuer) return next;
+      res = await go(next.href);
+      continue;
+    }
+    assert.equal(res.status, 200, `the provider answered ${res.status} at ${res.url}: ${res.status === 200 ? "" : await res.clone().text()}`);
+    const html = await res.text();
+    const action = decode(html.match(/<form[^>]*action="([^"]+)"/)[1]);
+    const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], decode(m[2])]));
+    const fields = html.includes('name="login"') ? { ...hidden, login, password: 'any' } : hidden;
+    res = await go(new URL(action, provider.issuer).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+  throw new Error('the provider never sent the browser back');
+}
+
+/**
+ * The whole journey: the SDK's getAuthUrl → the hosted sign-in page → the provider's button → the provider → back to
+ * Latchkey's callback. Answers the callback's response and, when it signed in, the member's tokens.
+ */
+async function socialSignIn(login) {
+  const client = createClient({ modules: { members }, auth: OAuthStrategy({ clientId: env.clientId }) });
+  await client.auth.generateVisitorTokens();
+  const oauthData = client.auth.generateOAuthData(CALLBACK_URI, CALLBACK_URI);
+  const { authUrl } = await client.auth.getAuthUrl(oauthData, { prompt: 'login', responseMode: 'query' });
+  const go = browser();
+  const page = await go(authUrl);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const button = html.match(/<a class="lk-button lk-secondary lk-provider" href="([^"]+)">Continue with Test Provider<\/a>/);
+  assert.ok(button, 'the hosted sign-in page shows the provider');
+  assert.ok(decode(button[1]).startsWith(`/sign-in/social/${providerId}?`), button[1]);
+  const callback = await signInAtProvider(go, decode(button[1]), login);
+  assert.equal(`${callback.origin}${callback.pathname}`, `${env.base}/sign-in/social/callback`);
+  const landed = await go(callback.href);
+  if (landed.status !== 302) return { landed, html: await landed.text() };
+  const authorized = await go(landed.headers.get('location'));
+  assert.equal(authorized.status, 302, `authorize after the callback: ${authorized.status}`);
+  const { code, state } = client.auth.parseFromUrl(authorized.headers.get('location'), 'query');
+  client.auth.setTokens(await client.auth.getMemberTokens(code, state, oauthData));
+  return { landed, member: (await client.members.getCurrentMember({ fieldsets: ['FULL'] })).member };
+}
+
+test('a first sign-in with the provider creates the member; the second finds the same one', async () => {
+  const email = uniqueEmail('social');
+
+  const first = await socialSignIn(email);
+  const second = await socialSignIn(email);
+
+  assert.equal(first.member.loginEmail, email);
+  assert.equal(first.member.contact.firstName, 'Ann');
+  assert.equal(second.member._id, first.member._id);
+});
+
+test('an unverified email at the provider creates nothing and says why on the sign-in page', async () => {
+  const email = uniqueEmail('unverified');
+
+  const { landed, html } = await socialSignIn(`unverified:${email}`);
+
+  assert.equal(landed.status, 409);
+  assert.match(html, /did not confirm it/);
+  const search = await admin(`/admin/v1/members?search=${encodeURIComponent(email)}`);
+  assert.deepEqual((await search.json()).items, []);
+});
+
+test('a provider that is down is a page saying so, before the browser leaves Latchkey', async () => {
+  const closed = createServer();
+  await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${closed.address().port}`;
+  await new Promise((resolve) => closed.close(resolve));
+  const down = await admin('/admin/v1/identity-providers', {
+    method: 'POST',
+    body: JSON.stringify({ kind: 'openIdConnect', issuer, clientId: 'c', clientSecret: 's', displayName: 'Down Provider' }),
+  });
+  assert.equal(down.status, 201, await down.clone().text());
+  const client = createClient({ modules: { members }, auth: OAuthStrategy({ clientId: env.clientId }) });
+  await client.auth.generateVisitorTokens();
+  const { authUrl } = await client.auth.getAuthUrl(client.auth.generateOAuthData(CALLBACK_URI, CALLBACK_URI), { prompt: 'login', responseMode: 'query' });
+  const go = browser();
+  const html = await (await go(authUrl)).text();
+  const button = html.match(/href="([^"]+)">Continue with Down Provider<\/a>/);
+
+  const started = await go(decode(button[1]));
+
+  assert.equal(started.status, 502);
+  assert.match(await started.text(), /did not work/);
+  await admin(`/admin/v1/identity-providers/${(await down.json()).id}`, { method: 'DELETE' });
+});
+
+test("getAuthUrl with { idp: { connectionId } } goes straight to that provider and ends with the member's tokens", async () => {
+  const email = uniqueEmail('idp');
+  const client = createClient({ modules: { members }, auth: OAuthStrategy({ clientId: env.clientId }) });
+  await client.auth.generateVisitorTokens();
+  const oauthData = client.auth.generateOAuthData(CALLBACK_URI, CALLBACK_URI);
+
+  const { authUrl } = await client.auth.getAuthUrl(oauthData, { idp: { connectionId: providerId }, responseMode: 'query' });
+
+  assert.equal(new URL(authUrl).pathname, `/sign-in/social/${providerId}`);
+  const go = browser();
+  const callback = await signInAtProvider(go, authUrl, email);
+  const landed = await go(callback.href);
+  assert.equal(landed.status, 302, `callback: ${landed.status}`);
+  const authorized = await go(landed.headers.get('location'));
+  const { code, state } = client.auth.parseFromUrl(authorized.headers.get('location'), 'query');
+  client.auth.setTokens(await client.auth.getMemberTokens(code, state, oauthData));
+  assert.equal((await client.members.getCurrentMember({ fieldsets: ['FULL'] })).member.loginEmail, email);
+});
+
+test("getAuthUrl with { idp: 'google' } on a site without Google is refused with a stable code", async () => {
+  const client = createClient({ modules: { members }, auth: OAuthStrategy({ clientId: env.clientId }) });
+  await client.auth.generateVisitorTokens();
+
+  await assert.rejects(client.auth.getAuthUrl(client.auth.generateOAuthData(CALLBACK_URI, CALLBACK_URI), { idp: 'google' }), (error) => {
+    assert.equal(error.response?.data?.details?.applicationError?.code, 'NOT_FOUND');
+    return true;
+  });
+});
