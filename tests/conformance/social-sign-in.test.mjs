@@ -132,7 +132,15 @@ async function socialSignIn(login) {
   assert.equal(authorized.status, 302, `authorize after the callback: ${authorized.status}`);
   const { code, state } = client.auth.parseFromUrl(authorized.headers.get('location'), 'query');
   client.auth.setTokens(await client.auth.getMemberTokens(code, state, oauthData));
-  return { landed, member: (await client.members.getCurrentMember({ fieldsets: ['FULL'] })).member };
+  return { landed, client, member: (await client.members.getCurrentMember({ fieldsets: ['FULL'] })).member };
+}
+
+/** Latchkey's own endpoint for a member's identities, with the member's access token. */
+async function myIdentities(client, init = {}, path = '') {
+  return fetch(`${env.base}/_api/latchkey/identities/v1/my${path}`, {
+    ...init,
+    headers: { authorization: client.auth.getTokens().accessToken.value },
+  });
 }
 
 test('a first sign-in with the provider creates the member; the second finds the same one', async () => {
@@ -144,6 +152,22 @@ test('a first sign-in with the provider creates the member; the second finds the
   assert.equal(first.member.loginEmail, email);
   assert.equal(first.member.contact.firstName, 'Ann');
   assert.equal(second.member._id, first.member._id);
+});
+
+test('the member sees and unlinks its identity; the next sign-in links it again by the rule, to the same member', async () => {
+  const email = uniqueEmail('unlink');
+  const { client, member } = await socialSignIn(email);
+
+  const [identity] = (await (await myIdentities(client)).json()).identities;
+  assert.equal(identity.providerId, providerId);
+  assert.equal(identity.email, email);
+  assert.equal((await myIdentities(client, { method: 'DELETE' }, `/${identity.id}`)).status, 204);
+  assert.deepEqual((await (await myIdentities(client)).json()).identities, []);
+
+  const again = await socialSignIn(email);
+  assert.equal(again.member._id, member._id);
+  const [relinked] = (await (await myIdentities(again.client)).json()).identities;
+  assert.notEqual(relinked.id, identity.id);
 });
 
 test('an unverified email at the provider creates nothing and says why on the sign-in page', async () => {

@@ -33,6 +33,8 @@ public static class LatchkeyErrors
     // Social sign-in (issue #26, docs/flows/social-sign-in.md).
     public static readonly LatchkeyError IdentityProviderNotFound =
         new("identity_provider_not_found", 404, "NOT_FOUND", "No identity provider of this site has that id.");
+    public static readonly LatchkeyError LinkedIdentityNotFound =
+        new("linked_identity_not_found", 404, "NOT_FOUND", "The member has no linked identity with that id.");
     public static readonly LatchkeyError IdentityProviderFailed =
         new("identity_provider_failed", 502, "IDENTITY_PROVIDER_FAILED", "The identity provider did not complete the sign-in.");
     public static readonly LatchkeyError IdentityProviderUnprovenEmail =
@@ -143,7 +145,7 @@ public static class LatchkeyErrors
     [
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
         ClientIdNotFound, ApiKeyNotFound,
-        IdentityProviderNotFound, IdentityProviderFailed, IdentityProviderUnprovenEmail, IdentityProviderEmailMissing,
+        IdentityProviderNotFound, LinkedIdentityNotFound, IdentityProviderFailed, IdentityProviderUnprovenEmail, IdentityProviderEmailMissing,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound, OriginNotAllowed,
         SessionTokenInvalid, MemberTokenRequired,

@@ -190,6 +190,7 @@ public static class LatchkeyServices
         app.MapEmailSettingsEndpoints();
         app.MapIdentityProviderEndpoints();
         app.MapSocialSignInEndpoints();
+        app.MapLinkedIdentityEndpoints();
         app.MapLatchkeyApiReference();
         return app;
     }

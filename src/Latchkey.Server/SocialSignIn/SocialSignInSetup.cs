@@ -30,6 +30,7 @@ public static class SocialSignInSetup
         services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>, ClientKeys>();
         services.Replace(ServiceDescriptor.Singleton<OpenIddictClientService, SiteRegistrations>());
         services.AddScoped<Core.Features.SocialSignIn.SignInWithProvider>();
+        services.AddScoped<IdentityLinks>();
         return services;
     }
 

@@ -15,6 +15,7 @@ public static class ApiDocs
     public const string OAuth = "OAuth 2.0";
     public const string Mfa = "MFA";
     public const string Admin = "Admin";
+    public const string SocialSignIn = "Social sign-in";
     public const string Health = "Health";
 
     private const string Json = "application/json";

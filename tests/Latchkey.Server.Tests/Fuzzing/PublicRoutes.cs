@@ -175,6 +175,10 @@ public static class PublicRoutes
         routes.Add(new("PUT", "/admin/v1/email-settings", ErrorFamily.Own, ["host", "port", "security", "userName", "password", "from"]));
         routes.Add(new("DELETE", "/admin/v1/email-settings", ErrorFamily.Own, []));
         routes.Add(new("GET", "/admin/v1/identity-providers", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/_api/latchkey/identities/v1/my", ErrorFamily.Own, []));
+        routes.Add(new("DELETE", "/_api/latchkey/identities/v1/my/{id}", ErrorFamily.Own, []));
+        routes.Add(new("GET", "/admin/v1/members/{id}/identities", ErrorFamily.Own, []));
+        routes.Add(new("DELETE", "/admin/v1/members/{id}/identities/{identityId}", ErrorFamily.Own, []));
         routes.Add(new("GET", "/admin/v1/identity-providers/{id}", ErrorFamily.Own, []));
         routes.Add(new("POST", "/admin/v1/identity-providers", ErrorFamily.Own, IdentityProviderFields));
         routes.Add(new("PATCH", "/admin/v1/identity-providers/{id}", ErrorFamily.Own, IdentityProviderFields));

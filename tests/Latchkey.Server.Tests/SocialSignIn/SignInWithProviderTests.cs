@@ -156,4 +156,41 @@ public sealed class SignInWithProviderTests : IDisposable
         using var scope = _app.Services.CreateScope();
         return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(Guid.Parse(_app.Bootstrap.SiteId), id, CancellationToken.None))!;
     }
+
+    [Fact]
+    public async Task A_member_lists_and_unlinks_its_own_identities_and_nobody_else_can_and_the_account_links_again_by_the_rule()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var identity = new ExternalIdentity("hana-sub", "hana@example.com", EmailVerified: true);
+        var hana = (await SignInAsync(provider, identity)).ValueOrThrow();
+        var ivan = (await SignInAsync(provider, new ExternalIdentity("ivan-sub", "ivan@example.com", EmailVerified: true))).ValueOrThrow();
+        using var asHana = _app.CreateClient();
+        asHana.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", (await _app.MemberTokensAsync(hana.SessionToken!)).AccessToken);
+        using var asIvan = _app.CreateClient();
+        asIvan.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", (await _app.MemberTokensAsync(ivan.SessionToken!)).AccessToken);
+        using var visitor = await _app.VisitorClientAsync();
+        using var admin = _app.ApiKeyClient();
+
+        var listed = await (await asHana.GetAsync("/_api/latchkey/identities/v1/my")).JsonAsync();
+        var link = Assert.Single(listed.GetProperty("identities").EnumerateArray());
+        Assert.Equal(("google", "Google", "hana@example.com"), (link.GetProperty("provider").GetString(), link.GetProperty("providerName").GetString(),
+            link.GetProperty("email").GetString()));
+        var linkId = link.GetProperty("id").GetGuid();
+        var adminView = await (await admin.GetAsync($"/admin/v1/members/{hana.Member.Id}/identities")).JsonAsync();
+        Assert.Equal(linkId, Assert.Single(adminView.GetProperty("identities").EnumerateArray()).GetProperty("id").GetGuid());
+
+        // Another member, a visitor and another member's id cannot reach it.
+        await Admin.AdminApiTests.AssertProblemAsync(await asIvan.DeleteAsync($"/_api/latchkey/identities/v1/my/{linkId}"), 404, "linked_identity_not_found");
+        await Admin.AdminApiTests.AssertProblemAsync(await visitor.GetAsync("/_api/latchkey/identities/v1/my"), 401, "member_token_required");
+        await Admin.AdminApiTests.AssertProblemAsync(await admin.DeleteAsync($"/admin/v1/members/{ivan.Member.Id}/identities/{linkId}"), 404, "linked_identity_not_found");
+        Assert.Equal(2, _app.Count("linked_identities"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await asHana.DeleteAsync($"/_api/latchkey/identities/v1/my/{linkId}")).StatusCode);
+        Assert.Empty((await (await asHana.GetAsync("/_api/latchkey/identities/v1/my")).JsonAsync()).GetProperty("identities").EnumerateArray());
+
+        // Unlinked, the account is a stranger again: both sides proved the email, so the rule links it to Hana anew.
+        var again = (await SignInAsync(provider, identity)).ValueOrThrow();
+        Assert.Equal(hana.Member.Id, again.Member.Id);
+        Assert.Equal(2, _app.Count("linked_identities"));
+    }
 }
