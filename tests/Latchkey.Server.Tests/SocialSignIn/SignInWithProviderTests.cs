@@ -193,4 +193,25 @@ public sealed class SignInWithProviderTests : IDisposable
         Assert.Equal(hana.Member.Id, again.Member.Id);
         Assert.Equal(2, _app.Count("linked_identities"));
     }
+
+    [Fact]
+    public async Task A_member_who_enrolled_MFA_is_asked_for_the_second_factor_after_a_social_sign_in_too()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var identity = new ExternalIdentity("jo-sub", "jo@example.com", EmailVerified: true);
+        var first = (await SignInAsync(provider, identity)).ValueOrThrow();
+        var mfa = new Mfa.MfaMember
+        {
+            App = _app,
+            Member = new NewMember(first.Member.Id.ToString(), "jo@example.com", first.SessionToken!),
+            AccessToken = (await _app.MemberTokensAsync(first.SessionToken!)).AccessToken,
+        };
+        await mfa.EnrolAsync();
+
+        var again = (await SignInAsync(provider, identity)).ValueOrThrow();
+
+        Assert.Equal(StateType.RequireMfa, again.State);
+        Assert.Null(again.SessionToken);
+        Assert.NotNull(again.StateToken);
+    }
 }
