@@ -70,6 +70,13 @@ LATCHKEY_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir" "$pg_port") ||
 export LATCHKEY_TEST_POSTGRES
 trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
 
+# The Chromium journeys of social sign-in start npm's oidc-provider from tests/conformance (issue #26): its node_modules
+# must be there before the .NET tests run, installed from the lock file as tests/conformance/run.sh installs them.
+if ! cmp -s tests/conformance/package-lock.json tests/conformance/node_modules/.latchkey-package-lock.json 2>/dev/null; then
+  (cd tests/conformance && npm ci --no-audit --no-fund >/dev/null && cp package-lock.json node_modules/.latchkey-package-lock.json) ||
+    fail "npm ci in tests/conformance failed"
+fi
+
 dotnet test Latchkey.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?

@@ -1,48 +1,18 @@
 // Conformance: social sign-in (issue #26, docs/flows/social-sign-in.md) against a real OpenID Provider: npm's
-// oidc-provider, a certified implementation, on a loopback port of this process, with its development login pages
-// (any login name signs in as that account). The unmodified Wix SDK starts the flow (getAuthUrl), the hosted page
-// shows the provider's button, and the browser is played here: a cookie jar per origin, redirects followed by hand.
+// oidc-provider, a certified implementation, on a loopback port of this process (./oidc-provider.mjs). The unmodified
+// Wix SDK starts the flow (getAuthUrl), the hosted page shows the provider's button, and the browser is played here:
+// a cookie jar per origin, redirects followed by hand.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import Provider from 'oidc-provider';
+import { startProvider } from './oidc-provider.mjs';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 import { members } from '@wix/members';
 import { CALLBACK_URI, env, requireEnv, test, uniqueEmail } from './helpers.mjs';
 
 requireEnv(['WIX_TEST_BASE', 'CLIENT_ID', 'API_KEY']);
 
-/** A login name "unverified:<email>" is an account whose email the provider did not verify; any other is the email. */
-function claimsOf(accountId) {
-  const unverified = accountId.startsWith('unverified:');
-  const email = unverified ? accountId.slice('unverified:'.length) : accountId;
-  return { sub: accountId, email, email_verified: !unverified, given_name: 'Ann', family_name: 'Provider', name: 'Ann Provider' };
-}
-
-async function startProvider() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${server.address().port}`;
-  const client = {
-    client_id: `latchkey-${randomBytes(4).toString('hex')}`,
-    client_secret: randomBytes(24).toString('hex'),
-    redirect_uris: [`${env.base}/sign-in/social/callback`],
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-  };
-  const provider = new Provider(issuer, {
-    clients: [client],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
-    conformIdTokenClaims: false,
-    findAccount: (ctx, id) => ({ accountId: id, claims: () => claimsOf(id) }),
-  });
-  provider.on('server_error', (ctx, error) => console.error(`oidc-provider: ${ctx.method} ${ctx.path}: ${error.stack}`));
-  server.on('request', provider.callback());
-  return { issuer, client, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-const provider = await startProvider();
+const provider = await startProvider(`${env.base}/sign-in/social/callback`);
 process.on('exit', () => provider.close());
 
 async function admin(path, init = {}) {

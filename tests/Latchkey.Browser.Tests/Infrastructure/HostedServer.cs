@@ -48,10 +48,17 @@ public sealed class HostedServer : IAsyncDisposable
     /// <summary>Requests for anything but this server and the app's callback; every hosted page must keep it empty.</summary>
     public IReadOnlyList<string> OutsideRequests => _outside;
 
-    public static async Task<HostedServer> StartAsync(BrowserFixture browser)
+    /// <summary>A fresh server, app and browser context; <paramref name="settings"/> adds to the server's configuration.</summary>
+    public static async Task<HostedServer> StartAsync(BrowserFixture browser, Dictionary<string, string?>? settings = null)
     {
         var mailbox = new SmtpMailbox();
-        var app = new LatchkeyApp(settings: mailbox.Settings);
+        var configuration = mailbox.Settings;
+        foreach (var (key, value) in settings ?? [])
+        {
+            configuration[key] = value;
+        }
+
+        var app = new LatchkeyApp(settings: configuration);
         app.UseKestrel(0);
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
