@@ -1,5 +1,7 @@
 using Latchkey.Server.Configuration;
+using Latchkey.Server.Outbound;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Client;
@@ -28,10 +30,30 @@ public static class SocialSignInSetup
             client.AddEventHandler(OnlyStoredStateTokens.Descriptor);
         });
         services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>, ClientKeys>();
+        services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, GuardedProviderClients>();
         services.Replace(ServiceDescriptor.Singleton<OpenIddictClientService, SiteRegistrations>());
         services.AddScoped<Core.Features.SocialSignIn.SignInWithProvider>();
         services.AddScoped<IdentityLinks>();
         return services;
+    }
+
+    /// <summary>
+    /// Every request OpenIddict's client makes to a provider (discovery, keys, code exchange, user info) passes
+    /// <see cref="OutboundGuardHandler"/>: an issuer re-pointed at the server's own network after it was saved is refused.
+    /// </summary>
+    private sealed class GuardedProviderClients(OutboundPolicy policy) : IConfigureNamedOptions<HttpClientFactoryOptions>
+    {
+        private static readonly string Prefix = typeof(OpenIddict.Client.SystemNetHttp.OpenIddictClientSystemNetHttpOptions).Assembly.GetName().Name!;
+
+        public void Configure(string? name, HttpClientFactoryOptions options)
+        {
+            if (name?.StartsWith(Prefix, StringComparison.Ordinal) == true)
+            {
+                options.HttpMessageHandlerBuilderActions.Add(builder => builder.AdditionalHandlers.Insert(0, new OutboundGuardHandler(policy)));
+            }
+        }
+
+        public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
     }
 
     /// <summary>State tokens are encrypted (A256KW, A256CBC-HS512) and signed (HMAC-SHA256) with keys of their own purpose.</summary>
