@@ -30,7 +30,7 @@ public static class ProviderProfiles
         if (firstAuthorizationUser is { Length: > 0 } && TryParse(firstAuthorizationUser) is { } user &&
             user.ValueKind == JsonValueKind.Object && user.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.Object)
         {
-            identity = identity with { FirstName = Text(name, "firstName"), LastName = Text(name, "lastName") };
+            identity = identity with { FirstName = Name(name, "firstName"), LastName = Name(name, "lastName") };
         }
 
         return identity;
@@ -50,9 +50,9 @@ public static class ProviderProfiles
 
         return new ExternalIdentity($"{tenant}:{objectId}", Text(idToken, "email"), IsTrue(idToken, "xms_edov"))
         {
-            FirstName = Text(idToken, "given_name"),
-            LastName = Text(idToken, "family_name"),
-            Nickname = Text(idToken, "name"),
+            FirstName = Name(idToken, "given_name"),
+            LastName = Name(idToken, "family_name"),
+            Nickname = Name(idToken, "name"),
         };
     }
 
@@ -82,7 +82,7 @@ public static class ProviderProfiles
 
         return new ExternalIdentity(number.ToString(CultureInfo.InvariantCulture), verified ?? Text(user, "email"), verified is not null)
         {
-            Nickname = Text(user, "name") ?? Text(user, "login"),
+            Nickname = Name(user, "name") ?? Name(user, "login"),
         };
     }
 
@@ -94,9 +94,9 @@ public static class ProviderProfiles
         Text(me, "id") is { } id
             ? new ExternalIdentity(id, Text(me, "email"), EmailVerified: false)
             {
-                FirstName = Text(me, "first_name"),
-                LastName = Text(me, "last_name"),
-                Nickname = Text(me, "name"),
+                FirstName = Name(me, "first_name"),
+                LastName = Name(me, "last_name"),
+                Nickname = Name(me, "name"),
             }
             : LatchkeyErrors.IdentityProviderFailed.WithDetail("Facebook's user has no id.");
 
@@ -105,11 +105,18 @@ public static class ProviderProfiles
         Text(claims, "sub") is { } subject
             ? new ExternalIdentity(subject, Text(claims, "email"), IsTrue(claims, "email_verified"))
             {
-                FirstName = Text(claims, "given_name"),
-                LastName = Text(claims, "family_name"),
-                Nickname = Text(claims, "name") ?? Text(claims, "preferred_username"),
+                FirstName = Name(claims, "given_name"),
+                LastName = Name(claims, "family_name"),
+                Nickname = Name(claims, "name") ?? Name(claims, "preferred_username"),
             }
             : LatchkeyErrors.IdentityProviderFailed.WithDetail("The identity token has no subject.");
+
+    /// <summary>A name for the profile: a string claim as <see cref="Text"/> reads it, dropped when it holds control characters or is
+    /// longer than the profile allows (<see cref="Members.ProfileRules"/>). Apple's is posted by the browser, unsigned.</summary>
+    private static string? Name(JsonElement claims, string name) =>
+        Text(claims, name) is { Length: <= MaxName } text && !text.Any(char.IsControl) ? text : null;
+
+    private const int MaxName = 1000;
 
     /// <summary>A non-empty string claim, trimmed; null for anything else.</summary>
     private static string? Text(JsonElement claims, string name) =>

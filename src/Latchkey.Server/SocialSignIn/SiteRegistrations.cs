@@ -15,7 +15,8 @@ namespace Latchkey.Server.SocialSignIn;
 /// OpenIddict's client service, with the sites' identity providers as its registrations: a registration id is an
 /// <see cref="IdentityProvider.Id"/>, read from the database when OpenIddict asks for it, built as OpenIddict builds its
 /// own at start-up (its web provider's settings, then its discovery), and kept while the row is unchanged so that its
-/// discovery document and keys stay cached. A removed or disabled provider is no registration at all.
+/// discovery document and keys stay cached. A removed provider is no registration at all; a disabled one still is, and
+/// the sign-in's endpoints refuse it (a return already under way ends on a page, not an exception).
 /// </summary>
 public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFactory scopes, IdentityProviderSecretSealer sealer)
     : OpenIddictClientService(services)
@@ -27,7 +28,7 @@ public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFa
         if (Guid.TryParse(identifier, out var id))
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindByIdAsync(id, cancellationToken) is { Enabled: true } provider)
+            if (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindByIdAsync(id, cancellationToken) is { } provider)
             {
                 return _built.TryGetValue(id, out var built) && built.Version == provider.UpdatedAt
                     ? built.Registration
@@ -35,7 +36,7 @@ public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFa
             }
         }
 
-        throw new InvalidOperationException($"No enabled identity provider has the id '{identifier}'.");
+        throw new InvalidOperationException($"No identity provider has the id '{identifier}'.");
     }
 
     /// <summary>Only by id: an issuer or a provider name could be any site's.</summary>
@@ -91,7 +92,7 @@ public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFa
         registration.ConfigurationManager = registration.Configuration is { } fixedConfiguration
             ? new StaticConfigurationManager<OpenIddictConfiguration>(fixedConfiguration)
             : new ConfigurationManager<OpenIddictConfiguration>(
-                (registration.ConfigurationEndpoint ?? new Uri(registration.Issuer!, ".well-known/openid-configuration")).AbsoluteUri,
+                (registration.ConfigurationEndpoint ?? new Uri(WithSlash(registration.Issuer!), ".well-known/openid-configuration")).AbsoluteUri,
                 new OpenIddictClientRetriever(this, registration))
             {
                 AutomaticRefreshInterval = ConfigurationManager<OpenIddictConfiguration>.DefaultAutomaticRefreshInterval,
@@ -99,6 +100,9 @@ public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFa
             };
         return registration;
     }
+
+    /// <summary>An issuer with a path (Keycloak's <c>/realms/x</c>) keeps its last segment when discovery is appended.</summary>
+    private static Uri WithSlash(Uri issuer) => issuer.AbsoluteUri.EndsWith('/') ? issuer : new Uri(issuer.AbsoluteUri + "/");
 
     private static void Provide(OpenIddictClientRegistration registration, string type, object settings, params string[] scopes)
     {

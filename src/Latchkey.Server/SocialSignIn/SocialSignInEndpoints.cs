@@ -39,7 +39,7 @@ public static partial class SocialSignInEndpoints
 
     private static async Task<IResult> StartAsync(
         Guid id, HttpContext http, HostedFlow flows, IIdentityProviderStore providers, OpenIddict.Client.OpenIddictClientService client,
-        ILoggerFactory logs, CancellationToken cancellationToken)
+        AbuseGuard guard, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         if (await flows.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context)
         {
@@ -49,6 +49,14 @@ public static partial class SocialSignInEndpoints
         if (await providers.FindAsync(context.Site.Id, id, cancellationToken) is not { Enabled: true } provider)
         {
             return SignInPage.Render(context, context.Text.Error(LatchkeyErrors.IdentityProviderNotFound), status: 404);
+        }
+
+        // Each start stores a state and may call the provider: counted per address and per site before either, as the
+        // return is.
+        var allowed = await guard.CheckAsync(GuardedRequests.For(http.Request, context.Site, GuardedAction.SocialSignIn, null, captchaTokens: null), cancellationToken);
+        if (allowed.IsFailure)
+        {
+            return Failed(context, allowed.Error);
         }
 
         // The provider's discovery first: one that is down or answers nonsense is a page saying so, before the browser
@@ -83,7 +91,17 @@ public static partial class SocialSignInEndpoints
             return Results.BadRequest();
         }
 
-        var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        AuthenticateResult result;
+        try
+        {
+            result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        }
+        catch (InvalidOperationException)
+        {
+            // The state named a registration that was removed since (SiteRegistrations): no provider, no flow to return to.
+            return Results.BadRequest();
+        }
+
         // Without a flow to return to (a forged or replayed return, a state OpenIddict refused) there is no page to show.
         if (result.Properties?.Items.TryGetValue(ReturnItem, out var returnQuery) != true || returnQuery is null ||
             await flows.FromQueryAsync(http, returnQuery, cancellationToken) is not { } context)

@@ -25,7 +25,10 @@ public static class SocialSignInSetup
             client.SetRedirectionEndpointUris(SocialSignInEndpoints.CallbackPath.TrimStart('/'));
             // TLS ends in front of Latchkey (docs/configuration.md); errors come to the callback, which shows them as a page.
             client.UseAspNetCore().DisableTransportSecurityRequirement().EnableRedirectionEndpointPassthrough().EnableErrorPassthrough();
-            client.UseSystemNetHttp().SetProductInformation(typeof(SocialSignInSetup).Assembly);
+            // Redirects are never followed: each hop would skip the outbound check (GuardedProviderClients), and a provider
+            // has no business redirecting its discovery, keys, token or user info endpoints.
+            client.UseSystemNetHttp().SetProductInformation(typeof(SocialSignInSetup).Assembly)
+                .ConfigureHttpClientHandler(handler => handler.AllowAutoRedirect = false);
             client.UseWebProviders();
             client.AddEventHandler(OnlyStoredStateTokens.Descriptor);
         });

@@ -145,4 +145,17 @@ public sealed class ProviderProfilesTests
         Assert.Equal(IdentityProviderKind.Facebook, WixIdp.KindOf(Guid.Parse("3ecad13f-52c3-483d-911f-31dbcf2a6d23")));
         Assert.Null(WixIdp.KindOf(Guid.CreateVersion7()));
     }
+
+    [Fact]
+    public void A_name_with_control_characters_or_longer_than_a_profile_allows_is_dropped_and_the_rest_kept()
+    {
+        var identity = ProviderProfiles.OpenIdConnect(Json($$"""
+            {"sub":"s","given_name":"Ann\u0000x","family_name":"{{new string('x', 1001)}}","name":"Ann Example"}
+            """)).ValueOrThrow();
+        var user = $$$"""{"name":{"firstName":"{{{new string('y', 5000)}}}","lastName":"Fine"}}""";
+        var apple = ProviderProfiles.Apple(Recorded("apple-id-token.json"), user).ValueOrThrow();
+
+        Assert.Equal((null, null, "Ann Example"), (identity.FirstName, identity.LastName, identity.Nickname));
+        Assert.Equal((null, "Fine"), (apple.FirstName, apple.LastName));
+    }
 }

@@ -177,7 +177,7 @@ public sealed class IdentityProviderAdminTests
     }
 
     [Fact]
-    public async Task A_site_has_one_registration_per_named_provider_and_a_kind_never_changes()
+    public async Task A_site_has_one_registration_per_named_provider_and_its_kind_and_issuer_never_change()
     {
         using var app = new LatchkeyApp();
         using var admin = app.ApiKeyClient();
@@ -185,12 +185,16 @@ public sealed class IdentityProviderAdminTests
 
         var second = await AssertProblemAsync(await admin.PostAsJsonAsync(Providers, Google()), 400, "validation_failed");
         var changed = await AssertProblemAsync(await admin.PatchAsJsonAsync($"{Providers}/{id}", new { kind = "facebook" }), 400, "validation_failed");
+        var oidc = (await (await admin.PostAsJsonAsync(Providers, new { kind = "openIdConnect", issuer = "https://a.example.invalid/", clientId = "c", clientSecret = "s" })).JsonAsync())
+            .GetProperty("id").GetGuid();
+        var reissued = await AssertProblemAsync(await admin.PatchAsJsonAsync($"{Providers}/{oidc}", new { issuer = "https://b.example.invalid/" }), 400, "validation_failed");
         var unknown = await admin.PatchAsJsonAsync($"{Providers}/{Guid.CreateVersion7()}", new { enabled = false });
 
         Assert.Contains("UNIQUE", second.GetProperty("errors").GetRawText(), StringComparison.Ordinal);
         Assert.Contains("IMMUTABLE", changed.GetProperty("errors").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("IMMUTABLE", reissued.GetProperty("errors").GetProperty("issuer").GetRawText(), StringComparison.Ordinal);
         await AssertProblemAsync(unknown, 404, "identity_provider_not_found");
-        Assert.Equal(1, app.Count("identity_providers"));
+        Assert.Equal(2, app.Count("identity_providers"));
     }
 
     private static async Task<HttpClient> OtherSiteAdminAsync(LatchkeyApp app)

@@ -214,4 +214,24 @@ public sealed class SignInWithProviderTests : IDisposable
         Assert.Null(again.SessionToken);
         Assert.NotNull(again.StateToken);
     }
+
+    [Fact]
+    public async Task A_blocked_member_is_refused_before_anything_is_linked_and_an_overlong_subject_is_refused()
+    {
+        var provider = await ProviderAsync(trustEmail: true);
+        var memberId = await RegisterAsync("lee@example.com");
+        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
+        using (var admin = _app.ApiKeyClient())
+        {
+            (await admin.PostAsync($"/admin/v1/members/{memberId}/block", null)).EnsureSuccessStatusCode();
+        }
+
+        var blocked = await SignInAsync(provider, new ExternalIdentity("lee-sub", "lee@example.com", EmailVerified: true));
+        var overlong = await SignInAsync(provider, new ExternalIdentity(new string('s', SignInWithProvider.MaxSubject + 1), "max@example.com", EmailVerified: true));
+
+        Assert.True(blocked.Error?.Is(LatchkeyErrors.MemberBlocked));
+        Assert.True(overlong.Error?.Is(LatchkeyErrors.IdentityProviderFailed));
+        Assert.Equal(0, _app.Count("linked_identities"));
+        Assert.Equal(1, _app.Count("members"));
+    }
 }

@@ -78,6 +78,12 @@ public sealed partial class SaveIdentityProvider(IIdentityProviderStore store, I
         }
 
         var issuer = Only(kind == IdentityProviderKind.OpenIdConnect, "issuer", input.Issuer?.Trim() ?? current?.Issuer, violations);
+        if (current is not null && !string.Equals(issuer, current.Issuer, StringComparison.Ordinal))
+        {
+            // Identities are keyed on the registration and the provider's subject: another provider's subjects must never
+            // meet them.
+            violations.Add(new FieldViolation("issuer", "issuer cannot change: the linked identities are that provider's; add a new registration instead.", "IMMUTABLE", "URL"));
+        }
         if (kind == IdentityProviderKind.OpenIdConnect && !IsIssuer(issuer))
         {
             violations.Add(new FieldViolation("issuer",

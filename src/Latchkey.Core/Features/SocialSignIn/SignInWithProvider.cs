@@ -24,6 +24,11 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
             return pass.Error;
         }
 
+        if (identity.Subject.Length > MaxSubject)
+        {
+            return LatchkeyErrors.IdentityProviderFailed.WithDetail($"The provider's subject is longer than {MaxSubject} characters.");
+        }
+
         var site = request.Site;
         var linked = await identities.FindAsync(provider.Id, identity.Subject, cancellationToken);
         var linkedMember = linked is null ? null : await members.FindAsync(site.Id, linked.MemberId, cancellationToken);
@@ -58,6 +63,8 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
             case LinkDecision.SignIn:
                 await identities.TouchAsync(linked!.Id, identity.Email, now, cancellationToken);
                 return await ConcludeAsync(site, linkedMember!, cancellationToken);
+            case LinkDecision.Link when holder!.Status == MemberStatus.Blocked:
+                return LatchkeyErrors.MemberBlocked;
             case LinkDecision.Link:
                 if (!await identities.LinkAsync(Link(provider, identity, holder!, now), cancellationToken))
                 {
@@ -74,6 +81,9 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
                 return LatchkeyErrors.IdentityProviderUnprovenEmail;
         }
     }
+
+    /// <summary>The longest key a provider's subject may be (the column's width); Microsoft's tid:oid is 73.</summary>
+    public const int MaxSubject = 255;
 
     private async Task<Result<AuthOutcome>> CreateAsync(
         Site site, IdentityProvider provider, ExternalIdentity identity, EmailAddress email, DateTimeOffset now, CancellationToken cancellationToken)
