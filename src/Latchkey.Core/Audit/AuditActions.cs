@@ -23,6 +23,7 @@ public static class AuditActions
     public const string IdentityProviderUpdated = "identity_provider.updated";
     public const string IdentityProviderDeleted = "identity_provider.deleted";
     public const string MemberIdentityUnlinked = "member.identity_unlinked";
+    public const string MemberIdentityLinked = "member.identity_linked";
     public const string MemberMfaPaused = "member.mfa_paused";
     public const string MemberEmailCodesPaused = "member.email_codes_paused";
 }

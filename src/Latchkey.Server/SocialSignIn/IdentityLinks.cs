@@ -13,9 +13,10 @@ public sealed record LinkedIdentityView(
 /// A member's identities at the site's providers (docs/flows/social-sign-in.md#linking): listed and unlinked by the
 /// member with its own token, or by the site's admins. Unlinking never locks a member out: every member can still sign in
 /// with an emailed code or reset its password. An unlinked upstream account is a stranger again, and links anew only
-/// by the linking rule. An admin's unlink is audited.
+/// by the linking rule. Every unlink is audited: by the admin's key, or with actor <c>member</c> when the member did it.
 /// </summary>
-public sealed class IdentityLinks(ILinkedIdentityStore identities, IIdentityProviderStore providers, IMemberStore members, AdminAudit audit)
+public sealed class IdentityLinks(
+    ILinkedIdentityStore identities, IIdentityProviderStore providers, IMemberStore members, AdminAudit audit, IAuditLog log, TimeProvider clock)
 {
     public async Task<Result<IReadOnlyList<LinkedIdentityView>>> ListAsync(Guid siteId, Guid memberId, CancellationToken cancellationToken)
     {
@@ -42,6 +43,19 @@ public sealed class IdentityLinks(ILinkedIdentityStore identities, IIdentityProv
         if (admin is not null)
         {
             await audit.RecordAsync(admin, siteId, AuditActions.MemberIdentityUnlinked, "member", memberId.ToString(), new { identity = id }, cancellationToken);
+        }
+        else
+        {
+            await log.AddAsync(new AuditEvent
+            {
+                SiteId = siteId,
+                OccurredAt = clock.GetUtcNow(),
+                Actor = AuditActors.Member,
+                Action = AuditActions.MemberIdentityUnlinked,
+                TargetType = "member",
+                TargetId = memberId.ToString(),
+                Details = System.Text.Json.JsonSerializer.Serialize(new { identity = id }),
+            }, cancellationToken);
         }
 
         return true;

@@ -68,6 +68,10 @@ public sealed class SignInWithProviderTests : IDisposable
         // Keyed on the subject: a changed email upstream is still the same member.
         Assert.Equal(first.Member.Id, second.Member.Id);
         Assert.Equal(1, _app.Count("linked_identities"));
+        using var admin = _app.ApiKeyClient();
+        var audit = await (await admin.GetAsync("/admin/v1/audit-events?action=member.identity_linked")).Content.ReadAsStringAsync();
+        Assert.Contains(first.Member.Id.ToString(), audit, StringComparison.Ordinal);
+        Assert.Contains("\"memberCreated\":true", audit, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,6 +191,8 @@ public sealed class SignInWithProviderTests : IDisposable
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, (await asHana.DeleteAsync($"/_api/latchkey/identities/v1/my/{linkId}")).StatusCode);
         Assert.Empty((await (await asHana.GetAsync("/_api/latchkey/identities/v1/my")).JsonAsync()).GetProperty("identities").EnumerateArray());
+        var unlinked = await (await admin.GetAsync("/admin/v1/audit-events?action=member.identity_unlinked")).Content.ReadAsStringAsync();
+        Assert.Contains("\"actor\":\"member\"", unlinked, StringComparison.Ordinal);
 
         // Unlinked, the account is a stranger again: both sides proved the email, so the rule links it to Hana anew.
         var again = (await SignInAsync(provider, identity)).ValueOrThrow();

@@ -14,7 +14,8 @@ namespace Latchkey.Core.Features.SocialSignIn;
 /// the way a password login goes (<see cref="OutcomeIssuer"/>): a blocked member is refused, a pending one waits, an MFA
 /// member is asked for the second factor. Nothing is written before the decision is made.
 /// </summary>
-public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStore identities, OutcomeIssuer outcomes, AbuseGuard guard, TimeProvider clock)
+public sealed class SignInWithProvider(
+    IMemberStore members, ILinkedIdentityStore identities, OutcomeIssuer outcomes, AbuseGuard guard, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, IdentityProvider provider, ExternalIdentity identity, CancellationToken cancellationToken)
     {
@@ -66,11 +67,14 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
             case LinkDecision.Link when holder!.Status == MemberStatus.Blocked:
                 return LatchkeyErrors.MemberBlocked;
             case LinkDecision.Link:
-                if (!await identities.LinkAsync(Link(provider, identity, holder!, now), cancellationToken))
+                var link = Link(provider, identity, holder!, now);
+                if (!await identities.LinkAsync(link, cancellationToken))
                 {
                     // Another sign-in linked this upstream account a moment ago: start over rather than guess.
                     return LatchkeyErrors.IdentityProviderFailed.WithDetail("This account was linked by another sign-in at the same time; sign in again.");
                 }
+
+                await AuditLinkAsync(link, created: false, cancellationToken);
 
                 return await ConcludeAsync(site, holder!, cancellationToken);
             case LinkDecision.Create { EmailProven: true }:
@@ -105,11 +109,14 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (!await members.TryAddAsync(member, cancellationToken) || !await identities.LinkAsync(Link(provider, identity, member, now), cancellationToken))
+        var link = Link(provider, identity, member, now);
+        if (!await members.TryAddAsync(member, cancellationToken) || !await identities.LinkAsync(link, cancellationToken))
         {
             // A registration of the same email, or a sign-in with the same account, won the race: start over.
             return LatchkeyErrors.IdentityProviderFailed.WithDetail("Another sign-up with this email or account happened at the same time; sign in again.");
         }
+
+        await AuditLinkAsync(link, created: true, cancellationToken);
 
         return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
     }
@@ -117,6 +124,21 @@ public sealed class SignInWithProvider(IMemberStore members, ILinkedIdentityStor
     /// <summary>As a password login would go on from here; a blocked member is told so only after the provider proved who they are.</summary>
     private async Task<Result<AuthOutcome>> ConcludeAsync(Site site, Member member, CancellationToken cancellationToken) =>
         member.Status == MemberStatus.Blocked ? LatchkeyErrors.MemberBlocked : await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken);
+
+    /// <summary>
+    /// Every link Latchkey makes by itself is in the site's audit log (actor <c>latchkey</c>): the registration and the
+    /// identity, never the provider's claims.
+    /// </summary>
+    private Task AuditLinkAsync(LinkedIdentity link, bool created, CancellationToken cancellationToken) => audit.AddAsync(new Audit.AuditEvent
+    {
+        SiteId = link.SiteId,
+        OccurredAt = link.LinkedAt,
+        Actor = Audit.AuditActors.Latchkey,
+        Action = Audit.AuditActions.MemberIdentityLinked,
+        TargetType = "member",
+        TargetId = link.MemberId.ToString(),
+        Details = System.Text.Json.JsonSerializer.Serialize(new { identity = link.Id, provider = link.ProviderId, memberCreated = created }),
+    }, cancellationToken);
 
     private static LinkedIdentity Link(IdentityProvider provider, ExternalIdentity identity, Member member, DateTimeOffset now) => new()
     {
