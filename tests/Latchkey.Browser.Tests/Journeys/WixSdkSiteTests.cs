@@ -60,6 +60,9 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         _page.Response += (_, response) => _trail.Enqueue($"{response.Status} {response.Request.Method} {response.Url.Split('?')[0]}");
         _page.RequestFailed += (_, request) => _trail.Enqueue($"failed {request.Method} {request.Url.Split('?')[0]}: {request.Failure}");
         _page.Console += (_, message) => _trail.Enqueue($"console {message.Type}: {message.Text}");
+        _page.Request += (_, request) => _trail.Enqueue($"asked {request.Method} {request.Url.Split('?')[0]}");
+        _page.FrameNavigated += (_, frame) => _trail.Enqueue($"navigated {(frame.ParentFrame is null ? "page" : "frame")} to {frame.Url.Split('?')[0]}");
+        _page.Load += (_, _) => _trail.Enqueue("load");
     }
 
     public async ValueTask DisposeAsync()
@@ -118,16 +121,28 @@ public sealed partial class WixSdkSiteTests(BrowserFixture browser) : IAsyncLife
         await _page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
         try
         {
-            await _page.WaitForURLAsync(_site.Origin + "/bye.html");
+            // Latchkey's part ends when its redirect lands on bye.html: wait for that commit, not for the page's "load"
+            // (its stylesheet is the example site's, not Latchkey's), then for what the page says.
+            await _page.WaitForURLAsync(_site.Origin + "/bye.html", new() { WaitUntil = WaitUntilState.Commit });
+            await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
         }
-        catch (TimeoutException timeout)
+        catch (Exception timeout) when (timeout is TimeoutException or PlaywrightException)
         {
-            var message = _page.Url.StartsWith(_site.Origin + "/", StringComparison.Ordinal)
-                ? await Message.TextContentAsync(new() { Timeout = 1_000 })
-                : null;
+            // Reading the page must not throw in turn (CI once lost the trail to a second timeout here): bye.html has
+            // no #message, and a page that never fired "load" is at the URL already.
+            string state;
+            try
+            {
+                state = await _page.EvaluateAsync<string>("() => document.readyState + ' / ' + (document.querySelector('#message')?.textContent ?? '(no #message)')");
+            }
+            catch (PlaywrightException unreadable)
+            {
+                state = "unreadable: " + unreadable.Message.Split('\n')[0];
+            }
+
             throw new TimeoutException(
-                $"Log out did not reach bye.html. The page is at {_page.Url}, its message \"{message}\". What the page did last:\n" +
-                string.Join('\n', _trail.TakeLast(25)),
+                $"Log out did not reach bye.html. The page is at {_page.Url} ({state}). What the page did last:\n" +
+                string.Join('\n', _trail.TakeLast(30)) + "\n" + timeout.Message,
                 timeout);
         }
     }
