@@ -37,8 +37,6 @@ public static class LatchkeyErrors
         new("linked_identity_not_found", 404, "NOT_FOUND", "The member has no linked identity with that id.");
     public static readonly LatchkeyError IdentityProviderFailed =
         new("identity_provider_failed", 502, "IDENTITY_PROVIDER_FAILED", "The identity provider did not complete the sign-in.");
-    public static readonly LatchkeyError IdentityProviderUnprovenEmail =
-        new("identity_provider_unproven_email", 409, "IDENTITY_PROVIDER_UNPROVEN_EMAIL", "Sign in with your password or an emailed code first: this email is not proven enough to link or create an account by itself.");
     public static readonly LatchkeyError IdentityProviderEmailMissing =
         new("identity_provider_email_missing", 400, "IDENTITY_PROVIDER_EMAIL_MISSING", "The identity provider shared no email address, and signing in needs one.");
 
@@ -145,7 +143,7 @@ public static class LatchkeyErrors
     [
         EmailAlreadyExists, InvalidCredentials, MemberNotFound, PasswordResetRequired, MemberBlocked, MemberPendingApproval, MemberIdNotFound,
         ClientIdNotFound, ApiKeyNotFound,
-        IdentityProviderNotFound, LinkedIdentityNotFound, IdentityProviderFailed, IdentityProviderUnprovenEmail, IdentityProviderEmailMissing,
+        IdentityProviderNotFound, LinkedIdentityNotFound, IdentityProviderFailed, IdentityProviderEmailMissing,
         ValidationFailed, MalformedBody, BodyTooLarge, UnsupportedMediaType,
         Unauthenticated, PermissionDenied, SiteNotFound, ClientNotFound, OriginNotAllowed,
         SessionTokenInvalid, MemberTokenRequired,

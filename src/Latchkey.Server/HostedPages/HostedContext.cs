@@ -61,6 +61,16 @@ public sealed class HostedContext(
     /// <summary>The site's enabled identity providers, a button each on the sign-in and sign-up pages.</summary>
     public IReadOnlyList<Latchkey.Core.SocialSignIn.IdentityProvider> IdentityProviders { get; init; } = [];
 
+    private Latchkey.Core.SocialSignIn.PendingLink? _pendingLink;
+
+    /// <summary>A social identity this browser brought back that waits for a sign-in to link it (<see cref="SocialSignIn.PendingLinkCookie"/>).</summary>
+    public Latchkey.Core.SocialSignIn.PendingLink? PendingLink => _pendingLink ??= SocialSignIn.PendingLinkCookie.Read(Http, Site.Id);
+
+    /// <summary>On the sign-in and sign-up pages while <see cref="PendingLink"/> waits: what signing in will do.</summary>
+    public string PendingLinkNotice() => PendingLink is { } pending
+        ? PageHtml.Paragraph(string.Format(Text.Culture, Text["social.linkNotice"], pending.ProviderName, pending.Email))
+        : "";
+
     /// <summary>"Continue with …" for each of <see cref="IdentityProviders"/>; nothing when the site has none.</summary>
     public string ProviderButtons() => IdentityProviders.Count == 0 ? "" : $"""
         <div class="lk-providers">
@@ -173,6 +183,13 @@ public sealed class HostedContext(
         if (redeemed.IsSuccess)
         {
             SessionCookie.Set(Http.Response, Http.Request, redeemed.Value.Cookie!, redeemed.Value.Session.ExpiresAt);
+            if (PendingLink is { } pending)
+            {
+                // The sign-in a social identity was waiting for (docs/flows/social-sign-in.md#linking): linked when this
+                // member has its verified email; either way this sign-in ends the wait.
+                await Http.RequestServices.GetRequiredService<Latchkey.Core.Features.SocialSignIn.LinkAfterSignIn>().HandleAsync(pending, outcome.Member, cancellationToken);
+                SocialSignIn.PendingLinkCookie.Clear(Http);
+            }
         }
 
         return redeemed;

@@ -54,12 +54,13 @@ public static class SignInPage
 
         var form = context.Form(Path, PageHtml.Fields(
         [
-            new FormField("email", t["field.email"], "email", "username") { Value = email, Error = emailError },
+            new FormField("email", t["field.email"], "email", "username") { Value = email ?? context.PendingLink?.Email, Error = emailError },
             new FormField("password", t["field.password"], "password", "current-password") { Error = passwordError },
         ]) + context.Captcha(GuardedAction.Login) + PageHtml.Button(t["signIn.submit"]));
         var body = $"""
             {PageHtml.Heading(t["signIn.title"])}
             {PageHtml.Alert(error)}
+            {context.PendingLinkNotice()}
             {context.ProviderButtons()}
             {form}
             <p class="lk-links">{PageHtml.Link(context.PageUrl(ForgotPasswordPage.Path), t["signIn.forgot"])}</p>

@@ -44,7 +44,7 @@ public static class SignUpPage
         var minLength = context.Site.PasswordMinLength;
         var form = context.Form(Path, PageHtml.Fields(
         [
-            new FormField("email", t["field.email"], "email", "email") { Value = email, Error = emailError },
+            new FormField("email", t["field.email"], "email", "email") { Value = email ?? context.PendingLink?.Email, Error = emailError },
             new FormField("password", t["field.password"], "password", "new-password")
             {
                 Error = passwordError, Hint = t.Format("field.passwordHint", minLength), MinLength = minLength,
@@ -53,6 +53,7 @@ public static class SignUpPage
         var body = $"""
             {PageHtml.Heading(t["signUp.title"])}
             {PageHtml.Alert(error)}
+            {context.PendingLinkNotice()}
             {context.ProviderButtons()}
             {form}
             <p class="lk-links">{PageHtml.Encode(t["signUp.haveAccount"])} {PageHtml.Link(context.SignInUrl, t["signUp.signIn"])}</p>

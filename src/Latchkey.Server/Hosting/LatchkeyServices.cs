@@ -121,6 +121,9 @@ public static class LatchkeyServices
         // Identity providers' secrets and Apple's keys likewise (issue #26).
         services.AddSingleton(sp => new Latchkey.Core.SocialSignIn.IdentityProviderSecretSealer(
             new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("identity-provider/v1"))));
+        // A social identity waiting for its member's sign-in rides in the browser, sealed under its own key.
+        services.AddSingleton(sp => new Latchkey.Core.SocialSignIn.PendingLinkSealer(
+            new Latchkey.Core.Crypto.Sealer(sp.GetRequiredService<MasterKey>().Derive("pending-link/v1")), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<Latchkey.Core.Features.IdentityProviders.SaveIdentityProvider>();
         services.AddScoped<MfaFactors>();
         services.AddScoped<ManageMfa>();

@@ -18,9 +18,20 @@ namespace Latchkey.Server.SocialSignIn;
 /// discovery document and keys stay cached. A removed provider is no registration at all; a disabled one still is, and
 /// the sign-in's endpoints refuse it (a return already under way ends on a page, not an exception).
 /// </summary>
-public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFactory scopes, IdentityProviderSecretSealer sealer)
+public sealed class SiteRegistrations(
+    IServiceProvider services, IServiceScopeFactory scopes, IdentityProviderSecretSealer sealer,
+    Microsoft.Extensions.Options.IOptions<Configuration.LatchkeyOptions> options)
     : OpenIddictClientService(services)
 {
+    /// <summary>
+    /// The callback the provider returns to: under <c>Latchkey:PublicBaseUrl</c> when configured, the address the site
+    /// owner registered at the provider (docs/identity-providers/README.md), whatever host a request arrived on;
+    /// otherwise relative, so OpenIddict resolves it against the request (the embedded default on one box).
+    /// </summary>
+    private readonly Uri _redirectUri = options.Value.PublicBaseUrl is { Length: > 0 } configured
+        ? new Uri(configured.TrimEnd('/') + SocialSignInEndpoints.CallbackPath, UriKind.Absolute)
+        : new Uri(SocialSignInEndpoints.CallbackPath.TrimStart('/'), UriKind.Relative);
+
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset Version, OpenIddictClientRegistration Registration)> _built = new();
 
     public override async ValueTask<OpenIddictClientRegistration> GetClientRegistrationByIdAsync(string identifier, CancellationToken cancellationToken = default)
@@ -56,7 +67,7 @@ public sealed class SiteRegistrations(IServiceProvider services, IServiceScopeFa
             ProviderDisplayName = provider.DisplayName,
             ClientId = provider.ClientId,
             ClientSecret = provider.Kind == IdentityProviderKind.Apple ? null : secret,
-            RedirectUri = new Uri(SocialSignInEndpoints.CallbackPath.TrimStart('/'), UriKind.Relative),
+            RedirectUri = _redirectUri,
         };
         switch (provider.Kind)
         {

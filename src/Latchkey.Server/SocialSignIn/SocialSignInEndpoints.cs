@@ -124,7 +124,20 @@ public static partial class SocialSignInEndpoints
 
         var guarded = GuardedRequests.For(http.Request, context.Site, GuardedAction.SocialSignIn, identity.Value.Email, captchaTokens: null);
         var outcome = await step.HandleAsync(guarded, provider, identity.Value, cancellationToken);
-        return outcome.IsSuccess ? await context.ContinueAsync(outcome.Value, sessions, cancellationToken) : Failed(context, outcome.Error);
+        if (outcome.IsFailure)
+        {
+            return Failed(context, outcome.Error);
+        }
+
+        if (outcome.Value.PendingLink is { } pending)
+        {
+            // Linked once the person signs in with the email (docs/flows/social-sign-in.md#linking): the sign-in page,
+            // which says so, in a new request that carries the sealed link.
+            PendingLinkCookie.Set(http, pending);
+            return Results.Redirect(context.SignInUrl, permanent: false, preserveMethod: false);
+        }
+
+        return await context.ContinueAsync(outcome.Value.Outcome!, sessions, cancellationToken);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Identity provider {ProviderId} could not be reached or read: {Failure}: {Reason}")]

@@ -36,6 +36,7 @@ public static class SocialSignInSetup
         services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, GuardedProviderClients>();
         services.Replace(ServiceDescriptor.Singleton<OpenIddictClientService, SiteRegistrations>());
         services.AddScoped<Core.Features.SocialSignIn.SignInWithProvider>();
+        services.AddScoped<Core.Features.SocialSignIn.LinkAfterSignIn>();
         services.AddScoped<IdentityLinks>();
         return services;
     }

@@ -157,6 +157,13 @@ public sealed class HostedServer : IAsyncDisposable
         (await admin.PatchAsJsonAsync(path, body)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Forgets the requests and console errors of pages that are not Latchkey's (an upstream provider's), so <see cref="CheckPageAsync"/> judges only what follows.</summary>
+    public void ForgetOtherPages()
+    {
+        _outside.Clear();
+        _consoleErrors.Clear();
+    }
+
     /// <summary>
     /// Every page a test reaches passes through here: the basic accessibility checks, no request outside the server,
     /// no console error (a CSP refusal shows up there), and a screenshot for docs/screenshots.

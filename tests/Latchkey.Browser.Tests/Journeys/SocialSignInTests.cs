@@ -51,8 +51,44 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal("Example ID", Assert.Single(identities.GetProperty("identities").EnumerateArray()).GetProperty("providerName").GetString());
     }
 
+    [Fact]
+    public async Task A_provider_account_whose_email_is_not_proven_is_linked_only_after_the_member_signs_in_with_the_password()
+    {
+        var lee = await _server.App.RegisterMemberAsync("lee@example.com");
+        _server.App.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE lower(\"Id\") = '{lee.Id.ToLowerInvariant()}'");
+
+        // The provider did not verify the email: back on Latchkey's sign-in page, which says what signing in will do.
+        var pkce = await ProviderLoginAsync("unverified:lee@example.com", screenshot: false);
+        var page = _server.Page;
+        await page.WaitForURLAsync(url => url.StartsWith(_server.BaseUrl.AbsoluteUri, StringComparison.Ordinal) && !url.Contains("/sign-in/social/", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByText("To connect your Example ID account, sign in to your account with lee@example.com.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Email")).ToHaveValueAsync("lee@example.com");
+        Assert.Equal(0, _server.App.Count("linked_identities"));
+        // The provider's own pages (fonts from the internet included) are not Latchkey's to judge; the page it returned to is.
+        _server.ForgetOtherPages();
+        await _server.CheckPageAsync("sign-in-to-link");
+
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Wix.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var signedIn = OAuthFlow.JwtPart((await _server.TokensAsync(await _server.CodeAsync(), pkce)).AccessToken, 1).GetProperty("sub").GetString();
+        Assert.Equal(lee.Id, signedIn);
+        Assert.Equal(1, _server.App.Count("linked_identities"));
+
+        // From now on the provider alone signs Lee in.
+        await _server.NewContextAsync(browser);
+        Assert.Equal(lee.Id, await SignInWithProviderAsync("unverified:lee@example.com", screenshot: false));
+    }
+
     /// <summary>The whole journey in the browser; answers the member id of the access token the app gets.</summary>
-    private async Task<string> SignInWithProviderAsync(string email, bool screenshot)
+    private async Task<string> SignInWithProviderAsync(string login, bool screenshot)
+    {
+        var pkce = await ProviderLoginAsync(login, screenshot);
+        var tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
+        return OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString()!;
+    }
+
+    /// <summary>The sign-in page's provider button, then the provider's own login (and consent) as <paramref name="login"/>.</summary>
+    private async Task<Pkce> ProviderLoginAsync(string login, bool screenshot)
     {
         var pkce = await _server.OpenSignInAsync();
         var page = _server.Page;
@@ -64,18 +100,26 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         await button.ClickAsync();
-        // The provider's own development pages: its login, then its consent.
+        // The provider's own development pages: its login, then its consent (asked once per provider session).
         await page.WaitForURLAsync(url => url.StartsWith(_provider.Issuer + "/", StringComparison.Ordinal));
-        await page.Locator("input[name=login]").FillAsync(email);
+        await page.Locator("input[name=login]").FillAsync(login);
         await page.Locator("input[name=password]").FillAsync("any password");
-        await page.Locator("button[type=submit]").First.ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(_provider.Issuer + "/", StringComparison.Ordinal) || url.StartsWith(_server.Callback, StringComparison.Ordinal));
-        if (page.Url.StartsWith(_provider.Issuer + "/", StringComparison.Ordinal))
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign-in" }).ClickAsync();
+        var consent = page.GetByRole(AriaRole.Button, new() { Name = "Continue" });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (page.Url.StartsWith(_provider.Issuer + "/", StringComparison.Ordinal))
         {
-            await page.Locator("button[type=submit]").First.ClickAsync();
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"The provider's pages did not let go of the browser: {page.Url}");
+            if (await consent.IsVisibleAsync())
+            {
+                await consent.ClickAsync();
+                await page.WaitForURLAsync(url => !url.StartsWith(_provider.Issuer + "/", StringComparison.Ordinal));
+                break;
+            }
+
+            await Task.Delay(100);
         }
 
-        var tokens = await _server.TokensAsync(await _server.CodeAsync(), pkce);
-        return OAuthFlow.JwtPart(tokens.AccessToken, 1).GetProperty("sub").GetString()!;
+        return pkce;
     }
 }

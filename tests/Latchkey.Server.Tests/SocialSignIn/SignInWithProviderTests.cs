@@ -22,12 +22,12 @@ public sealed class SignInWithProviderTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<IdentityProvider> ProviderAsync(bool trustEmail)
+    private async Task<IdentityProvider> ProviderAsync(bool trustEmail, string kind = "google")
     {
         using var admin = _app.ApiKeyClient();
         var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new
         {
-            kind = "google",
+            kind,
             clientId = "c.apps.googleusercontent.com",
             clientSecret = "s",
             trustEmail,
@@ -37,13 +37,40 @@ public sealed class SignInWithProviderTests : IDisposable
             Guid.Parse(_app.Bootstrap.SiteId), created.GetProperty("id").GetGuid(), CancellationToken.None))!;
     }
 
-    private async Task<Result<AuthOutcome>> SignInAsync(IdentityProvider provider, ExternalIdentity identity)
+    private async Task<Result<SocialSignInOutcome>> AttemptAsync(IdentityProvider provider, ExternalIdentity identity)
     {
         using var scope = _app.Services.CreateScope();
         var site = (await scope.ServiceProvider.GetRequiredService<ISiteStore>().FindAsync(provider.SiteId, CancellationToken.None))!;
         var guarded = new GuardedRequest(site, GuardedAction.SocialSignIn, identity.Email, "203.0.113.7", []);
         return await scope.ServiceProvider.GetRequiredService<SignInWithProvider>().HandleAsync(guarded, provider, identity, CancellationToken.None);
     }
+
+    /// <summary>A sign-in that must end as a password login's would (not wait for one).</summary>
+    private async Task<Result<AuthOutcome>> SignInAsync(IdentityProvider provider, ExternalIdentity identity)
+    {
+        var result = await AttemptAsync(provider, identity);
+        return result.IsSuccess ? result.Value.Outcome ?? throw new InvalidOperationException("The identity waits for a sign-in.") : result.Error;
+    }
+
+    /// <summary>An identity that must wait for the member's sign-in, with nothing written.</summary>
+    private async Task<PendingLink> PendingAsync(IdentityProvider provider, ExternalIdentity identity)
+    {
+        var pending = (await AttemptAsync(provider, identity)).ValueOrThrow().PendingLink;
+        Assert.NotNull(pending);
+        Assert.Equal(0, _app.Count("linked_identities"));
+        return pending;
+    }
+
+    /// <summary>The sign-in the pending link waited for, by <paramref name="memberId"/> (as the hosted pages call it).</summary>
+    private async Task<bool> SignedInAsync(PendingLink pending, string memberId)
+    {
+        using var scope = _app.Services.CreateScope();
+        var member = (await scope.ServiceProvider.GetRequiredService<IMemberStore>().FindAsync(pending.SiteId, Guid.Parse(memberId), CancellationToken.None))!;
+        return await scope.ServiceProvider.GetRequiredService<LinkAfterSignIn>().HandleAsync(pending, member, CancellationToken.None);
+    }
+
+    private void Verify(string memberId) =>
+        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
 
     private async Task<string> RegisterAsync(string email)
     {
@@ -75,55 +102,86 @@ public sealed class SignInWithProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task An_existing_verified_member_is_linked_only_when_the_site_trusts_the_provider_s_verified_email()
+    public async Task An_existing_verified_member_is_linked_by_itself_only_when_the_site_trusts_the_provider_s_verified_email_else_after_its_sign_in()
     {
         var email = "bob@example.com";
         var memberId = await RegisterAsync(email);
-        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
+        Verify(memberId);
         var untrusted = await ProviderAsync(trustEmail: false);
 
-        var refused = await SignInAsync(untrusted, new ExternalIdentity("sub-bob", email, EmailVerified: true));
-
-        Assert.True(refused.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
-        Assert.Equal(0, _app.Count("linked_identities"));
-
+        var pending = await PendingAsync(untrusted, new ExternalIdentity("sub-bob", email, EmailVerified: true));
+        Assert.True(await SignedInAsync(pending, memberId));
+        Assert.Equal(1, _app.Count("linked_identities"));
         using (var admin = _app.ApiKeyClient())
         {
+            var audit = await (await admin.GetAsync("/admin/v1/audit-events?action=member.identity_linked")).Content.ReadAsStringAsync();
+            Assert.Contains("\"actor\":\"member\"", audit, StringComparison.Ordinal);
             (await admin.PatchAsJsonAsync($"/admin/v1/identity-providers/{untrusted.Id}", new { trustEmail = true })).EnsureSuccessStatusCode();
         }
 
+        // Linked now: the provider alone signs Bob in. And with the site's trust, a second account links by itself.
+        Assert.Equal(memberId, (await SignInAsync(untrusted, new ExternalIdentity("sub-bob", email, EmailVerified: true))).ValueOrThrow().Member.Id.ToString());
         var trusted = await ReloadAsync(untrusted.Id);
-        var linked = (await SignInAsync(trusted, new ExternalIdentity("sub-bob", email, EmailVerified: true))).ValueOrThrow();
+        var linked = (await SignInAsync(trusted, new ExternalIdentity("sub-bob-2", email, EmailVerified: true))).ValueOrThrow();
         Assert.Equal(memberId, linked.Member.Id.ToString());
-        Assert.Equal(1, _app.Count("linked_identities"));
+        Assert.Equal(2, _app.Count("linked_identities"));
     }
 
     [Fact]
-    public async Task An_unverified_email_at_the_provider_never_takes_over_a_member_or_squats_an_address()
+    public async Task An_unverified_email_at_the_provider_never_takes_over_a_member_or_squats_an_address_and_the_answer_is_the_same_for_both()
     {
         var provider = await ProviderAsync(trustEmail: true);
-        await RegisterAsync("carol@example.com");
+        var carol = await RegisterAsync("carol@example.com");
+        Verify(carol);
+        var mallory = await RegisterAsync("mallory@example.com");
+        Verify(mallory);
 
-        var takeover = await SignInAsync(provider, new ExternalIdentity("attacker", "carol@example.com", EmailVerified: false));
-        var squat = await SignInAsync(provider, new ExternalIdentity("attacker", "dave@example.com", EmailVerified: false));
+        var takeover = await PendingAsync(provider, new ExternalIdentity("attacker", "carol@example.com", EmailVerified: false));
+        var squat = await PendingAsync(provider, new ExternalIdentity("attacker", "dave@example.com", EmailVerified: false));
 
-        Assert.True(takeover.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
-        Assert.True(squat.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        // Whether the email has an account does not change the answer.
+        Assert.Equal(takeover with { Email = "", ExpiresAt = default }, squat with { Email = "", ExpiresAt = default });
+        // The attacker can only sign in to its own account, whose email is not the identity's: nothing is linked.
+        Assert.False(await SignedInAsync(takeover, mallory));
+        Assert.False(await SignedInAsync(squat, mallory));
         Assert.Equal(0, _app.Count("linked_identities"));
-        Assert.Equal(1, _app.Count("members"));
+        Assert.Equal(2, _app.Count("members"));
     }
 
     [Fact]
-    public async Task A_member_whose_local_email_is_unverified_is_never_linked_by_email_even_from_a_trusted_provider()
+    public async Task A_member_whose_local_email_is_unverified_is_never_linked_even_from_a_trusted_provider_nor_after_the_squatter_signs_in()
     {
         var provider = await ProviderAsync(trustEmail: true);
         // A squatter registered the victim's address with a password and never verified it.
-        await RegisterAsync("erin@example.com");
+        var squatter = await RegisterAsync("erin@example.com");
 
-        var result = await SignInAsync(provider, new ExternalIdentity("erin-real", "erin@example.com", EmailVerified: true));
+        var pending = await PendingAsync(provider, new ExternalIdentity("erin-real", "erin@example.com", EmailVerified: true));
+        // The squatter, holding a pending link of its own provider account, signs in with its password: nothing is
+        // linked to an account whose email nobody proved (the pre-hijack that would outlive a password reset).
+        var squatterPending = await PendingAsync(provider, new ExternalIdentity("squatter-sub", "erin@example.com", EmailVerified: false));
 
-        Assert.True(result.Error?.Is(LatchkeyErrors.IdentityProviderUnprovenEmail));
+        Assert.False(await SignedInAsync(pending, squatter));
+        Assert.False(await SignedInAsync(squatterPending, squatter));
         Assert.Equal(0, _app.Count("linked_identities"));
+    }
+
+    [Fact]
+    public async Task A_pending_link_is_not_linked_twice_nor_after_its_provider_is_disabled()
+    {
+        var provider = await ProviderAsync(trustEmail: false);
+        var nia = await RegisterAsync("nia@example.com");
+        Verify(nia);
+        var pending = await PendingAsync(provider, new ExternalIdentity("nia-sub", "nia@example.com", EmailVerified: true));
+        var second = await PendingAsync(await ProviderAsync(trustEmail: false, kind: "gitHub"), new ExternalIdentity("nia-sub", "nia@example.com", EmailVerified: true));
+        using (var admin = _app.ApiKeyClient())
+        {
+            (await admin.PatchAsJsonAsync($"/admin/v1/identity-providers/{second.ProviderId}", new { enabled = false })).EnsureSuccessStatusCode();
+        }
+
+        Assert.True(await SignedInAsync(pending, nia));
+        Assert.False(await SignedInAsync(pending, nia));
+        Assert.False(await SignedInAsync(second, nia));
+        Assert.Equal(1, _app.Count("linked_identities"));
     }
 
     [Fact]

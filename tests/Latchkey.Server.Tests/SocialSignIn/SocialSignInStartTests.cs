@@ -95,4 +95,42 @@ public sealed class SocialSignInStartTests
         Assert.Equal(HttpStatusCode.BadGateway, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
     }
+
+    [Fact]
+    public async Task The_provider_is_told_the_callback_under_the_public_base_url_whatever_host_the_request_came_to()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.2:0");
+        await using var provider = builder.Build();
+        string issuer = null!;
+        provider.MapGet("/.well-known/openid-configuration", () => Results.Text($$"""
+            {"issuer": "{{issuer}}", "authorization_endpoint": "{{issuer}}authorize", "token_endpoint": "{{issuer}}token",
+             "jwks_uri": "{{issuer}}jwks", "response_types_supported": ["code"], "subject_types_supported": ["public"],
+             "id_token_signing_alg_values_supported": ["RS256"], "code_challenge_methods_supported": ["S256"]}
+            """, "application/json"));
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var key = rsa.ExportParameters(includePrivateParameters: false);
+        provider.MapGet("/jwks", () => Results.Text(
+            $$"""{"keys": [{"kty": "RSA", "use": "sig", "kid": "k1", "n": "{{Base64Url(key.Modulus!)}}", "e": "{{Base64Url(key.Exponent!)}}"}]}""", "application/json"));
+        await provider.StartAsync();
+        issuer = provider.Urls.First() + "/";
+        using var app = new LatchkeyApp(settings: new()
+        {
+            ["Latchkey:Outbound:AllowedNetworks:0"] = "127.0.0.2/32",
+            ["Latchkey:PublicBaseUrl"] = "https://auth.example.com/",
+        });
+        using var admin = app.ApiKeyClient();
+        var created = await admin.PostAsJsonAsync("/admin/v1/identity-providers", new { kind = "openIdConnect", issuer, clientId = "c", clientSecret = "s" });
+        created.EnsureSuccessStatusCode();
+        using var browser = app.CreateClient(new() { AllowAutoRedirect = false });
+
+        var started = await browser.GetAsync($"/sign-in/social/{(await created.JsonAsync()).GetProperty("id").GetGuid()}?client_id={app.Bootstrap.ClientId}");
+
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(started.Headers.Location!.Query);
+        Assert.StartsWith(issuer + "authorize", started.Headers.Location.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Equal("https://auth.example.com/sign-in/social/callback", query["redirect_uri"].ToString());
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

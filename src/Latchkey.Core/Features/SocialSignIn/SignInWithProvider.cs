@@ -1,4 +1,5 @@
 using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Audit;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
@@ -14,10 +15,21 @@ namespace Latchkey.Core.Features.SocialSignIn;
 /// the way a password login goes (<see cref="OutcomeIssuer"/>): a blocked member is refused, a pending one waits, an MFA
 /// member is asked for the second factor. Nothing is written before the decision is made.
 /// </summary>
+/// <summary>
+/// A social sign-in's result: an outcome as a password login's (signed in, or a step in the way), or an identity that
+/// is linked only once the person signs in to the member with its email (<see cref="LinkAfterSignIn"/>).
+/// </summary>
+public sealed record SocialSignInOutcome(AuthOutcome? Outcome, PendingLink? PendingLink)
+{
+    public static implicit operator SocialSignInOutcome(AuthOutcome outcome) => new(outcome, null);
+
+    public static implicit operator SocialSignInOutcome(PendingLink link) => new(null, link);
+}
+
 public sealed class SignInWithProvider(
     IMemberStore members, ILinkedIdentityStore identities, OutcomeIssuer outcomes, AbuseGuard guard, IAuditLog audit, TimeProvider clock)
 {
-    public async Task<Result<AuthOutcome>> HandleAsync(GuardedRequest request, IdentityProvider provider, ExternalIdentity identity, CancellationToken cancellationToken)
+    public async Task<Result<SocialSignInOutcome>> HandleAsync(GuardedRequest request, IdentityProvider provider, ExternalIdentity identity, CancellationToken cancellationToken)
     {
         var pass = await guard.CheckAsync(request, cancellationToken);
         if (pass.IsFailure)
@@ -63,26 +75,28 @@ public sealed class SignInWithProvider(
         {
             case LinkDecision.SignIn:
                 await identities.TouchAsync(linked!.Id, identity.Email, now, cancellationToken);
-                return await ConcludeAsync(site, linkedMember!, cancellationToken);
+                return Outcome(await ConcludeAsync(site, linkedMember!, cancellationToken));
             case LinkDecision.Link when holder!.Status == MemberStatus.Blocked:
                 return LatchkeyErrors.MemberBlocked;
             case LinkDecision.Link:
-                var link = Link(provider, identity, holder!, now);
+                var link = Link(provider, identity.Subject, identity.Email, holder!.Id, now);
                 if (!await identities.LinkAsync(link, cancellationToken))
                 {
                     // Another sign-in linked this upstream account a moment ago: start over rather than guess.
                     return LatchkeyErrors.IdentityProviderFailed.WithDetail("This account was linked by another sign-in at the same time; sign in again.");
                 }
 
-                await AuditLinkAsync(link, created: false, cancellationToken);
+                await AuditLinkAsync(link, AuditActors.Latchkey, created: false, cancellationToken);
 
-                return await ConcludeAsync(site, holder!, cancellationToken);
+                return Outcome(await ConcludeAsync(site, holder!, cancellationToken));
             case LinkDecision.Create { EmailProven: true }:
-                return await CreateAsync(site, provider, identity, email!.Value.Value!, now, cancellationToken);
+                return Outcome(await CreateAsync(site, provider, identity, email!.Value.Value!, now, cancellationToken));
             default:
-                // Proving an existing account, or an email the provider did not prove, continues on pages that are not
-                // served yet (docs/flows/social-sign-in.md#linking): refused, with nothing written.
-                return LatchkeyErrors.IdentityProviderUnprovenEmail;
+                // A member has the email but it is not proven on both sides, or nobody has it and the provider did not
+                // prove it: the person signs in to the member with this email (or signs up with it and verifies it),
+                // and the identity is linked then (LinkAfterSignIn). Both cases look the same, so the answer does
+                // not tell whether the email has an account. Nothing is written now.
+                return (SocialSignInOutcome)new PendingLink(site.Id, provider.Id, provider.DisplayName, identity.Subject, email!.Value.Value!.Value, now + PendingLink.Lifetime);
         }
     }
 
@@ -109,14 +123,14 @@ public sealed class SignInWithProvider(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var link = Link(provider, identity, member, now);
+        var link = Link(provider, identity.Subject, identity.Email, member.Id, now);
         if (!await members.TryAddAsync(member, cancellationToken) || !await identities.LinkAsync(link, cancellationToken))
         {
             // A registration of the same email, or a sign-in with the same account, won the race: start over.
             return LatchkeyErrors.IdentityProviderFailed.WithDetail("Another sign-up with this email or account happened at the same time; sign in again.");
         }
 
-        await AuditLinkAsync(link, created: true, cancellationToken);
+        await AuditLinkAsync(link, AuditActors.Latchkey, created: true, cancellationToken);
 
         return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
     }
@@ -125,29 +139,35 @@ public sealed class SignInWithProvider(
     private async Task<Result<AuthOutcome>> ConcludeAsync(Site site, Member member, CancellationToken cancellationToken) =>
         member.Status == MemberStatus.Blocked ? LatchkeyErrors.MemberBlocked : await outcomes.ConcludeAsync(site, member, FlowKind.Login, cancellationToken);
 
+    private static Result<SocialSignInOutcome> Outcome(Result<AuthOutcome> outcome) =>
+        outcome.IsSuccess ? (SocialSignInOutcome)outcome.Value : outcome.Error;
+
     /// <summary>
-    /// Every link Latchkey makes by itself is in the site's audit log (actor <c>latchkey</c>): the registration and the
-    /// identity, never the provider's claims.
+    /// Every link is in the site's audit log: made by Latchkey itself (actor <c>latchkey</c>), or after the member signed
+    /// in (actor <c>member</c>). The registration and the identity, never the provider's claims.
     /// </summary>
-    private Task AuditLinkAsync(LinkedIdentity link, bool created, CancellationToken cancellationToken) => audit.AddAsync(new Audit.AuditEvent
+    internal static Task AuditLinkAsync(IAuditLog audit, LinkedIdentity link, string actor, bool created, CancellationToken cancellationToken) => audit.AddAsync(new AuditEvent
     {
         SiteId = link.SiteId,
         OccurredAt = link.LinkedAt,
-        Actor = Audit.AuditActors.Latchkey,
-        Action = Audit.AuditActions.MemberIdentityLinked,
+        Actor = actor,
+        Action = AuditActions.MemberIdentityLinked,
         TargetType = "member",
         TargetId = link.MemberId.ToString(),
         Details = System.Text.Json.JsonSerializer.Serialize(new { identity = link.Id, provider = link.ProviderId, memberCreated = created }),
     }, cancellationToken);
 
-    private static LinkedIdentity Link(IdentityProvider provider, ExternalIdentity identity, Member member, DateTimeOffset now) => new()
+    private Task AuditLinkAsync(LinkedIdentity link, string actor, bool created, CancellationToken cancellationToken) =>
+        AuditLinkAsync(audit, link, actor, created, cancellationToken);
+
+    internal static LinkedIdentity Link(IdentityProvider provider, string subject, string? email, Guid memberId, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
         SiteId = provider.SiteId,
         ProviderId = provider.Id,
-        Subject = identity.Subject,
-        MemberId = member.Id,
-        Email = identity.Email,
+        Subject = subject,
+        MemberId = memberId,
+        Email = email,
         LinkedAt = now,
         LastSignInAt = now,
     };
