@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { startProvider } from './oidc-provider.mjs';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 import { members } from '@wix/members';
-import { CALLBACK_URI, env, requireEnv, test, uniqueEmail } from './helpers.mjs';
+import { CALLBACK_URI, env, PASSWORD, requireEnv, test, uniqueEmail } from './helpers.mjs';
 
 requireEnv(['WIX_TEST_BASE', 'CLIENT_ID', 'API_KEY']);
 
@@ -97,7 +97,10 @@ async function socialSignIn(login) {
   const callback = await signInAtProvider(go, decode(button[1]), login);
   assert.equal(`${callback.origin}${callback.pathname}`, `${env.base}/sign-in/social/callback`);
   const landed = await go(callback.href);
-  if (landed.status !== 302) return { landed, html: await landed.text() };
+  // Not signed in: a page (a failure), or the sign-in page again (prompt=login) where the identity waits for the member.
+  if (landed.status !== 302 || landed.headers.get('location').includes('prompt=login')) {
+    return { landed, go, html: landed.status === 302 ? '' : await landed.text() };
+  }
   const authorized = await go(landed.headers.get('location'));
   assert.equal(authorized.status, 302, `authorize after the callback: ${authorized.status}`);
   const { code, state } = client.auth.parseFromUrl(authorized.headers.get('location'), 'query');
@@ -140,15 +143,33 @@ test('the member sees and unlinks its identity; the next sign-in links it again 
   assert.notEqual(relinked.id, identity.id);
 });
 
-test('an unverified email at the provider creates nothing and says why on the sign-in page', async () => {
+test('an unverified email at the provider creates nothing: the sign-in page asks for the account, the same whether it exists', async () => {
   const email = uniqueEmail('unverified');
+  const existing = uniqueEmail('unverified-existing');
+  const visitor = createClient({ auth: OAuthStrategy({ clientId: env.clientId }) });
+  await visitor.auth.generateVisitorTokens();
+  await visitor.auth.register({ email: existing, password: PASSWORD });
 
-  const { landed, html } = await socialSignIn(`unverified:${email}`);
+  const pages = [];
+  for (const address of [email, existing]) {
+    const { landed, go } = await socialSignIn(`unverified:${address}`);
+    // Back to the hosted sign-in (prompt=login), with the identity sealed in a cookie until the member signs in.
+    assert.equal(landed.status, 302);
+    assert.match(landed.headers.get('location'), /^\/oauth2\/authorize\?.*prompt=login/);
+    assert.match(landed.headers.get('set-cookie') ?? '', /lk_link=[A-Za-z0-9_-]+;.*httponly/i);
+    const page = await go(landed.headers.get('location'));
+    assert.equal(page.status, 200);
+    pages.push((await page.text()).replaceAll(address, 'EMAIL').replace(/value="[^"]{40,}"/g, 'value="TOKEN"').replace(/href="[^"]*"/g, 'href=""').replace(/nonce="[^"]*"/g, 'nonce=""'));
+  }
 
-  assert.equal(landed.status, 409);
-  assert.match(html, /did not confirm it/);
+  assert.match(pages[0], /To connect your Test Provider account, sign in to your account with EMAIL/);
+  // Whether the email has an account does not show.
+  assert.equal(pages[1], pages[0]);
   const search = await admin(`/admin/v1/members?search=${encodeURIComponent(email)}`);
   assert.deepEqual((await search.json()).items, []);
+  const identities = await admin('/admin/v1/members?search=' + encodeURIComponent(existing));
+  const [member] = (await identities.json()).items;
+  assert.deepEqual((await (await admin(`/admin/v1/members/${member.id}/identities`)).json()).identities, []);
 });
 
 test('a provider that is down is a page saying so, before the browser leaves Latchkey', async () => {
