@@ -116,7 +116,12 @@ public static partial class SocialSignInEndpoints
             return Failed(context, LatchkeyErrors.IdentityProviderFailed);
         }
 
-        var identity = Map(provider.Kind, principal, http.Request);
+        // GitHub's verified addresses are one more call with the token the code exchange returned.
+        var gitHubEmails = provider.Kind == IdentityProviderKind.GitHub
+            ? await http.RequestServices.GetRequiredService<GitHubEmails>().ReadAsync(
+                result.Properties.GetTokenValue(OpenIddictClientAspNetCoreConstants.Tokens.BackchannelAccessToken), cancellationToken)
+            : default;
+        var identity = Map(provider.Kind, principal, http.Request, gitHubEmails);
         if (identity.IsFailure)
         {
             return Failed(context, identity.Error);
@@ -148,7 +153,7 @@ public static partial class SocialSignInEndpoints
         SignInPage.Render(context, context.Text.Error(failure), status: failure.Status);
 
     /// <summary>The provider's claims (identity token and user info, as OpenIddict merged them) as the JSON its rules read.</summary>
-    private static Result<ExternalIdentity> Map(IdentityProviderKind kind, ClaimsPrincipal principal, HttpRequest request)
+    private static Result<ExternalIdentity> Map(IdentityProviderKind kind, ClaimsPrincipal principal, HttpRequest request, JsonElement gitHubEmails)
     {
         var claims = new JsonObject();
         foreach (var claim in principal.Claims)
@@ -169,8 +174,7 @@ public static partial class SocialSignInEndpoints
             IdentityProviderKind.Apple => ProviderProfiles.Apple(json, request.HasFormContentType ? request.Form["user"].ToString() : null),
             IdentityProviderKind.Microsoft => ProviderProfiles.Microsoft(json),
             IdentityProviderKind.Facebook => ProviderProfiles.Facebook(json),
-            // GitHub's verified emails need its /user/emails, which the sign-in does not read yet: no email is proven.
-            IdentityProviderKind.GitHub => ProviderProfiles.GitHub(json, default),
+            IdentityProviderKind.GitHub => ProviderProfiles.GitHub(json, gitHubEmails),
             _ => ProviderProfiles.OpenIdConnect(json),
         };
     }

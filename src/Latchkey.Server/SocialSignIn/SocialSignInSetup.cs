@@ -38,6 +38,8 @@ public static class SocialSignInSetup
         services.AddScoped<Core.Features.SocialSignIn.SignInWithProvider>();
         services.AddScoped<Core.Features.SocialSignIn.LinkAfterSignIn>();
         services.AddScoped<IdentityLinks>();
+        GitHubEmails.AddClient(services);
+        services.AddSingleton<GitHubEmails>();
         return services;
     }
 
