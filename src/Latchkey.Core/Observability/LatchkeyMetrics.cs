@@ -38,6 +38,10 @@ public static class LatchkeyMetrics
     public static readonly Counter<long> SignOns =
         Meter.CreateCounter<long>("latchkey.sign_ons", "{sign_on}", "Sign-ons by trusted backends, by outcome.");
 
+    /// <summary>Social sign-ins back from the provider, by <c>provider</c> (its kind) and <c>outcome</c>.</summary>
+    public static readonly Counter<long> SocialSignIns =
+        Meter.CreateCounter<long>("latchkey.social_sign_ins", "{sign_in}", "Sign-ins through an identity provider, by provider kind and outcome.");
+
     /// <summary>OAuth tokens handed out at the token endpoint, by <c>grant_type</c> and <c>token_type</c>.</summary>
     public static readonly Counter<long> TokensIssued =
         Meter.CreateCounter<long>("latchkey.tokens.issued", "{token}", "OAuth tokens issued by the token endpoint, by grant type and token type.");
@@ -96,6 +100,9 @@ public static class LatchkeyMetrics
     public static void RecordRegistration(string outcome) => Registrations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RecordMfaVerification(string outcome) => MfaVerifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void RecordSocialSignIn(string provider, string outcome) =>
+        SocialSignIns.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RecordSignOn(string outcome) => SignOns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -37,7 +37,21 @@ public static class OutcomeTags
         GuardedAction.Recovery => "recovery",
         GuardedAction.Verification => "verification",
         GuardedAction.SignOn => "sign_on",
+        GuardedAction.SocialSignIn => "social_sign_in",
         _ => "other",
+    };
+
+    /// <summary>A social sign-in whose identity waits for the member's own sign-in (docs/flows/social-sign-in.md#linking-after-a-sign-in).</summary>
+    public const string PendingLink = "pending_link";
+
+    public static string Of(SocialSignIn.IdentityProviderKind kind) => kind switch
+    {
+        SocialSignIn.IdentityProviderKind.Google => "google",
+        SocialSignIn.IdentityProviderKind.Apple => "apple",
+        SocialSignIn.IdentityProviderKind.Microsoft => "microsoft",
+        SocialSignIn.IdentityProviderKind.GitHub => "github",
+        SocialSignIn.IdentityProviderKind.Facebook => "facebook",
+        _ => "openid_connect",
     };
 
     private static readonly HashSet<string> Catalog = [.. LatchkeyErrors.All.Select(e => e.Code)];

@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using Latchkey.Core.AbuseProtection;
+using Latchkey.Core.Features.SocialSignIn;
+using Latchkey.Core.SocialSignIn;
+using Latchkey.Core.Storage;
 using Latchkey.Server.Observability;
 using Latchkey.Server.Tests.Mfa;
 using Latchkey.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Observability;
 
@@ -66,6 +71,31 @@ public class MetricsTests
         Assert.True(Delta(before, after, "latchkey_logins_total", ("outcome", "require_mfa")) >= 1, after.Text);
         Assert.True(Delta(before, after, "latchkey_mfa_verifications_total", ("outcome", "success")) >= 1);
         Assert.True(Delta(before, after, "latchkey_tokens_issued_total", ("grant_type", "authorization_code"), ("token_type", "access_token")) >= 1);
+    }
+
+    [Fact]
+    public async Task Social_sign_ins_are_counted_by_provider_kind_and_outcome_and_their_throttle_by_action()
+    {
+        using var app = new LatchkeyApp { PeerAddress = IPAddress.Loopback };
+        using var admin = app.ApiKeyClient();
+        var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new { kind = "gitHub", clientId = "c", clientSecret = "s", trustEmail = true })).JsonAsync();
+        var before = await Scrape.TakeAsync(admin);
+
+        using (var scope = app.Services.CreateScope())
+        {
+            var services = scope.ServiceProvider;
+            var site = (await services.GetRequiredService<ISiteStore>().FindAsync(Guid.Parse(app.Bootstrap.SiteId), CancellationToken.None))!;
+            var provider = (await services.GetRequiredService<IIdentityProviderStore>().FindAsync(site.Id, created.GetProperty("id").GetGuid(), CancellationToken.None))!;
+            var step = services.GetRequiredService<SignInWithProvider>();
+            var guarded = new GuardedRequest(site, GuardedAction.SocialSignIn, null, "203.0.113.7", []);
+            await step.HandleAsync(guarded, provider, new ExternalIdentity("1", "gh@example.com", EmailVerified: true), CancellationToken.None);
+            await step.HandleAsync(guarded, provider, new ExternalIdentity("2", "other@example.com", EmailVerified: false), CancellationToken.None);
+        }
+
+        var after = await Scrape.TakeAsync(admin);
+        Assert.True(Delta(before, after, "latchkey_social_sign_ins_total", ("provider", "github"), ("outcome", "success")) >= 1, after.Text);
+        Assert.True(Delta(before, after, "latchkey_social_sign_ins_total", ("provider", "github"), ("outcome", "pending_link")) >= 1);
+        Assert.True(Delta(before, after, "latchkey_throttle_decisions_total", ("action", "social_sign_in"), ("decision", "allowed")) >= 2);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Latchkey.Core.Audit;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Flows;
 using Latchkey.Core.Members;
+using Latchkey.Core.Observability;
 using Latchkey.Core.Sites;
 using Latchkey.Core.SocialSignIn;
 using Latchkey.Core.Storage;
@@ -37,12 +38,20 @@ public sealed class SignInWithProvider(
             return pass.Error;
         }
 
+        using var activity = LatchkeyMetrics.StartStep("social_sign_in");
+        var result = await SignInAsync(request.Site, provider, identity, cancellationToken);
+        LatchkeyMetrics.RecordSocialSignIn(OutcomeTags.Of(provider.Kind), activity.Tag(
+            result.IsFailure ? OutcomeTags.Of(result.Error) : result.Value.Outcome is { } outcome ? OutcomeTags.Of(outcome.State) : OutcomeTags.PendingLink));
+        return result;
+    }
+
+    private async Task<Result<SocialSignInOutcome>> SignInAsync(Site site, IdentityProvider provider, ExternalIdentity identity, CancellationToken cancellationToken)
+    {
         if (identity.Subject.Length > MaxSubject)
         {
             return LatchkeyErrors.IdentityProviderFailed.WithDetail($"The provider's subject is longer than {MaxSubject} characters.");
         }
 
-        var site = request.Site;
         var linked = await identities.FindAsync(provider.Id, identity.Subject, cancellationToken);
         var linkedMember = linked is null ? null : await members.FindAsync(site.Id, linked.MemberId, cancellationToken);
         if (linked is not null && linkedMember is null or { Status: MemberStatus.Deleted })
