@@ -79,6 +79,26 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(lee.Id, await SignInWithProviderAsync("unverified:lee@example.com", screenshot: false));
     }
 
+    [Fact]
+    public async Task The_member_sees_its_connected_account_on_the_hosted_page_and_disconnects_it()
+    {
+        var mia = await SignInWithProviderAsync("mia@example.com", screenshot: false);
+        var page = _server.Page;
+        _server.ForgetOtherPages();
+
+        await page.GotoAsync(new Uri(_server.BaseUrl, $"/oauth2/authorize/identities?client_id={_server.ClientId}").AbsoluteUri);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connected accounts" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("mia@example.com")).ToBeVisibleAsync();
+        await _server.CheckPageAsync("connected-accounts");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disconnect Example ID" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Example ID is disconnected. You can still sign in with your email.");
+        await Assertions.Expect(page.GetByText("No accounts from other providers are connected.")).ToBeVisibleAsync();
+        using var admin = _server.Admin;
+        var identities = await (await admin.GetAsync($"/admin/v1/members/{mia}/identities")).JsonAsync();
+        Assert.Empty(identities.GetProperty("identities").EnumerateArray());
+    }
+
     /// <summary>The whole journey in the browser; answers the member id of the access token the app gets.</summary>
     private async Task<string> SignInWithProviderAsync(string login, bool screenshot)
     {
