@@ -29,6 +29,7 @@ public static class LogoutEndpoints
         }
 
         SessionCookie.Clear(http.Response, http.Request);
+        PendingLinkCookie.ClearAll(http);
         return target.Value.Redirect is { } uri ? Results.Redirect(uri.AbsoluteUri) : SignedOutPage.Render(http, target.Value.Site);
     }
 }

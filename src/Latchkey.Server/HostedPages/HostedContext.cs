@@ -63,8 +63,8 @@ public sealed class HostedContext(
 
     private Latchkey.Core.SocialSignIn.PendingLink? _pendingLink;
 
-    /// <summary>A social identity this browser brought back that waits for a sign-in to link it (<see cref="SocialSignIn.PendingLinkCookie"/>).</summary>
-    public Latchkey.Core.SocialSignIn.PendingLink? PendingLink => _pendingLink ??= SocialSignIn.PendingLinkCookie.Read(Http, Site.Id);
+    /// <summary>A social identity this browser brought back that waits for a sign-in to link it (<see cref="PendingLinkCookie"/>).</summary>
+    public Latchkey.Core.SocialSignIn.PendingLink? PendingLink => _pendingLink ??= PendingLinkCookie.Read(Http, Site.Id);
 
     /// <summary>On the sign-in and sign-up pages while <see cref="PendingLink"/> waits: what signing in will do.</summary>
     public string PendingLinkNotice() => PendingLink is { } pending
@@ -152,6 +152,12 @@ public sealed class HostedContext(
             return redeemed?.Error is { } error ? SignInPage.Render(this, Text.Error(error)) : StepPage(outcome);
         }
 
+        // A social identity that waited for this sign-in is asked about first (then the flow goes on to its return).
+        if (AfterSignInUrl(outcome.Member) is var next && next != ContinueUrl)
+        {
+            return Results.Redirect(next, permanent: false, preserveMethod: false);
+        }
+
         // Offered after a password sign-in: the enrolment starts here, in this post, so that the set-up page's GET only
         // shows it (issue #21). An enrolment still pending from a moment ago is kept, not replaced.
         if (Site.Branding.OfferMfaEnrolment && !outcome.Member.MfaEnabled)
@@ -169,6 +175,30 @@ public sealed class HostedContext(
     }
 
     /// <summary>
+    /// Where a browser just signed in as <paramref name="member"/> goes: the question whether to connect the social
+    /// identity that waited for this member's sign-in (docs/flows/social-sign-in.md#linking-after-a-sign-in), else
+    /// <see cref="ContinueUrl"/>. A waiting identity that is not this member's ends here.
+    /// </summary>
+    public string AfterSignInUrl(Latchkey.Core.Members.Member member)
+    {
+        if (PendingLink is not { } pending)
+        {
+            return ContinueUrl;
+        }
+
+        if (Latchkey.Core.Features.SocialSignIn.LinkAfterSignIn.IsFor(pending, member))
+        {
+            return PageUrl(ConnectPath);
+        }
+
+        PendingLinkCookie.Clear(Http, Site.Id);
+        return ContinueUrl;
+    }
+
+    /// <summary>The hosted question "connect this provider's account?" after the sign-in a social identity waited for.</summary>
+    public const string ConnectPath = "/oauth2/authorize/connect";
+
+    /// <summary>
     /// For a SUCCESS outcome: redeems its session token into the browser session cookie. Null when the outcome is a step
     /// that stands in the way (email code, approval, MFA).
     /// </summary>
@@ -183,13 +213,6 @@ public sealed class HostedContext(
         if (redeemed.IsSuccess)
         {
             SessionCookie.Set(Http.Response, Http.Request, redeemed.Value.Cookie!, redeemed.Value.Session.ExpiresAt);
-            if (PendingLink is { } pending)
-            {
-                // The sign-in a social identity was waiting for (docs/flows/social-sign-in.md#linking): linked when this
-                // member has its verified email; either way this sign-in ends the wait.
-                await Http.RequestServices.GetRequiredService<Latchkey.Core.Features.SocialSignIn.LinkAfterSignIn>().HandleAsync(pending, outcome.Member, cancellationToken);
-                SocialSignIn.PendingLinkCookie.Clear(Http);
-            }
         }
 
         return redeemed;

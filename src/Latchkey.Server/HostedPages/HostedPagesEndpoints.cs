@@ -16,7 +16,6 @@ public static class HostedPagesEndpoints
         VerifyEmailPage.Map(app);
         ForgotPasswordPage.Map(app);
         MfaSetupPage.Map(app);
-        IdentitiesPage.Map(app);
         app.MapResetPasswordPage();
     }
 }

@@ -83,7 +83,7 @@ public static class ResetPasswordPage
         return hostedQuery is not null &&
                await hosted.FromQueryAsync(post.Http, hostedQuery, cancellationToken) is { } context &&
                await context.SignInAsync(recovered.Outcome, sessions, cancellationToken) is { IsSuccess: true }
-            ? Done(post, "reset.signedIn", $"""<p class="lk-links">{PageHtml.Link(context.ContinueUrl, post.Link.Text["mfaDone.continue"])}</p>""")
+            ? Done(post, "reset.signedIn", $"""<p class="lk-links">{PageHtml.Link(context.AfterSignInUrl(recovered.Outcome.Member), post.Link.Text["mfaDone.continue"])}</p>""")
             : Done(post, "reset.done", returnTo is null ? "" : $"""<p class="lk-links">{PageHtml.Link(returnTo, post.Link.Text["signIn.title"])}</p>""");
     }
 

@@ -32,21 +32,26 @@ public sealed class GitHubEmails(IHttpClientFactory clients)
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
         request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
         using var client = clients.CreateClient(ClientName);
+        // The client's timeout ends at the headers; this one covers the body too.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxBytes)
             {
                 return default;
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             var buffer = new byte[MaxBytes + 1];
-            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, timeout.Token);
             return read > MaxBytes ? default : JsonSerializer.Deserialize<JsonElement>(buffer.AsSpan(0, read));
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or JsonException ||
+                                  e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // A connection dropped mid-body, a slow or odd answer: no verified address, never a 500.
             return default;
         }
     }

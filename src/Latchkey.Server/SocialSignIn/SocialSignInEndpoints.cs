@@ -35,6 +35,8 @@ public static partial class SocialSignInEndpoints
         app.MapGet(StartPath + "/{id:guid}", StartAsync).ExcludeFromDescription();
         // Apple answers with a form post (response_mode=form_post), the others with a redirect.
         app.MapMethods(CallbackPath, [HttpMethods.Get, HttpMethods.Post], CallbackAsync).DisableAntiforgery().ExcludeFromDescription();
+        ConnectPage.Map(app);
+        IdentitiesPage.Map(app);
     }
 
     private static async Task<IResult> StartAsync(

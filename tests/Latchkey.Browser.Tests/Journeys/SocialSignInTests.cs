@@ -52,7 +52,7 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_provider_account_whose_email_is_not_proven_is_linked_only_after_the_member_signs_in_with_the_password()
+    public async Task A_provider_account_whose_email_is_not_proven_is_linked_only_after_the_member_signs_in_with_the_password_and_says_connect()
     {
         var lee = await _server.App.RegisterMemberAsync("lee@example.com");
         _server.App.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE lower(\"Id\") = '{lee.Id.ToLowerInvariant()}'");
@@ -70,6 +70,12 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Wix.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // Signed in as Lee: nothing is linked until Lee says so.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connect Example ID?" })).ToBeVisibleAsync();
+        Assert.Equal(0, _server.App.Count("linked_identities"));
+        await _server.CheckPageAsync("connect-account");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect", Exact = true }).ClickAsync();
         var signedIn = OAuthFlow.JwtPart((await _server.TokensAsync(await _server.CodeAsync(), pkce)).AccessToken, 1).GetProperty("sub").GetString();
         Assert.Equal(lee.Id, signedIn);
         Assert.Equal(1, _server.App.Count("linked_identities"));

@@ -140,13 +140,13 @@ public static class PublicRoutes
         routes.Add(new("GET", "/.well-known/openid-configuration", ErrorFamily.OAuth, []));
 
         // The hosted pages: forms posted by a browser; their answers are HTML pages.
-        string[] hosted = ["email", "password", "code", "state_token", "token", "secret", "return", "resend", "confirm", "altcha", "identity", "__RequestVerificationToken"];
-        foreach (var path in (string[])["/oauth2/authorize/login", "/oauth2/authorize/sign-up", "/oauth2/authorize/verify-email", "/oauth2/authorize/forgot-password", "/oauth2/authorize/login/mfa", "/oauth2/authorize/mfa-setup", "/oauth2/authorize/identities", "/recovery/reset-password"])
+        string[] hosted = ["email", "password", "code", "state_token", "token", "secret", "return", "resend", "confirm", "altcha", "identity", "connect", "__RequestVerificationToken"];
+        foreach (var path in (string[])["/oauth2/authorize/login", "/oauth2/authorize/sign-up", "/oauth2/authorize/verify-email", "/oauth2/authorize/forgot-password", "/oauth2/authorize/login/mfa", "/oauth2/authorize/mfa-setup", "/oauth2/authorize/identities", "/oauth2/authorize/connect", "/recovery/reset-password"])
         {
             routes.Add(new("POST", path, ErrorFamily.Page, hosted, Form: true));
         }
 
-        foreach (var path in (string[])["/oauth2/authorize/sign-up", "/oauth2/authorize/forgot-password", "/oauth2/authorize/mfa-setup", "/oauth2/authorize/identities", "/recovery/reset-password"])
+        foreach (var path in (string[])["/oauth2/authorize/sign-up", "/oauth2/authorize/forgot-password", "/oauth2/authorize/mfa-setup", "/oauth2/authorize/identities", "/oauth2/authorize/connect", "/recovery/reset-password"])
         {
             routes.Add(new("GET", path, ErrorFamily.Page, ["client_id", "redirect_uri", "token", "response_type", "code_challenge", "postFlowUrl"]));
         }

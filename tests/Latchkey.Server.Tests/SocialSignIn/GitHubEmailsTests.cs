@@ -35,6 +35,14 @@ public sealed class GitHubEmailsTests : IAsyncLifetime
             return request.Headers.Authorization == "Bearer gho_token" ? Results.Text(recorded, "application/json") : Results.Unauthorized();
         });
         _api.MapGet("/moved", () => Results.Redirect("/user/emails"));
+        _api.MapGet("/dropped", async (HttpContext http) =>
+        {
+            // The connection ends before the promised body does (what was sent would read as a list).
+            http.Response.ContentLength = 1000;
+            await http.Response.WriteAsync("[]");
+            await http.Response.Body.FlushAsync();
+            http.Abort();
+        });
         _api.MapGet("/huge", () => Results.Text("[" + string.Join(',', Enumerable.Repeat("{}", 40_000)) + "]", "application/json"));
         await _api.StartAsync();
         _base = _api.Urls.First();
@@ -61,11 +69,12 @@ public sealed class GitHubEmailsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refusal_a_redirect_an_overlong_answer_or_no_token_proves_nothing()
+    public async Task A_refusal_a_redirect_an_overlong_or_dropped_answer_or_no_token_proves_nothing()
     {
         Assert.Equal(JsonValueKind.Undefined, (await Emails(_base + "/user/emails").ReadAsync("revoked", CancellationToken.None)).ValueKind);
         Assert.Equal(JsonValueKind.Undefined, (await Emails(_base + "/moved").ReadAsync("gho_token", CancellationToken.None)).ValueKind);
         Assert.Equal(JsonValueKind.Undefined, (await Emails(_base + "/huge").ReadAsync("gho_token", CancellationToken.None)).ValueKind);
+        Assert.Equal(JsonValueKind.Undefined, (await Emails(_base + "/dropped").ReadAsync("gho_token", CancellationToken.None)).ValueKind);
         Assert.Equal(JsonValueKind.Undefined, (await Emails(_base + "/user/emails").ReadAsync(null, CancellationToken.None)).ValueKind);
         // Only the refused token reached the list; the redirect was not followed.
         Assert.Single(_asked);

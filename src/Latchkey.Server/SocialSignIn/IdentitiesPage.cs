@@ -1,8 +1,8 @@
 using Latchkey.Core.Sessions;
+using Latchkey.Server.HostedPages;
 using Latchkey.Server.Http;
-using Latchkey.Server.SocialSignIn;
 
-namespace Latchkey.Server.HostedPages;
+namespace Latchkey.Server.SocialSignIn;
 
 /// <summary>
 /// The member's connected accounts (docs/flows/social-sign-in.md#listing-and-unlinking): the identities linked to the
@@ -17,8 +17,8 @@ public static class IdentitiesPage
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, ShowAsync);
-        app.MapPost(Path, DisconnectAsync).HostedForm(async post =>
+        app.MapGet(Path, ShowAsync).ExcludeFromDescription();
+        app.MapPost(Path, DisconnectAsync).ExcludeFromDescription().HostedForm(async post =>
             await SessionAsync(post.Context, post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is { } session
                 ? await RenderAsync(post.Context, post.Http.RequestServices.GetRequiredService<IdentityLinks>(), session, post.Expired, notice: null, post.Http.RequestAborted)
                 : Results.Redirect(post.Context.SignInUrl));
