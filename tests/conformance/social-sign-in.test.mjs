@@ -143,33 +143,38 @@ test('the member sees and unlinks its identity; the next sign-in links it again 
   assert.notEqual(relinked.id, identity.id);
 });
 
-test('an unverified email at the provider creates nothing: the sign-in page asks for the account, the same whether it exists', async () => {
+test('an email not proven on both sides links and creates nothing: the sign-in page asks for the account, the same whether it exists', async () => {
   const email = uniqueEmail('unverified');
   const existing = uniqueEmail('unverified-existing');
+  // Registered with a password and never verified: the provider's verified email must not link to it by itself.
+  const squatted = uniqueEmail('squatted');
   const visitor = createClient({ auth: OAuthStrategy({ clientId: env.clientId }) });
   await visitor.auth.generateVisitorTokens();
   await visitor.auth.register({ email: existing, password: PASSWORD });
+  await visitor.auth.register({ email: squatted, password: PASSWORD });
 
   const pages = [];
-  for (const address of [email, existing]) {
-    const { landed, go } = await socialSignIn(`unverified:${address}`);
+  for (const [login, address] of [[`unverified:${email}`, email], [`unverified:${existing}`, existing], [squatted, squatted]]) {
+    const { landed, go } = await socialSignIn(login);
     // Back to the hosted sign-in (prompt=login), with the identity sealed in a cookie until the member signs in.
     assert.equal(landed.status, 302);
     assert.match(landed.headers.get('location'), /^\/oauth2\/authorize\?.*prompt=login/);
-    assert.match(landed.headers.get('set-cookie') ?? '', /lk_link=[A-Za-z0-9_-]+;.*httponly/i);
+    assert.match(landed.headers.get('set-cookie') ?? '', /lk_link_[0-9a-f]{32}=[A-Za-z0-9_-]+;.*httponly/i);
     const page = await go(landed.headers.get('location'));
     assert.equal(page.status, 200);
     pages.push((await page.text()).replaceAll(address, 'EMAIL').replace(/value="[^"]{40,}"/g, 'value="TOKEN"').replace(/href="[^"]*"/g, 'href=""').replace(/nonce="[^"]*"/g, 'nonce=""'));
   }
 
   assert.match(pages[0], /To connect your Test Provider account, sign in to your account with EMAIL/);
-  // Whether the email has an account does not show.
+  // Whether the email has an account, verified or not, does not show.
   assert.equal(pages[1], pages[0]);
+  assert.equal(pages[2], pages[0]);
   const search = await admin(`/admin/v1/members?search=${encodeURIComponent(email)}`);
   assert.deepEqual((await search.json()).items, []);
-  const identities = await admin('/admin/v1/members?search=' + encodeURIComponent(existing));
-  const [member] = (await identities.json()).items;
-  assert.deepEqual((await (await admin(`/admin/v1/members/${member.id}/identities`)).json()).identities, []);
+  for (const address of [existing, squatted]) {
+    const [member] = (await (await admin('/admin/v1/members?search=' + encodeURIComponent(address))).json()).items;
+    assert.deepEqual((await (await admin(`/admin/v1/members/${member.id}/identities`)).json()).identities, []);
+  }
 });
 
 test('a provider that is down is a page saying so, before the browser leaves Latchkey', async () => {
