@@ -75,11 +75,6 @@ public static partial class SocialSignInEndpoints
             return Failed(context, LatchkeyErrors.IdentityProviderFailed);
         }
 
-        if (await SocialSignInSetup.AskClientAsync(http))
-        {
-            return Results.Empty;
-        }
-
         var properties = new AuthenticationProperties(new Dictionary<string, string?>
         {
             [OpenIddictClientAspNetCoreConstants.Properties.RegistrationId] = provider.Id.ToString(),
@@ -91,11 +86,6 @@ public static partial class SocialSignInEndpoints
     private static async Task<IResult> CallbackAsync(
         HttpContext http, HostedFlow flows, IIdentityProviderStore providers, SignInWithProvider step, SessionService sessions, CancellationToken cancellationToken)
     {
-        if (await SocialSignInSetup.AskClientAsync(http))
-        {
-            return Results.Empty;
-        }
-
         // A return OpenIddict could not even read (a post that is not a form) has no request to authenticate: asking
         // OpenIddict 7.8 to authenticate it anyway throws.
         if (http.GetOpenIddictClientRequest() is null)

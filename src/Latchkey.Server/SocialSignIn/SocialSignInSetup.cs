@@ -1,12 +1,10 @@
 using Latchkey.Server.Configuration;
 using Latchkey.Server.Outbound;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Client;
-using OpenIddict.Client.AspNetCore;
 
 namespace Latchkey.Server.SocialSignIn;
 
@@ -37,7 +35,6 @@ public static class SocialSignInSetup
         services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>, ClientKeys>();
         services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, GuardedProviderClients>();
         services.Replace(ServiceDescriptor.Singleton<OpenIddictClientService, SiteRegistrations>());
-        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, SchemesAskedOfEveryRequest>());
         services.AddScoped<Core.Features.SocialSignIn.SignInWithProvider>();
         services.AddScoped<Core.Features.SocialSignIn.LinkAfterSignIn>();
         services.AddScoped<IdentityLinks>();
@@ -45,27 +42,6 @@ public static class SocialSignInSetup
         services.AddSingleton<GitHubEmails>();
         return services;
     }
-
-    /// <summary>
-    /// The authentication middleware asks every request-handling scheme about every request. OpenIddict's client only
-    /// has business at the start and the callback of a social sign-in, which ask it themselves
-    /// (<see cref="AskClientAsync"/>): left out here, its options and pipeline are built at the first social sign-in, not
-    /// at start-up, and no other request runs through them (docs/benchmarks.md, start-up).
-    /// </summary>
-    private sealed class SchemesAskedOfEveryRequest(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
-    {
-        public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync() =>
-            (await base.GetRequestHandlerSchemesAsync()).Where(s => s.Name != OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    /// <summary>
-    /// What the authentication middleware would have done for OpenIddict's client on this request (its transaction, and
-    /// at the callback its reading of the return); true when the client answered the request itself.
-    /// </summary>
-    public static async Task<bool> AskClientAsync(HttpContext http) =>
-        await http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>()
-            .GetHandlerAsync(http, OpenIddictClientAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler client &&
-        await client.HandleRequestAsync();
 
     /// <summary>
     /// Every request OpenIddict's client makes to a provider (discovery, keys, code exchange, user info) passes
