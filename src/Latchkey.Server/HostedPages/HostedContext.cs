@@ -68,7 +68,7 @@ public sealed class HostedContext(
 
     /// <summary>On the sign-in and sign-up pages while <see cref="PendingLink"/> waits: what signing in will do.</summary>
     public string PendingLinkNotice() => PendingLink is { } pending
-        ? PageHtml.Paragraph(string.Format(Text.Culture, Text["social.linkNotice"], pending.ProviderName, pending.Email))
+        ? PageHtml.Paragraph(Text.Format("social.linkNotice", pending.ProviderName, pending.Email))
         : "";
 
     /// <summary>"Continue with …" for each of <see cref="IdentityProviders"/>; nothing when the site has none.</summary>

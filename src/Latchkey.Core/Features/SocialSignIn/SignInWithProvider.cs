@@ -11,12 +11,6 @@ using Latchkey.Core.Storage;
 namespace Latchkey.Core.Features.SocialSignIn;
 
 /// <summary>
-/// The end of a social sign-in (docs/flows/social-sign-in.md): the provider's identity, already mapped by
-/// <see cref="ProviderProfiles"/>, goes through the linking rule (<see cref="SocialLinking"/>) to a member, and from there
-/// the way a password login goes (<see cref="OutcomeIssuer"/>): a blocked member is refused, a pending one waits, an MFA
-/// member is asked for the second factor. Nothing is written before the decision is made.
-/// </summary>
-/// <summary>
 /// A social sign-in's result: an outcome as a password login's (signed in, or a step in the way), or an identity that
 /// is linked only once the person signs in to the member with its email (<see cref="LinkAfterSignIn"/>).
 /// </summary>
@@ -27,6 +21,12 @@ public sealed record SocialSignInOutcome(AuthOutcome? Outcome, PendingLink? Pend
     public static implicit operator SocialSignInOutcome(PendingLink link) => new(null, link);
 }
 
+/// <summary>
+/// The end of a social sign-in (docs/flows/social-sign-in.md): the provider's identity, already mapped by
+/// <see cref="ProviderProfiles"/>, goes through the linking rule (<see cref="SocialLinking"/>) to a member, and from there
+/// the way a password login goes (<see cref="OutcomeIssuer"/>): a blocked member is refused, a pending one waits, an MFA
+/// member is asked for the second factor. Nothing is written before the decision is made.
+/// </summary>
 public sealed class SignInWithProvider(
     IMemberStore members, ILinkedIdentityStore identities, OutcomeIssuer outcomes, AbuseGuard guard, IAuditLog audit, TimeProvider clock)
 {
