@@ -112,6 +112,10 @@ public sealed class LatchkeyApp : WebApplicationFactory<Program>
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Marks a member's email verified, as its emailed code would, on whichever database the app runs.</summary>
+    public void MarkEmailVerified(string memberId) =>
+        Execute($"UPDATE members SET \"EmailVerified\" = {(_postgres is null ? "1" : "true")} WHERE lower(CAST(\"Id\" AS TEXT)) = '{memberId.ToLowerInvariant()}'");
+
     public void Execute(string sql)
     {
         using var connection = OpenAnyDatabase();

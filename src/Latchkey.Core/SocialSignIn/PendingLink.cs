@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 using Latchkey.Core.Crypto;
 
@@ -23,7 +24,7 @@ public sealed record PendingLink(Guid SiteId, Guid ProviderId, string ProviderNa
 /// </summary>
 public sealed class PendingLinkSealer(Sealer sealer, TimeProvider clock)
 {
-    public string Seal(PendingLink link) => Convert.ToBase64String(sealer.Seal(JsonSerializer.Serialize(link))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string Seal(PendingLink link) => Base64Url.EncodeToString(sealer.Seal(JsonSerializer.Serialize(link)));
 
     /// <summary>The link, or null when the value is not one this server sealed, or has expired.</summary>
     public PendingLink? Open(string? value)
@@ -35,8 +36,7 @@ public sealed class PendingLinkSealer(Sealer sealer, TimeProvider clock)
 
         try
         {
-            var base64 = value.Replace('-', '+').Replace('_', '/');
-            var bytes = Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+            var bytes = Base64Url.DecodeFromChars(value);
             var link = bytes.Length > 28 ? JsonSerializer.Deserialize<PendingLink>(sealer.Open(bytes)) : null;
             return link is not null && link.ExpiresAt > clock.GetUtcNow() ? link : null;
         }

@@ -198,6 +198,10 @@ public sealed class HostedContext(
     /// <summary>The hosted question "connect this provider's account?" after the sign-in a social identity waited for.</summary>
     public const string ConnectPath = "/oauth2/authorize/connect";
 
+    /// <summary>This browser's session on the flow's site (its session cookie), or null.</summary>
+    public Task<RedeemedSession?> BrowserSessionAsync(SessionService sessions, CancellationToken cancellationToken) =>
+        sessions.FromCookieAsync(Site.Id, SessionCookie.Read(Http.Request), cancellationToken);
+
     /// <summary>
     /// For a SUCCESS outcome: redeems its session token into the browser session cookie. Null when the outcome is a step
     /// that stands in the way (email code, approval, MFA).

@@ -1,6 +1,5 @@
 using Latchkey.Core.Sessions;
 using Latchkey.Core.Sites;
-using Latchkey.Server.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
@@ -49,7 +48,7 @@ public static class LoginIntentPage
         }
 
         if (http.Request.Query["prompt"] == "login" ||
-            await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(http.Request), cancellationToken) is null)
+            await context.BrowserSessionAsync(sessions, cancellationToken) is null)
         {
             return SignInPage.Render(context, error: null);
         }

@@ -4,7 +4,6 @@ using Latchkey.Core.Features.Mfa;
 using Latchkey.Core.Members;
 using Latchkey.Core.Mfa;
 using Latchkey.Core.Sessions;
-using Latchkey.Server.Http;
 using Latchkey.Server.Wire;
 
 namespace Latchkey.Server.HostedPages;
@@ -30,26 +29,23 @@ public static class MfaSetupPage
     private static async Task<IResult> ShowAsync(
         HttpContext http, HostedFlow flow, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken) =>
         await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context ? Results.BadRequest()
-        : await SessionAsync(context, sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
+        : await context.BrowserSessionAsync(sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
         : session.Member.MfaEnabled ? Results.Redirect(context.ContinueUrl)
         : await mfa.PendingAsync(context.Site, session.Member.Id, cancellationToken) is { } pending
             ? Render(context, pending.Secret, pending.OtpAuthUri, error: null)
             : RenderStart(context);
 
     private static async Task<IResult> SubmitAsync(HostedPost post, SessionService sessions, ManageMfa mfa, CancellationToken cancellationToken) =>
-        await SessionAsync(post.Context, sessions, cancellationToken) is not { } session ? Results.Redirect(post.Context.SignInUrl)
+        await post.Context.BrowserSessionAsync(sessions, cancellationToken) is not { } session ? Results.Redirect(post.Context.SignInUrl)
         : post.Form.ContainsKey("start") ? await StartAsync(post.Context, session.Member, mfa, cancellationToken)
         : await ConfirmAsync(post, session.Member, mfa, cancellationToken);
 
     /// <summary>An expired form is shown again once the member is known (without a session, sign in first).</summary>
     private static async ValueTask<IResult> ExpiredAsync(HostedPost post) =>
-        await SessionAsync(post.Context, post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is not { } session
+        await post.Context.BrowserSessionAsync(post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is not { } session
             ? Results.Redirect(post.Context.SignInUrl)
             : post.Form.ContainsKey("start") ? RenderStart(post.Context, post.Expired) : RenderAgain(post, session.Member, post.Expired);
 
-    /// <summary>The browser's session on this site (the sign-in post just set its cookie).</summary>
-    private static Task<RedeemedSession?> SessionAsync(HostedContext context, SessionService sessions, CancellationToken cancellationToken) =>
-        sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(context.Http.Request), cancellationToken);
 
     private static async Task<IResult> StartAsync(HostedContext context, Member member, ManageMfa mfa, CancellationToken cancellationToken)
     {

@@ -2,7 +2,6 @@ using Latchkey.Core.Features.SocialSignIn;
 using Latchkey.Core.Sessions;
 using Latchkey.Core.SocialSignIn;
 using Latchkey.Server.HostedPages;
-using Latchkey.Server.Http;
 
 namespace Latchkey.Server.SocialSignIn;
 
@@ -68,7 +67,7 @@ public static class ConnectPage
     /// <summary>The identity waiting for the member signed in in this browser, or null.</summary>
     private static async Task<(PendingLink Pending, Core.Members.Member Member)?> Waiting(HostedContext context, SessionService sessions, CancellationToken cancellationToken) =>
         context.PendingLink is { } pending &&
-        await sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(context.Http.Request), cancellationToken) is { } session &&
+        await context.BrowserSessionAsync(sessions, cancellationToken) is { } session &&
         LinkAfterSignIn.IsFor(pending, session.Member)
             ? (pending, session.Member)
             : null;

@@ -1,6 +1,5 @@
 using Latchkey.Core.Sessions;
 using Latchkey.Server.HostedPages;
-using Latchkey.Server.Http;
 
 namespace Latchkey.Server.SocialSignIn;
 
@@ -19,7 +18,7 @@ public static class IdentitiesPage
     {
         app.MapGet(Path, ShowAsync).ExcludeFromDescription();
         app.MapPost(Path, DisconnectAsync).ExcludeFromDescription().HostedForm(async post =>
-            await SessionAsync(post.Context, post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is { } session
+            await post.Context.BrowserSessionAsync(post.Http.RequestServices.GetRequiredService<SessionService>(), post.Http.RequestAborted) is { } session
                 ? await RenderAsync(post.Context, post.Http.RequestServices.GetRequiredService<IdentityLinks>(), session, post.Expired, notice: null, post.Http.RequestAborted)
                 : Results.Redirect(post.Context.SignInUrl));
     }
@@ -27,12 +26,12 @@ public static class IdentitiesPage
     private static async Task<IResult> ShowAsync(
         HttpContext http, HostedFlow flow, SessionService sessions, IdentityLinks links, CancellationToken cancellationToken) =>
         await flow.FromQueryAsync(http, http.Request.QueryString.Value ?? "", cancellationToken) is not { } context ? Results.BadRequest()
-        : await SessionAsync(context, sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
+        : await context.BrowserSessionAsync(sessions, cancellationToken) is not { } session ? Results.Redirect(context.SignInUrl)
         : await RenderAsync(context, links, session, error: null, notice: null, cancellationToken);
 
     private static async Task<IResult> DisconnectAsync(HostedPost post, SessionService sessions, IdentityLinks links, CancellationToken cancellationToken)
     {
-        if (await SessionAsync(post.Context, sessions, cancellationToken) is not { } session)
+        if (await post.Context.BrowserSessionAsync(sessions, cancellationToken) is not { } session)
         {
             return Results.Redirect(post.Context.SignInUrl);
         }
@@ -49,8 +48,6 @@ public static class IdentitiesPage
         return await RenderAsync(post.Context, links, session, error: null, text.Format("identities.disconnected", identity.ProviderName), cancellationToken);
     }
 
-    private static Task<RedeemedSession?> SessionAsync(HostedContext context, SessionService sessions, CancellationToken cancellationToken) =>
-        sessions.FromCookieAsync(context.Site.Id, SessionCookie.Read(context.Http.Request), cancellationToken);
 
     private static async Task<IResult> RenderAsync(
         HostedContext context, IdentityLinks links, RedeemedSession session, string? error, string? notice, CancellationToken cancellationToken, int status = 200)

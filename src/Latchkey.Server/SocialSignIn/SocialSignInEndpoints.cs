@@ -84,7 +84,8 @@ public static partial class SocialSignInEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(
-        HttpContext http, HostedFlow flows, IIdentityProviderStore providers, SignInWithProvider step, SessionService sessions, CancellationToken cancellationToken)
+        HttpContext http, HostedFlow flows, IIdentityProviderStore providers, SignInWithProvider step, SessionService sessions, GitHubEmails gitHub,
+        CancellationToken cancellationToken)
     {
         // A return OpenIddict could not even read (a post that is not a form) has no request to authenticate: asking
         // OpenIddict 7.8 to authenticate it anyway throws.
@@ -120,7 +121,7 @@ public static partial class SocialSignInEndpoints
 
         // GitHub's verified addresses are one more call with the token the code exchange returned.
         var gitHubEmails = provider.Kind == IdentityProviderKind.GitHub
-            ? await http.RequestServices.GetRequiredService<GitHubEmails>().ReadAsync(
+            ? await gitHub.ReadAsync(
                 result.Properties.GetTokenValue(OpenIddictClientAspNetCoreConstants.Tokens.BackchannelAccessToken), cancellationToken)
             : default;
         var identity = Map(provider.Kind, principal, http.Request, gitHubEmails);

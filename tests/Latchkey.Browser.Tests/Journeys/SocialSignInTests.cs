@@ -55,7 +55,7 @@ public sealed class SocialSignInTests(BrowserFixture browser) : IAsyncLifetime
     public async Task A_provider_account_whose_email_is_not_proven_is_linked_only_after_the_member_signs_in_with_the_password_and_says_connect()
     {
         var lee = await _server.App.RegisterMemberAsync("lee@example.com");
-        _server.App.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE lower(\"Id\") = '{lee.Id.ToLowerInvariant()}'");
+        _server.App.MarkEmailVerified(lee.Id);
 
         // The provider did not verify the email: back on Latchkey's sign-in page, which says what signing in will do.
         var pkce = await ProviderLoginAsync("unverified:lee@example.com", screenshot: false);

@@ -1,13 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using Latchkey.Core.AbuseProtection;
-using Latchkey.Core.Features.SocialSignIn;
 using Latchkey.Core.SocialSignIn;
-using Latchkey.Core.Storage;
 using Latchkey.Server.Observability;
 using Latchkey.Server.Tests.Mfa;
+using Latchkey.Server.Tests.SocialSignIn;
 using Latchkey.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Latchkey.Server.Tests.Observability;
 
@@ -78,19 +75,11 @@ public class MetricsTests
     {
         using var app = new LatchkeyApp { PeerAddress = IPAddress.Loopback };
         using var admin = app.ApiKeyClient();
-        var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new { kind = "gitHub", clientId = "c", clientSecret = "s", trustEmail = true })).JsonAsync();
+        var provider = await app.AddIdentityProviderAsync("gitHub");
         var before = await Scrape.TakeAsync(admin);
 
-        using (var scope = app.Services.CreateScope())
-        {
-            var services = scope.ServiceProvider;
-            var site = (await services.GetRequiredService<ISiteStore>().FindAsync(Guid.Parse(app.Bootstrap.SiteId), CancellationToken.None))!;
-            var provider = (await services.GetRequiredService<IIdentityProviderStore>().FindAsync(site.Id, created.GetProperty("id").GetGuid(), CancellationToken.None))!;
-            var step = services.GetRequiredService<SignInWithProvider>();
-            var guarded = new GuardedRequest(site, GuardedAction.SocialSignIn, null, "203.0.113.7", []);
-            await step.HandleAsync(guarded, provider, new ExternalIdentity("1", "gh@example.com", EmailVerified: true), CancellationToken.None);
-            await step.HandleAsync(guarded, provider, new ExternalIdentity("2", "other@example.com", EmailVerified: false), CancellationToken.None);
-        }
+        await app.SocialSignInAsync(provider, new ExternalIdentity("1", "gh@example.com", EmailVerified: true));
+        await app.SocialSignInAsync(provider, new ExternalIdentity("2", "other@example.com", EmailVerified: false));
 
         var after = await Scrape.TakeAsync(admin);
         Assert.True(Delta(before, after, "latchkey_social_sign_ins_total", ("provider", "github"), ("outcome", "success")) >= 1, after.Text);

@@ -44,7 +44,7 @@ public sealed class ConnectPageTests : IDisposable
     private async Task<NewMember> VerifiedMemberAsync(string email)
     {
         var member = await _app.RegisterMemberAsync(email);
-        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE lower(\"Id\") = '{member.Id.ToLowerInvariant()}'");
+        _app.MarkEmailVerified(member.Id);
         return member;
     }
 

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using Latchkey.Core.AbuseProtection;
-using Latchkey.Core.Features.SocialSignIn;
 using Latchkey.Core.SocialSignIn;
 using Latchkey.Core.Storage;
 using Latchkey.Server.Tests.Attacks;
@@ -25,23 +22,14 @@ public sealed class IdentitiesPageTests : IDisposable
     private async Task<(NewMember Member, Guid Identity)> LinkedMemberAsync(IdentityProvider provider, string email)
     {
         var member = await _app.RegisterMemberAsync(email);
-        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE lower(\"Id\") = '{member.Id.ToLowerInvariant()}'");
+        _app.MarkEmailVerified(member.Id);
+        (await _app.SocialSignInAsync(provider, new ExternalIdentity("sub-" + email, email, EmailVerified: true))).ValueOrThrow();
         using var scope = _app.Services.CreateScope();
-        var site = (await scope.ServiceProvider.GetRequiredService<ISiteStore>().FindAsync(provider.SiteId, CancellationToken.None))!;
-        await scope.ServiceProvider.GetRequiredService<SignInWithProvider>().HandleAsync(
-            new GuardedRequest(site, GuardedAction.SocialSignIn, email, "203.0.113.7", []), provider,
-            new ExternalIdentity("sub-" + email, email, EmailVerified: true), CancellationToken.None);
         var identity = (await scope.ServiceProvider.GetRequiredService<ILinkedIdentityStore>().FindAsync(provider.Id, "sub-" + email, CancellationToken.None))!;
         return (member, identity.Id);
     }
 
-    private async Task<IdentityProvider> GoogleAsync()
-    {
-        using var admin = _app.ApiKeyClient();
-        var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new { kind = "google", clientId = "c", clientSecret = "s", trustEmail = true })).JsonAsync();
-        using var scope = _app.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(Guid.Parse(_app.Bootstrap.SiteId), created.GetProperty("id").GetGuid(), CancellationToken.None))!;
-    }
+    private Task<IdentityProvider> GoogleAsync() => _app.AddIdentityProviderAsync();
 
     private async Task<HttpClient> SignedInBrowserAsync(NewMember member)
     {

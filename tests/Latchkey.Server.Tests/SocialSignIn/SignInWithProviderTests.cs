@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Latchkey.Core.AbuseProtection;
 using Latchkey.Core.Errors;
 using Latchkey.Core.Features;
 using Latchkey.Core.Features.SocialSignIn;
@@ -22,28 +21,9 @@ public sealed class SignInWithProviderTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<IdentityProvider> ProviderAsync(bool trustEmail, string kind = "google")
-    {
-        using var admin = _app.ApiKeyClient();
-        var created = await (await admin.PostAsJsonAsync("/admin/v1/identity-providers", new
-        {
-            kind,
-            clientId = "c.apps.googleusercontent.com",
-            clientSecret = "s",
-            trustEmail,
-        })).JsonAsync();
-        using var scope = _app.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(
-            Guid.Parse(_app.Bootstrap.SiteId), created.GetProperty("id").GetGuid(), CancellationToken.None))!;
-    }
+    private Task<IdentityProvider> ProviderAsync(bool trustEmail, string kind = "google") => _app.AddIdentityProviderAsync(kind, trustEmail);
 
-    private async Task<Result<SocialSignInOutcome>> AttemptAsync(IdentityProvider provider, ExternalIdentity identity)
-    {
-        using var scope = _app.Services.CreateScope();
-        var site = (await scope.ServiceProvider.GetRequiredService<ISiteStore>().FindAsync(provider.SiteId, CancellationToken.None))!;
-        var guarded = new GuardedRequest(site, GuardedAction.SocialSignIn, identity.Email, "203.0.113.7", []);
-        return await scope.ServiceProvider.GetRequiredService<SignInWithProvider>().HandleAsync(guarded, provider, identity, CancellationToken.None);
-    }
+    private Task<Result<SocialSignInOutcome>> AttemptAsync(IdentityProvider provider, ExternalIdentity identity) => _app.SocialSignInAsync(provider, identity);
 
     /// <summary>A sign-in that must end as a password login's would (not wait for one).</summary>
     private async Task<Result<AuthOutcome>> SignInAsync(IdentityProvider provider, ExternalIdentity identity)
@@ -68,9 +48,6 @@ public sealed class SignInWithProviderTests : IDisposable
         var member = (await scope.ServiceProvider.GetRequiredService<IMemberStore>().FindAsync(pending.SiteId, Guid.Parse(memberId), CancellationToken.None))!;
         return await scope.ServiceProvider.GetRequiredService<LinkAfterSignIn>().HandleAsync(pending, member, CancellationToken.None);
     }
-
-    private void Verify(string memberId) =>
-        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
 
     private async Task<string> RegisterAsync(string email)
     {
@@ -106,7 +83,7 @@ public sealed class SignInWithProviderTests : IDisposable
     {
         var email = "bob@example.com";
         var memberId = await RegisterAsync(email);
-        Verify(memberId);
+        _app.MarkEmailVerified(memberId);
         var untrusted = await ProviderAsync(trustEmail: false);
 
         var pending = await PendingAsync(untrusted, new ExternalIdentity("sub-bob", email, EmailVerified: true));
@@ -132,9 +109,9 @@ public sealed class SignInWithProviderTests : IDisposable
     {
         var provider = await ProviderAsync(trustEmail: true);
         var carol = await RegisterAsync("carol@example.com");
-        Verify(carol);
+        _app.MarkEmailVerified(carol);
         var mallory = await RegisterAsync("mallory@example.com");
-        Verify(mallory);
+        _app.MarkEmailVerified(mallory);
 
         var takeover = await PendingAsync(provider, new ExternalIdentity("attacker", "carol@example.com", EmailVerified: false));
         var squat = await PendingAsync(provider, new ExternalIdentity("attacker", "dave@example.com", EmailVerified: false));
@@ -170,7 +147,7 @@ public sealed class SignInWithProviderTests : IDisposable
     {
         var provider = await ProviderAsync(trustEmail: false);
         var nia = await RegisterAsync("nia@example.com");
-        Verify(nia);
+        _app.MarkEmailVerified(nia);
         var pending = await PendingAsync(provider, new ExternalIdentity("nia-sub", "nia@example.com", EmailVerified: true));
         var second = await PendingAsync(await ProviderAsync(trustEmail: false, kind: "gitHub"), new ExternalIdentity("nia-sub", "nia@example.com", EmailVerified: true));
         using (var admin = _app.ApiKeyClient())
@@ -213,11 +190,7 @@ public sealed class SignInWithProviderTests : IDisposable
         Assert.Equal(member.Id, again.Member.Id);
     }
 
-    private async Task<IdentityProvider> ReloadAsync(Guid id)
-    {
-        using var scope = _app.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<IIdentityProviderStore>().FindAsync(Guid.Parse(_app.Bootstrap.SiteId), id, CancellationToken.None))!;
-    }
+    private Task<IdentityProvider> ReloadAsync(Guid id) => _app.FindIdentityProviderAsync(id);
 
     [Fact]
     public async Task A_member_lists_and_unlinks_its_own_identities_and_nobody_else_can_and_the_account_links_again_by_the_rule()
@@ -284,7 +257,7 @@ public sealed class SignInWithProviderTests : IDisposable
     {
         var provider = await ProviderAsync(trustEmail: true);
         var memberId = await RegisterAsync("lee@example.com");
-        _app.Execute($"UPDATE members SET \"EmailVerified\" = 1 WHERE \"Id\" = '{memberId.ToUpperInvariant()}' OR \"Id\" = '{memberId}'");
+        _app.MarkEmailVerified(memberId);
         using (var admin = _app.ApiKeyClient())
         {
             (await admin.PostAsync($"/admin/v1/members/{memberId}/block", null)).EnsureSuccessStatusCode();

@@ -111,7 +111,7 @@ public sealed class SocialSignInStartTests
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
         var key = rsa.ExportParameters(includePrivateParameters: false);
         provider.MapGet("/jwks", () => Results.Text(
-            $$"""{"keys": [{"kty": "RSA", "use": "sig", "kid": "k1", "n": "{{Base64Url(key.Modulus!)}}", "e": "{{Base64Url(key.Exponent!)}}"}]}""", "application/json"));
+            $$"""{"keys": [{"kty": "RSA", "use": "sig", "kid": "k1", "n": "{{System.Buffers.Text.Base64Url.EncodeToString(key.Modulus!)}}", "e": "{{System.Buffers.Text.Base64Url.EncodeToString(key.Exponent!)}}"}]}""", "application/json"));
         await provider.StartAsync();
         issuer = provider.Urls.First() + "/";
         using var app = new LatchkeyApp(settings: new()
@@ -131,6 +131,4 @@ public sealed class SocialSignInStartTests
         Assert.StartsWith(issuer + "authorize", started.Headers.Location.AbsoluteUri, StringComparison.Ordinal);
         Assert.Equal("https://auth.example.com/sign-in/social/callback", query["redirect_uri"].ToString());
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

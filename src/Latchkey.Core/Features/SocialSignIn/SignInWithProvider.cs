@@ -95,7 +95,7 @@ public sealed class SignInWithProvider(
                     return LatchkeyErrors.IdentityProviderFailed.WithDetail("This account was linked by another sign-in at the same time; sign in again.");
                 }
 
-                await AuditLinkAsync(link, AuditActors.Latchkey, created: false, cancellationToken);
+                await AuditLinkAsync(audit, link, AuditActors.Latchkey, created: false, cancellationToken);
 
                 return Outcome(await ConcludeAsync(site, holder!, cancellationToken));
             case LinkDecision.Create { EmailProven: true }:
@@ -139,7 +139,7 @@ public sealed class SignInWithProvider(
             return LatchkeyErrors.IdentityProviderFailed.WithDetail("Another sign-up with this email or account happened at the same time; sign in again.");
         }
 
-        await AuditLinkAsync(link, AuditActors.Latchkey, created: true, cancellationToken);
+        await AuditLinkAsync(audit, link, AuditActors.Latchkey, created: true, cancellationToken);
 
         return await outcomes.ConcludeAsync(site, member, FlowKind.Registration, cancellationToken);
     }
@@ -165,9 +165,6 @@ public sealed class SignInWithProvider(
         TargetId = link.MemberId.ToString(),
         Details = System.Text.Json.JsonSerializer.Serialize(new { identity = link.Id, provider = link.ProviderId, memberCreated = created }),
     }, cancellationToken);
-
-    private Task AuditLinkAsync(LinkedIdentity link, string actor, bool created, CancellationToken cancellationToken) =>
-        AuditLinkAsync(audit, link, actor, created, cancellationToken);
 
     internal static LinkedIdentity Link(IdentityProvider provider, string subject, string? email, Guid memberId, DateTimeOffset now) => new()
     {
